@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: EUPL-1.2
+pragma solidity ^0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
+import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
+import {DateLib} from "../libraries/DateLib.sol";
+import {Category, FactSnapshot, Flags, OrgKind, ValidAssessment} from "../types/PATypes.sol";
+
+/// @title FactRegistry
+/// @notice Records certified facts about subjects after verifying the certifier's EIP-712 signature.
+/// @dev Storage is laid out for the entitlement check: one packed `Subject` slot holds the civil
+/// facts and the counters that bound every scan, so a check reads 1 slot + 1 per assessment +
+/// 1-2 for income + 1 per hospital stay.
+contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
+    bytes32 public constant CIVIL_TYPEHASH =
+        keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)");
+    bytes32 public constant DEATH_TYPEHASH =
+        keccak256("DeathRecord(bytes32 recordId,bytes32 subject,uint32 deathDate,uint64 signedAt)");
+    bytes32 public constant ASSESSMENT_TYPEHASH = keccak256(
+        "AssessmentRecord(bytes32 assessmentId,bytes32 subject,uint32 commissionId,uint8 category,uint8 percentage,uint8 flags,uint32 effectiveDate,uint32 reviewDate,bytes32 reportHash,uint64 signedAt)"
+    );
+    bytes32 public constant REVOCATION_TYPEHASH =
+        keccak256("RevocationRecord(bytes32 recordId,bytes32 assessmentId,uint8 reason,uint64 signedAt)");
+    bytes32 public constant INCOME_TYPEHASH =
+        keccak256("IncomeRecord(bytes32 recordId,bytes32 subject,uint16 year,uint64 amountCents,uint64 signedAt)");
+    bytes32 public constant HOSPITAL_STAY_TYPEHASH = keccak256(
+        "HospitalStayRecord(bytes32 recordId,bytes32 subject,uint32 admission,uint32 discharge,uint64 signedAt)"
+    );
+
+    /// @notice Tolerated clock difference between a source system and the chain, in seconds.
+    uint64 public constant MAX_CLOCK_SKEW_SECONDS = 300;
+    /// @notice A hospital stay suspends benefits once it has lasted this many days by the check date.
+    uint256 public constant LONG_STAY_DAYS = 30;
+    uint8 private constant CATEGORY_COUNT = 5;
+
+    IOrganisationRegistry public immutable organisations;
+
+    mapping(bytes32 recordKey => bool) private _recorded;
+    mapping(bytes32 subjectId => Subject) private _subjects;
+    mapping(bytes32 subjectId => mapping(uint256 index => StoredAssessment)) private _assessments;
+    mapping(bytes32 subjectId => mapping(uint256 index => bytes32 assessmentId)) private _assessmentIds;
+    mapping(bytes32 assessmentId => bytes32 subjectId) private _assessmentSubject;
+    mapping(bytes32 assessmentId => uint256 indexPlusOne) private _assessmentIndex;
+    mapping(bytes32 subjectId => mapping(uint256 year => uint256 amountPlusOne)) private _incomes;
+    mapping(bytes32 subjectId => mapping(uint256 index => StoredStay)) private _stays;
+    mapping(bytes32 subjectId => mapping(uint32 admission => uint256 indexPlusOne)) private _stayIndex;
+
+    constructor(address authority, IOrganisationRegistry organisationRegistry)
+        AccessManaged(authority)
+        EIP712("PA Chain Facts", "1")
+    {
+        organisations = organisationRegistry;
+    }
+
+    // ---------------------------------------------------------------- recording
+
+    /// @inheritdoc IFactRegistry
+    function recordCivil(CivilRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+        _claim(CIVIL_TYPEHASH, record.recordId);
+        _requireDate(record.recordId, record.birthDate);
+        if (record.residence < 1000 || record.residence > 111999) {
+            revert FactRegistryInvalidResidence(record.recordId, record.residence);
+        }
+        (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+            _certifier(record.recordId, civilDigest(record), signature, record.signedAt);
+        // Only the municipality of residence certifies a residence.
+        if (org.kind != OrgKind.MUNICIPALITY || org.code != record.residence) {
+            revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        }
+        _recordCivil(record, orgId, signer);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function recordDeath(DeathRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+        _claim(DEATH_TYPEHASH, record.recordId);
+        _requireDate(record.recordId, record.deathDate);
+        (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+            _certifier(record.recordId, deathDigest(record), signature, record.signedAt);
+        if (org.kind != OrgKind.MUNICIPALITY) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _recordDeath(record, orgId, signer);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function recordAssessment(AssessmentRecord calldata record, bytes[] calldata signatures)
+        external
+        restricted
+        whenNotPaused
+    {
+        bytes32 id = record.assessmentId;
+        if (_assessmentIndex[id] != 0) revert FactRegistryAlreadyRecorded(id);
+        if (
+            record.category == Category.NONE || record.percentage > 100 || record.flags & ~Flags.ALL != 0
+        ) revert FactRegistryInvalidAssessment(id, record.category, record.percentage, record.flags);
+        _requireDate(id, record.effectiveDate);
+        if (record.reviewDate != 0 && (!DateLib.isValidDate(record.reviewDate) || record.reviewDate < record.effectiveDate)) {
+            revert FactRegistryInvalidDate(id, record.reviewDate);
+        }
+        address[] memory signers = _commissionSigners(record, signatures);
+        _recordAssessment(record, signers);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function recordRevocation(RevocationRecord calldata record, bytes calldata signature)
+        external
+        restricted
+        whenNotPaused
+    {
+        _claim(REVOCATION_TYPEHASH, record.recordId);
+        uint256 indexPlusOne = _assessmentIndex[record.assessmentId];
+        if (indexPlusOne == 0) revert FactRegistryUnknownAssessment(record.assessmentId);
+        bytes32 subjectId = _assessmentSubject[record.assessmentId];
+        StoredAssessment storage assessment = _assessments[subjectId][indexPlusOne - 1];
+        if (assessment.revoked) revert FactRegistryAssessmentAlreadyRevoked(record.assessmentId);
+        (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+            _certifier(record.recordId, revocationDigest(record), signature, record.signedAt);
+        // The commission that issued the assessment, or INPS.
+        if (orgId != assessment.commissionId && org.kind != OrgKind.INPS) {
+            revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        }
+        assessment.revoked = true;
+        emit AssessmentRevoked(
+            record.assessmentId, subjectId, orgId, record.recordId, record.reason, signer, record.signedAt
+        );
+    }
+
+    /// @inheritdoc IFactRegistry
+    function recordIncome(IncomeRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+        _claim(INCOME_TYPEHASH, record.recordId);
+        if (record.year < DateLib.MIN_YEAR || record.year > DateLib.MAX_YEAR) {
+            revert FactRegistryInvalidYear(record.recordId, record.year);
+        }
+        (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+            _certifier(record.recordId, incomeDigest(record), signature, record.signedAt);
+        if (org.kind != OrgKind.INPS) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _recordIncome(record, signer);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function recordHospitalStay(HospitalStayRecord calldata record, bytes calldata signature)
+        external
+        restricted
+        whenNotPaused
+    {
+        _claim(HOSPITAL_STAY_TYPEHASH, record.recordId);
+        _requireDate(record.recordId, record.admission);
+        if (record.discharge != 0 && (!DateLib.isValidDate(record.discharge) || record.discharge < record.admission)) {
+            revert FactRegistryInvalidDate(record.recordId, record.discharge);
+        }
+        (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+            _certifier(record.recordId, hospitalStayDigest(record), signature, record.signedAt);
+        if (org.kind != OrgKind.ASL) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _recordHospitalStay(record, orgId, signer);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function pause() external restricted {
+        _pause();
+    }
+
+    /// @inheritdoc IFactRegistry
+    function unpause() external restricted {
+        _unpause();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /// @inheritdoc IFactRegistry
+    function isRecorded(bytes32 typeHash, bytes32 recordId) external view returns (bool) {
+        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[recordId] != 0;
+        return _recorded[_recordKey(typeHash, recordId)];
+    }
+
+    /// @inheritdoc IFactRegistry
+    function subject(bytes32 subjectId) external view returns (Subject memory) {
+        return _subjects[subjectId];
+    }
+
+    /// @inheritdoc IFactRegistry
+    function assessmentAt(bytes32 subjectId, uint256 index)
+        external
+        view
+        returns (bytes32 assessmentId, StoredAssessment memory assessment)
+    {
+        return (_assessmentIds[subjectId][index], _assessments[subjectId][index]);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function assessmentById(bytes32 assessmentId)
+        external
+        view
+        returns (bool exists, bytes32 subjectId, StoredAssessment memory assessment)
+    {
+        uint256 indexPlusOne = _assessmentIndex[assessmentId];
+        if (indexPlusOne == 0) return (false, bytes32(0), assessment);
+        subjectId = _assessmentSubject[assessmentId];
+        return (true, subjectId, _assessments[subjectId][indexPlusOne - 1]);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function incomeOf(bytes32 subjectId, uint16 year) external view returns (bool attested, uint64 amountCents) {
+        uint256 stored = _incomes[subjectId][year];
+        if (stored == 0) return (false, 0);
+        return (true, uint64(stored - 1));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function stayAt(bytes32 subjectId, uint256 index) external view returns (StoredStay memory) {
+        return _stays[subjectId][index];
+    }
+
+    /// @inheritdoc IFactRegistry
+    function snapshot(bytes32 subjectId, uint32 date) external view returns (FactSnapshot memory snap) {
+        Subject memory s = _subjects[subjectId];
+        snap.hasCivilRecord = s.birthDate != 0;
+        snap.birthDate = s.birthDate;
+        snap.residence = s.residence;
+        snap.deathDate = s.deathDate;
+        _validAssessments(subjectId, s.assessmentCount, date, snap.assessments);
+        (snap.incomeAttested, snap.incomeCents) = _incomeForYearOrEarlier(subjectId, s, DateLib.yearOf(date));
+        snap.longHospitalStay = _hasLongStay(subjectId, s.stayCount, date);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function civilDigest(CivilRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(CIVIL_TYPEHASH, record)));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function deathDigest(DeathRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DEATH_TYPEHASH, record)));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function assessmentDigest(AssessmentRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ASSESSMENT_TYPEHASH, record)));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function revocationDigest(RevocationRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(REVOCATION_TYPEHASH, record)));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function incomeDigest(IncomeRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(INCOME_TYPEHASH, record)));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function hospitalStayDigest(HospitalStayRecord calldata record) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(HOSPITAL_STAY_TYPEHASH, record)));
+    }
+
+    // ---------------------------------------------------------------- state changes
+
+    function _recordCivil(CivilRecord calldata record, uint32 orgId, address signer) private {
+        Subject storage s = _subjects[record.subject];
+        uint32 oldResidence = s.residence;
+        s.birthDate = record.birthDate;
+        s.residence = record.residence;
+        emit CivilRecordRecorded(
+            record.recordId,
+            record.subject,
+            orgId,
+            record.birthDate,
+            oldResidence,
+            record.residence,
+            signer,
+            record.signedAt
+        );
+    }
+
+    function _recordDeath(DeathRecord calldata record, uint32 orgId, address signer) private {
+        Subject storage s = _subjects[record.subject];
+        uint32 oldDeathDate = s.deathDate;
+        s.deathDate = record.deathDate;
+        emit DeathRecorded(
+            record.recordId, record.subject, orgId, oldDeathDate, record.deathDate, signer, record.signedAt
+        );
+    }
+
+    function _recordAssessment(AssessmentRecord calldata record, address[] memory signers) private {
+        Subject storage s = _subjects[record.subject];
+        uint16 index = s.assessmentCount;
+        if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
+        s.assessmentCount = index + 1;
+        _assessments[record.subject][index] = StoredAssessment({
+            category: record.category,
+            percentage: record.percentage,
+            flags: record.flags,
+            revoked: false,
+            effectiveDate: record.effectiveDate,
+            reviewDate: record.reviewDate,
+            commissionId: record.commissionId
+        });
+        _assessmentIds[record.subject][index] = record.assessmentId;
+        _assessmentSubject[record.assessmentId] = record.subject;
+        _assessmentIndex[record.assessmentId] = uint256(index) + 1;
+        emit AssessmentRecorded(
+            record.assessmentId,
+            record.subject,
+            record.commissionId,
+            record.category,
+            record.percentage,
+            record.flags,
+            record.effectiveDate,
+            record.reviewDate,
+            record.reportHash,
+            signers,
+            record.signedAt
+        );
+    }
+
+    function _recordIncome(IncomeRecord calldata record, address signer) private {
+        Subject storage s = _subjects[record.subject];
+        uint256 old = _incomes[record.subject][record.year];
+        _incomes[record.subject][record.year] = uint256(record.amountCents) + 1;
+        if (s.firstIncomeYear == 0 || record.year < s.firstIncomeYear) s.firstIncomeYear = record.year;
+        if (record.year > s.lastIncomeYear) s.lastIncomeYear = record.year;
+        emit IncomeRecorded(
+            record.recordId,
+            record.subject,
+            record.year,
+            old != 0,
+            old == 0 ? 0 : uint64(old - 1),
+            record.amountCents,
+            signer,
+            record.signedAt
+        );
+    }
+
+    function _recordHospitalStay(HospitalStayRecord calldata record, uint32 orgId, address signer) private {
+        uint256 indexPlusOne = _stayIndex[record.subject][record.admission];
+        uint32 oldDischarge;
+        if (indexPlusOne == 0) {
+            Subject storage s = _subjects[record.subject];
+            uint16 index = s.stayCount;
+            if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
+            s.stayCount = index + 1;
+            indexPlusOne = uint256(index) + 1;
+            _stayIndex[record.subject][record.admission] = indexPlusOne;
+        } else {
+            oldDischarge = _stays[record.subject][indexPlusOne - 1].discharge;
+        }
+        _stays[record.subject][indexPlusOne - 1] = StoredStay({admission: record.admission, discharge: record.discharge});
+        emit HospitalStayRecorded(
+            record.recordId,
+            record.subject,
+            orgId,
+            record.admission,
+            oldDischarge,
+            record.discharge,
+            signer,
+            record.signedAt
+        );
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    function _claim(bytes32 typeHash, bytes32 recordId) private {
+        bytes32 key = _recordKey(typeHash, recordId);
+        if (_recorded[key]) revert FactRegistryAlreadyRecorded(recordId);
+        _recorded[key] = true;
+    }
+
+    function _recordKey(bytes32 typeHash, bytes32 recordId) private pure returns (bytes32) {
+        return keccak256(abi.encode(typeHash, recordId));
+    }
+
+    function _requireDate(bytes32 recordId, uint32 date) private pure {
+        if (!DateLib.isValidDate(date)) revert FactRegistryInvalidDate(recordId, date);
+    }
+
+    /// @dev Recovers the signer (OpenZeppelin's ECDSA refuses malleable high-s signatures) and asks the
+    /// organisation registry whether it signed for an active organisation at `signedAt`.
+    function _certifier(bytes32 recordId, bytes32 digest, bytes calldata signature, uint64 signedAt)
+        private
+        view
+        returns (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org)
+    {
+        if (signedAt > block.timestamp + MAX_CLOCK_SKEW_SECONDS) {
+            revert FactRegistrySignedInFuture(recordId, signedAt, uint64(block.timestamp));
+        }
+        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
+        if (err != ECDSA.RecoverError.NoError) revert FactRegistryInvalidSignature(recordId);
+        (orgId, org) = organisations.authorisedSigner(recovered, signedAt);
+        signer = recovered;
+    }
+
+    function _commissionSigners(AssessmentRecord calldata record, bytes[] calldata signatures)
+        private
+        view
+        returns (address[] memory signers)
+    {
+        bytes32 digest = assessmentDigest(record);
+        signers = new address[](signatures.length);
+        address previous;
+        for (uint256 i = 0; i < signatures.length; ++i) {
+            (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
+                _certifier(record.assessmentId, digest, signatures[i], record.signedAt);
+            // Ascending order makes "each member at most once" a single comparison.
+            if (signer <= previous) revert FactRegistryNotEnoughSigners(record.assessmentId, i);
+            if (org.kind != OrgKind.MEDICAL_COMMISSION || orgId != record.commissionId) {
+                revert FactRegistrySignerNotInCommission(record.assessmentId, signer, record.commissionId);
+            }
+            signers[i] = signer;
+            previous = signer;
+        }
+        if (signatures.length < 2) revert FactRegistryNotEnoughSigners(record.assessmentId, signatures.length);
+    }
+
+    /// @dev Per category, the non-revoked assessment with the latest effective date on or before
+    /// `date`; on equal dates the one recorded last wins, hence `>=` while scanning in order.
+    function _validAssessments(
+        bytes32 subjectId,
+        uint256 count,
+        uint32 date,
+        ValidAssessment[5] memory valid
+    ) private view {
+        uint32[CATEGORY_COUNT] memory bestDate;
+        for (uint256 i = 0; i < count; ++i) {
+            StoredAssessment memory a = _assessments[subjectId][i];
+            if (a.revoked || a.effectiveDate > date) continue;
+            uint256 category = uint256(a.category);
+            if (valid[category].exists && a.effectiveDate < bestDate[category]) continue;
+            bestDate[category] = a.effectiveDate;
+            valid[category] = ValidAssessment({
+                exists: true,
+                percentage: a.percentage,
+                flags: a.flags,
+                reviewDate: a.reviewDate,
+                assessmentId: _assessmentIds[subjectId][i]
+            });
+        }
+    }
+
+    /// @dev The income of `year`, else of the latest earlier attested year.
+    function _incomeForYearOrEarlier(bytes32 subjectId, Subject memory s, uint16 year)
+        private
+        view
+        returns (bool attested, uint64 amountCents)
+    {
+        if (s.firstIncomeYear == 0 || year < s.firstIncomeYear) return (false, 0);
+        uint256 y = year < s.lastIncomeYear ? year : s.lastIncomeYear;
+        // Bounded by lastIncomeYear - firstIncomeYear; incomes are normally attested every year.
+        for (; y >= s.firstIncomeYear; --y) {
+            uint256 stored = _incomes[subjectId][y];
+            if (stored != 0) return (true, uint64(stored - 1));
+        }
+        return (false, 0);
+    }
+
+    function _hasLongStay(bytes32 subjectId, uint256 count, uint32 date) private view returns (bool) {
+        for (uint256 i = 0; i < count; ++i) {
+            StoredStay memory stay = _stays[subjectId][i];
+            bool covers = stay.admission <= date && (stay.discharge == 0 || stay.discharge >= date);
+            if (covers && DateLib.daysBetween(stay.admission, date) >= LONG_STAY_DAYS) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+import { createRequire } from "node:module";
+import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+// The compiler comes from the `solc` npm package: these machines cannot download one.
+const SOLC_VERSION = "0.8.30";
+const compiler = {
+  version: SOLC_VERSION,
+  path: require.resolve("solc/soljson.js"),
+  settings: {
+    optimizer: { enabled: true, runs: 1000 },
+    evmVersion: "cancun",
+    viaIR: true,
+  },
+};
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthersPlugin],
+  solidity: {
+    profiles: {
+      default: compiler,
+      production: compiler,
+    },
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test/contracts" },
+  },
+  test: {
+    solidity: { fuzz: { runs: 256 } },
+    mocha: { timeout: 120_000 },
+  },
+  networks: {
+    // The embedded chain. Besu QBFT consortium networks are configured by environment (docs/operations.md).
+    default: { type: "edr-simulated", chainType: "l1", allowUnlimitedContractSize: false },
+  },
+});
