@@ -1,0 +1,64 @@
+// Deploys the whole PA Chain system, wires every restricted function to its role, and seeds the
+// benefit catalog and the wave phases from the project's rule table (data/benefit-rules.json).
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
+import { selectorsOf } from "../../src/chain/artifacts.ts";
+import { PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
+
+const WAVES = [1, 2, 3] as const;
+
+export default buildModule("PAChain", (m) => {
+  const deployer = m.getAccount(0);
+  // Phases at deployment, per wave: "LIVE" (default), "PLANNED", or "PILOT" with `pilotProvinces`.
+  const wavePhases = WAVES.map((wave) => m.getParameter<string>(`wave${wave}Phase`, "LIVE"));
+  const pilotProvinces = WAVES.map((wave) => m.getParameter<number[]>(`wave${wave}PilotProvinces`, []));
+
+  const manager = m.contract("PAAccessManager", [deployer]);
+  const organisations = m.contract("OrganisationRegistry", [manager]);
+  const facts = m.contract("FactRegistry", [manager, organisations]);
+  const catalog = m.contract("BenefitCatalog", [manager]);
+  const ledger = m.contract("BenefitLedger", [manager, facts, catalog]);
+  const targets = { OrganisationRegistry: organisations, FactRegistry: facts, BenefitCatalog: catalog, BenefitLedger: ledger };
+
+  const wiring = PERMISSIONS.map(({ contract, role, functions }) =>
+    m.call(manager, "setTargetFunctionRole", [targets[contract], selectorsOf(contract, functions), ROLE[role]], {
+      id: `permit_${contract}_${role}`,
+    }),
+  );
+  // The deployer starts as the consortium's bootstrap governance; docs/operations.md hands it over.
+  const bootstrapRoles = (["GOVERNANCE", "REGISTRAR", "GUARDIAN"] as const).map((role) =>
+    m.call(manager, "grantRole", [ROLE[role], deployer, 0], { id: `grant_${role}_deployer` }),
+  );
+  const ready = [...wiring, ...bootstrapRoles];
+
+  for (const benefit of loadCatalog().benefits) {
+    const rule = {
+      wave: benefit.wave,
+      monetary: benefit.monetary,
+      paymentsPerYear: benefit.paymentsPerYear,
+      minAge: benefit.minAge,
+      maxAgeExclusive: benefit.maxAgeExclusive,
+      suspendedByLongHospitalStay: benefit.suspendedByLongHospitalStay,
+      hasIncomeLimit: benefit.hasIncomeLimit,
+      requirements: benefit.alternatives,
+    };
+    const defined = m.call(catalog, "defineBenefit", [benefit.code, rule], { id: `define_${benefit.code}`, after: ready });
+    for (const year of benefit.years) {
+      m.call(catalog, "setYearTerms", [benefit.id, year.year, year.monthlyAmountCents, year.incomeLimitCents], {
+        id: `terms_${benefit.code}_${year.year}`,
+        after: [defined],
+      });
+    }
+  }
+  WAVES.forEach((wave, i) => {
+    m.call(catalog, "setWavePhase", [wave, phaseCode(wavePhases[i]), pilotProvinces[i]], { id: `wave${wave}`, after: ready });
+  });
+
+  return { manager, organisations, facts, catalog, ledger };
+});
+
+// Parameters are runtime values, so the phase name is mapped on chain-side terms here only when
+// given literally; otherwise the default (LIVE) applies. See docs/contracts.md for the codes.
+function phaseCode(phase: unknown): unknown {
+  return typeof phase === "string" ? WAVE_PHASE[phase as keyof typeof WAVE_PHASE] : phase;
+}

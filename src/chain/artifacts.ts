@@ -1,0 +1,36 @@
+// Reads compiled contract ABIs from Hardhat's artifacts folder (after `hardhat build`).
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Interface, type InterfaceAbi } from "ethers";
+
+const ARTIFACTS_DIR = fileURLToPath(new URL("../../artifacts/contracts", import.meta.url));
+
+function findArtifact(dir: string, contractName: string): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = entry.name === `${contractName}.sol`
+        ? join(path, `${contractName}.json`)
+        : findArtifact(path, contractName);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+export function readAbi(contractName: string): InterfaceAbi {
+  const path = findArtifact(ARTIFACTS_DIR, contractName);
+  if (!path) throw new Error(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
+  return JSON.parse(readFileSync(path, "utf8")).abi as InterfaceAbi;
+}
+
+/** Function selectors of `functions` in the contract's ABI; an unknown name is an error. */
+export function selectorsOf(contractName: string, functions: readonly string[]): string[] {
+  const iface = new Interface(readAbi(contractName));
+  return functions.map((name) => {
+    const fragment = iface.getFunction(name);
+    if (!fragment) throw new Error(`${contractName} has no function ${name}`);
+    return fragment.selector;
+  });
+}

@@ -1,0 +1,29 @@
+// AccessManager role ids; mirrors contracts/access/Roles.sol (checked by test/chain/permissions.test.ts).
+export const ROLE = {
+  ADMIN: 0n,
+  GOVERNANCE: 1n,
+  REGISTRAR: 2n,
+  CIVIL_RELAYER: 3n,
+  HEALTH_RELAYER: 4n,
+  INCOME_RELAYER: 5n,
+  INPS_DECIDER: 6n,
+  INPS_PAYER: 7n,
+  GUARDIAN: 8n,
+} as const;
+
+export type RoleName = keyof typeof ROLE;
+
+export type PAChainContractName = "OrganisationRegistry" | "FactRegistry" | "BenefitCatalog" | "BenefitLedger";
+
+/** Which role may call which restricted function: the whole permission table of the consortium. */
+export const PERMISSIONS: ReadonlyArray<{ contract: PAChainContractName; role: RoleName; functions: readonly string[] }> = [
+  { contract: "OrganisationRegistry", role: "REGISTRAR", functions: ["registerOrganisation", "setOrganisationActive", "addSigner", "retireSigner"] },
+  { contract: "FactRegistry", role: "CIVIL_RELAYER", functions: ["recordCivil", "recordDeath"] },
+  { contract: "FactRegistry", role: "HEALTH_RELAYER", functions: ["recordAssessment", "recordRevocation", "recordHospitalStay"] },
+  { contract: "FactRegistry", role: "INCOME_RELAYER", functions: ["recordIncome"] },
+  { contract: "FactRegistry", role: "GUARDIAN", functions: ["pause", "unpause"] },
+  { contract: "BenefitCatalog", role: "GOVERNANCE", functions: ["defineBenefit", "setYearTerms", "setWavePhase"] },
+  { contract: "BenefitLedger", role: "INPS_DECIDER", functions: ["recordDecision"] },
+  { contract: "BenefitLedger", role: "INPS_PAYER", functions: ["recordPayment", "recordPayments"] },
+  { contract: "BenefitLedger", role: "GUARDIAN", functions: ["pause", "unpause"] },
+];
