@@ -9,8 +9,9 @@ const WAVES = [1, 2, 3] as const;
 
 export default buildModule("PAChain", (m) => {
   const deployer = m.getAccount(0);
-  // Phases at deployment, per wave: "LIVE" (default), "PLANNED", or "PILOT" with `pilotProvinces`.
-  const wavePhases = WAVES.map((wave) => m.getParameter<string>(`wave${wave}Phase`, "LIVE"));
+  // Phase codes at deployment, per wave (src/domain/catalog.ts WAVE_PHASE): LIVE by default;
+  // PILOT needs `waveNPilotProvinces` (3-digit ISTAT province numbers).
+  const wavePhases = WAVES.map((wave) => m.getParameter<number>(`wave${wave}Phase`, WAVE_PHASE.LIVE));
   const pilotProvinces = WAVES.map((wave) => m.getParameter<number[]>(`wave${wave}PilotProvinces`, []));
 
   const manager = m.contract("PAAccessManager", [deployer]);
@@ -51,14 +52,8 @@ export default buildModule("PAChain", (m) => {
     }
   }
   WAVES.forEach((wave, i) => {
-    m.call(catalog, "setWavePhase", [wave, phaseCode(wavePhases[i]), pilotProvinces[i]], { id: `wave${wave}`, after: ready });
+    m.call(catalog, "setWavePhase", [wave, wavePhases[i], pilotProvinces[i]], { id: `wave${wave}`, after: ready });
   });
 
   return { manager, organisations, facts, catalog, ledger };
 });
-
-// Parameters are runtime values, so the phase name is mapped on chain-side terms here only when
-// given literally; otherwise the default (LIVE) applies. See docs/contracts.md for the codes.
-function phaseCode(phase: unknown): unknown {
-  return typeof phase === "string" ? WAVE_PHASE[phase as keyof typeof WAVE_PHASE] : phase;
-}

@@ -1,0 +1,78 @@
+// EIP-712 signing of certified facts, exactly as FactRegistry verifies them. Source systems sign
+// with their organisation's keys; the relayer only carries the signature, so it cannot forge.
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+
+export const FACT_DOMAIN_NAME = "PA Chain Facts";
+export const FACT_DOMAIN_VERSION = "1";
+
+const bytes32 = (name: string) => ({ name, type: "bytes32" });
+const uint = (bits: number) => (name: string) => ({ name, type: `uint${bits}` });
+const [u8, u16, u32, u64] = [uint(8), uint(16), uint(32), uint(64)];
+
+/** Field order is the contract's struct order and type string: do not reorder. */
+export const FACT_TYPES = {
+  CivilRecord: [bytes32("recordId"), bytes32("subject"), u32("birthDate"), u32("residence"), u64("signedAt")],
+  DeathRecord: [bytes32("recordId"), bytes32("subject"), u32("deathDate"), u64("signedAt")],
+  AssessmentRecord: [
+    bytes32("assessmentId"), bytes32("subject"), u32("commissionId"), u8("category"), u8("percentage"),
+    u8("flags"), u32("effectiveDate"), u32("reviewDate"), bytes32("reportHash"), u64("signedAt"),
+  ],
+  RevocationRecord: [bytes32("recordId"), bytes32("assessmentId"), u8("reason"), u64("signedAt")],
+  IncomeRecord: [bytes32("recordId"), bytes32("subject"), u16("year"), u64("amountCents"), u64("signedAt")],
+  HospitalStayRecord: [bytes32("recordId"), bytes32("subject"), u32("admission"), u32("discharge"), u64("signedAt")],
+} as const satisfies Record<string, TypedDataField[]>;
+
+export type FactType = keyof typeof FACT_TYPES;
+
+type Hex = string;
+export interface CivilRecord { recordId: Hex; subject: Hex; birthDate: number; residence: number; signedAt: number }
+export interface DeathRecord { recordId: Hex; subject: Hex; deathDate: number; signedAt: number }
+export interface AssessmentRecord {
+  assessmentId: Hex; subject: Hex; commissionId: number; category: number; percentage: number; flags: number;
+  effectiveDate: number; reviewDate: number; reportHash: Hex; signedAt: number;
+}
+export interface RevocationRecord { recordId: Hex; assessmentId: Hex; reason: number; signedAt: number }
+export interface IncomeRecord { recordId: Hex; subject: Hex; year: number; amountCents: bigint | number; signedAt: number }
+export interface HospitalStayRecord { recordId: Hex; subject: Hex; admission: number; discharge: number; signedAt: number }
+
+export interface FactRecords {
+  CivilRecord: CivilRecord;
+  DeathRecord: DeathRecord;
+  AssessmentRecord: AssessmentRecord;
+  RevocationRecord: RevocationRecord;
+  IncomeRecord: IncomeRecord;
+  HospitalStayRecord: HospitalStayRecord;
+}
+
+/** The EIP-712 domain binds every signature to one chain and one FactRegistry (no cross-deployment replay). */
+export function factDomain(chainId: bigint | number, factRegistry: string): TypedDataDomain {
+  return { name: FACT_DOMAIN_NAME, version: FACT_DOMAIN_VERSION, chainId, verifyingContract: factRegistry };
+}
+
+export async function signFact<T extends FactType>(
+  signer: Signer,
+  domain: TypedDataDomain,
+  type: T,
+  record: FactRecords[T],
+): Promise<string> {
+  return signer.signTypedData(domain, { [type]: [...FACT_TYPES[type]] }, record as unknown as Record<string, unknown>);
+}
+
+/**
+ * Commission members' signatures on an assessment, ordered by ascending signer address as the
+ * contract requires (that order is how it refuses a member signing twice).
+ */
+export async function signAssessment(
+  members: readonly Signer[],
+  domain: TypedDataDomain,
+  record: AssessmentRecord,
+): Promise<string[]> {
+  const signed = await Promise.all(
+    members.map(async (member) => ({
+      address: BigInt(await member.getAddress()),
+      signature: await signFact(member, domain, "AssessmentRecord", record),
+    })),
+  );
+  signed.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return signed.map((s) => s.signature);
+}
