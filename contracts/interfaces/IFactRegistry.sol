@@ -247,6 +247,9 @@ interface IFactRegistry {
     /// @notice Everything the entitlement rules need about a subject on `date` (YYYYMMDD).
     function snapshot(bytes32 subjectId, uint32 date) external view returns (FactSnapshot memory);
 
+    /// @notice The parts of `snapshot` named by `needs` (SnapshotNeeds bits); the rest stays zero.
+    function snapshotFor(bytes32 subjectId, uint32 date, uint256 needs) external view returns (FactSnapshot memory);
+
     /// @notice EIP-712 digest of a record, for signers and verifiers off chain.
     function civilDigest(CivilRecord calldata record) external view returns (bytes32);
     function deathDigest(DeathRecord calldata record) external view returns (bytes32);

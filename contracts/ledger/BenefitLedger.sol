@@ -8,7 +8,7 @@ import {IBenefitLedger} from "../interfaces/IBenefitLedger.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
 import {EntitlementRules} from "../libraries/EntitlementRules.sol";
-import {BenefitTerms, FactSnapshot, Reason, WavePhase} from "../types/PATypes.sol";
+import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, WavePhase} from "../types/PATypes.sol";
 
 /// @title BenefitLedger
 /// @notice Computes entitlements from the FactRegistry and the BenefitCatalog, records INPS
@@ -37,14 +37,14 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool eligible, Reason reason, uint64 monthlyAmountCents)
     {
         _requireDate(date);
-        (Entitlement memory e,) = _entitlement(subject, benefitId, date);
+        Entitlement memory e = _evaluate(subject, _terms(benefitId, date), date, 0);
         return (e.eligible, e.reason, e.monthlyAmountCents);
     }
 
     /// @inheritdoc IBenefitLedger
-    function entitlement(bytes32 subject, bytes32 benefitId, uint32 date) external view returns (Entitlement memory e) {
+    function entitlement(bytes32 subject, bytes32 benefitId, uint32 date) external view returns (Entitlement memory) {
         _requireDate(date);
-        (e,) = _entitlement(subject, benefitId, date);
+        return _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
     }
 
     /// @inheritdoc IBenefitLedger
@@ -53,8 +53,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         view
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
-        _requirePeriod(period);
-        return _assessPayment(subject, benefitId, period);
+        PaymentContext memory ctx = _paymentContext(benefitId, period);
+        return _assessPayment(subject, ctx);
     }
 
     /// @inheritdoc IBenefitLedger
@@ -66,7 +66,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     {
         _requireDate(date);
         if (_decided[applicationId]) revert BenefitLedgerAlreadyDecided(applicationId);
-        (e,) = _entitlement(subject, benefitId, date);
+        e = _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
         _decided[applicationId] = true;
         emit ApplicationDecided(
             applicationId, subject, benefitId, date, e.eligible, e.reason, e.monthlyAmountCents, e.assessmentId
@@ -80,8 +80,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (bool recorded, Reason reason, uint64 amountCents)
     {
-        _requirePeriod(period);
-        return _pay(subject, benefitId, period);
+        return _pay(subject, _paymentContext(benefitId, period));
     }
 
     /// @inheritdoc IBenefitLedger
@@ -91,10 +90,14 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (uint256 recordedCount, uint256 recordedCents)
     {
+        PaymentContext memory ctx;
         for (uint256 i = 0; i < orders.length; ++i) {
             PaymentOrder calldata order = orders[i];
-            _requirePeriod(order.period);
-            (bool recorded,, uint64 amountCents) = _pay(order.subject, order.benefitId, order.period);
+            // A payroll batch is normally one benefit and one period: load its terms once.
+            if (i == 0 || order.benefitId != ctx.benefitId || order.period != ctx.period) {
+                ctx = _paymentContext(order.benefitId, order.period);
+            }
+            (bool recorded,, uint64 amountCents) = _pay(order.subject, ctx);
             if (recorded) {
                 ++recordedCount;
                 recordedCents += amountCents;
@@ -130,57 +133,66 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     // ---------------------------------------------------------------- internals
 
+    /// @dev What every payment of one benefit and period shares.
+    struct PaymentContext {
+        bytes32 benefitId;
+        uint32 period; // YYYYMM
+        uint32 firstDay; // YYYYMMDD, the day the payment is checked on
+        uint32 today; // YYYYMMDD of the chain's clock
+        BenefitTerms terms;
+    }
+
+    function _paymentContext(bytes32 benefitId, uint32 period) private view returns (PaymentContext memory ctx) {
+        if (!DateLib.isValidPeriod(period)) revert BenefitLedgerInvalidPeriod(period);
+        ctx.benefitId = benefitId;
+        ctx.period = period;
+        ctx.firstDay = DateLib.firstDayOf(period);
+        ctx.today = DateLib.fromTimestamp(block.timestamp);
+        ctx.terms = _terms(benefitId, ctx.firstDay);
+    }
+
     /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it.
-    function _pay(bytes32 subject, bytes32 benefitId, uint32 period)
+    function _pay(bytes32 subject, PaymentContext memory ctx)
         private
         returns (bool recorded, Reason reason, uint64 amountCents)
     {
-        (recorded, reason, amountCents) = _assessPayment(subject, benefitId, period);
+        (recorded, reason, amountCents) = _assessPayment(subject, ctx);
         if (!recorded) {
-            emit PaymentRefused(subject, benefitId, period, reason);
+            emit PaymentRefused(subject, ctx.benefitId, ctx.period, reason);
             return (false, reason, 0);
         }
-        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, benefitId, period);
+        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, ctx.benefitId, ctx.period);
         _paid[key][word] |= mask;
-        PeriodTotal storage total = _totals[benefitId][period];
+        PeriodTotal storage total = _totals[ctx.benefitId][ctx.period];
         total.payments += 1;
         total.amountCents += amountCents;
-        emit PaymentRecorded(subject, benefitId, period, amountCents);
+        emit PaymentRecorded(subject, ctx.benefitId, ctx.period, amountCents);
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
     /// period's first day, not yet paid, in that order.
-    function _assessPayment(bytes32 subject, bytes32 benefitId, uint32 period)
+    function _assessPayment(bytes32 subject, PaymentContext memory ctx)
         private
         view
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
-        uint32 firstDay = DateLib.firstDayOf(period);
-        BenefitTerms memory t = _terms(benefitId, firstDay);
+        BenefitTerms memory t = ctx.terms;
         if (!t.monetary) return (false, Reason.NOT_MONETARY, 0);
-        if (firstDay > DateLib.fromTimestamp(block.timestamp)) return (false, Reason.PERIOD_IN_FUTURE, 0);
-        Entitlement memory e = _evaluate(subject, t, firstDay);
+        if (ctx.firstDay > ctx.today) return (false, Reason.PERIOD_IN_FUTURE, 0);
+        Entitlement memory e = _evaluate(subject, t, ctx.firstDay, 0);
         if (!e.eligible) return (false, e.reason, 0);
-        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, benefitId, period);
+        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, ctx.benefitId, ctx.period);
         if (_paid[key][word] & mask != 0) return (false, Reason.ALREADY_PAID, 0);
-        return (true, Reason.ELIGIBLE, EntitlementRules.paymentAmount(e.monthlyAmountCents, t.paymentsPerYear, period));
+        return (true, Reason.ELIGIBLE, EntitlementRules.paymentAmount(e.monthlyAmountCents, t.paymentsPerYear, ctx.period));
     }
 
-    function _entitlement(bytes32 subject, bytes32 benefitId, uint32 date)
-        private
-        view
-        returns (Entitlement memory e, BenefitTerms memory t)
-    {
-        t = _terms(benefitId, date);
-        e = _evaluate(subject, t, date);
-    }
-
-    function _evaluate(bytes32 subject, BenefitTerms memory t, uint32 date)
+    /// @dev check() of RULES.md; `extraNeeds` adds snapshot parts beyond what the rules read.
+    function _evaluate(bytes32 subject, BenefitTerms memory t, uint32 date, uint256 extraNeeds)
         private
         view
         returns (Entitlement memory e)
     {
-        FactSnapshot memory snap = facts.snapshot(subject, date);
+        FactSnapshot memory snap = facts.snapshotFor(subject, date, EntitlementRules.snapshotNeeds(t) | extraNeeds);
         bool live = t.wavePhase == WavePhase.LIVE
             || (t.wavePhase == WavePhase.PILOT && catalog.isLive(t.wave, uint16(snap.residence / 1000)));
         EntitlementRules.Outcome memory outcome = EntitlementRules.evaluate(snap, t, live, date);
@@ -211,9 +223,5 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     function _requireDate(uint32 date) private pure {
         if (!DateLib.isValidDate(date)) revert BenefitLedgerInvalidDate(date);
-    }
-
-    function _requirePeriod(uint32 period) private pure {
-        if (!DateLib.isValidPeriod(period)) revert BenefitLedgerInvalidPeriod(period);
     }
 }

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {DateLib} from "./DateLib.sol";
-import {BenefitTerms, FactSnapshot, Reason, ValidAssessment} from "../types/PATypes.sol";
+import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 
 /// @title EntitlementRules
 /// @notice The entitlement rules of RULES.md as pure functions of values, so they can be fuzzed alone.
@@ -80,6 +80,16 @@ library EntitlementRules {
         uint256 age = DateLib.ageInYears(birthDate, date);
         if (age < minAge) return false;
         return maxAgeExclusive == NO_MAX_AGE || age < maxAgeExclusive;
+    }
+
+    /// @notice The SnapshotNeeds of a benefit's rules: its accepted categories, income only with an
+    /// income limit, stays only when long stays suspend it.
+    function snapshotNeeds(BenefitTerms memory t) internal pure returns (uint256 needs) {
+        for (uint256 i = 0; i < t.requirementCount; ++i) {
+            needs |= 1 << uint8(t.requirements >> (32 * i));
+        }
+        if (t.hasIncomeLimit) needs |= SnapshotNeeds.INCOME;
+        if (t.suspendedByLongHospitalStay) needs |= SnapshotNeeds.STAYS;
     }
 
     /// @notice The amount paid for a period: the monthly amount, doubled in December for benefits

@@ -8,7 +8,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
-import {Category, FactSnapshot, Flags, OrgKind, ValidAssessment} from "../types/PATypes.sol";
+import {Category, FactSnapshot, Flags, OrgKind, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 
 /// @title FactRegistry
 /// @notice Records certified facts about subjects after verifying the certifier's EIP-712 signature.
@@ -213,15 +213,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     /// @inheritdoc IFactRegistry
-    function snapshot(bytes32 subjectId, uint32 date) external view returns (FactSnapshot memory snap) {
-        Subject memory s = _subjects[subjectId];
-        snap.hasCivilRecord = s.birthDate != 0;
-        snap.birthDate = s.birthDate;
-        snap.residence = s.residence;
-        snap.deathDate = s.deathDate;
-        _validAssessments(subjectId, s.assessmentCount, date, snap.assessments);
-        (snap.incomeAttested, snap.incomeCents) = _incomeForYearOrEarlier(subjectId, s, DateLib.yearOf(date));
-        snap.longHospitalStay = _hasLongStay(subjectId, s.stayCount, date);
+    function snapshot(bytes32 subjectId, uint32 date) external view returns (FactSnapshot memory) {
+        return _snapshot(subjectId, date, SnapshotNeeds.ALL);
+    }
+
+    /// @inheritdoc IFactRegistry
+    function snapshotFor(bytes32 subjectId, uint32 date, uint256 needs) external view returns (FactSnapshot memory) {
+        return _snapshot(subjectId, date, needs);
     }
 
     /// @inheritdoc IFactRegistry
@@ -412,28 +410,46 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         if (signatures.length < 2) revert FactRegistryNotEnoughSigners(record.assessmentId, signatures.length);
     }
 
+    function _snapshot(bytes32 subjectId, uint32 date, uint256 needs) private view returns (FactSnapshot memory snap) {
+        Subject memory s = _subjects[subjectId];
+        snap.hasCivilRecord = s.birthDate != 0;
+        snap.birthDate = s.birthDate;
+        snap.residence = s.residence;
+        snap.deathDate = s.deathDate;
+        _validAssessments(subjectId, s.assessmentCount, date, needs, snap.assessments);
+        if (needs & SnapshotNeeds.INCOME != 0) {
+            (snap.incomeAttested, snap.incomeCents) = _incomeForYearOrEarlier(subjectId, s, DateLib.yearOf(date));
+        }
+        if (needs & SnapshotNeeds.STAYS != 0) snap.longHospitalStay = _hasLongStay(subjectId, s.stayCount, date);
+    }
+
     /// @dev Per category, the non-revoked assessment with the latest effective date on or before
     /// `date`; on equal dates the one recorded last wins, hence `>=` while scanning in order.
     function _validAssessments(
         bytes32 subjectId,
         uint256 count,
         uint32 date,
+        uint256 needs,
         ValidAssessment[5] memory valid
     ) private view {
+        uint256[CATEGORY_COUNT] memory bestIndex;
         uint32[CATEGORY_COUNT] memory bestDate;
         for (uint256 i = 0; i < count; ++i) {
             StoredAssessment memory a = _assessments[subjectId][i];
-            if (a.revoked || a.effectiveDate > date) continue;
             uint256 category = uint256(a.category);
-            if (valid[category].exists && a.effectiveDate < bestDate[category]) continue;
+            if (needs & (1 << category) == 0 || a.revoked || a.effectiveDate > date) continue;
+            ValidAssessment memory best = valid[category];
+            if (best.exists && a.effectiveDate < bestDate[category]) continue;
+            bestIndex[category] = i;
             bestDate[category] = a.effectiveDate;
-            valid[category] = ValidAssessment({
-                exists: true,
-                percentage: a.percentage,
-                flags: a.flags,
-                reviewDate: a.reviewDate,
-                assessmentId: _assessmentIds[subjectId][i]
-            });
+            best.exists = true;
+            best.percentage = a.percentage;
+            best.flags = a.flags;
+            best.reviewDate = a.reviewDate;
+        }
+        if (needs & SnapshotNeeds.ASSESSMENT_IDS == 0) return;
+        for (uint256 category = 1; category < CATEGORY_COUNT; ++category) {
+            if (valid[category].exists) valid[category].assessmentId = _assessmentIds[subjectId][bestIndex[category]];
         }
     }
 
