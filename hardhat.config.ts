@@ -32,7 +32,10 @@ export default defineConfig({
     mocha: { timeout: 120_000 },
   },
   networks: {
-    // The embedded chain. Besu QBFT consortium networks are configured by environment (docs/operations.md).
+    // In-process chain for tests and the conformance command.
     default: { type: "edr-simulated", chainType: "l1", allowUnlimitedContractSize: false },
+    // A JSON-RPC node: the embedded `hardhat node` of `npm start`, or a Besu QBFT consortium node.
+    // src/chain/deploy.ts overrides url and accounts from src/config.ts.
+    consortium: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545", accounts: [] },
   },
 });

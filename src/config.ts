@@ -1,0 +1,44 @@
+// Runtime configuration, parsed once at start-up from the environment. Every key has a default
+// that runs the embedded demo; .env.example documents each one.
+import { z } from "zod";
+
+/**
+ * Well-known development keys of Hardhat's default mnemonic ("test test … junk"): funded on the
+ * embedded chain, worthless anywhere else. Production sets every *_KEY variable.
+ */
+export const DEV_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926e",
+] as const;
+
+const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  PACHAIN_RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
+  /** Start the embedded Hardhat node (false when PACHAIN_RPC_URL points at a consortium node). */
+  PACHAIN_EMBEDDED_CHAIN: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  PACHAIN_CHAIN_PORT: port.default(8545),
+  /** Where local state lives: deployment record, keys of the demo organisations, oracle stores. */
+  PACHAIN_HOME: z.string().min(1).default(".pachain"),
+  PACHAIN_DEPLOYER_KEY: privateKey.default(DEV_KEYS[0]),
+  PACHAIN_CIVIL_RELAYER_KEY: privateKey.default(DEV_KEYS[1]),
+  PACHAIN_HEALTH_RELAYER_KEY: privateKey.default(DEV_KEYS[2]),
+  PACHAIN_INPS_RELAYER_KEY: privateKey.default(DEV_KEYS[3]),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Parses the environment; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return result.data;
+}
