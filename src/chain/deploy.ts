@@ -41,7 +41,7 @@ export async function deployPAChain(options: {
     logger.warn({ deploymentId }, "chain was reset: discarding the old Ignition journal");
     rmSync(journal, { recursive: true, force: true });
   }
-  const connection = await network.connect({ network: "consortium", override: { url: rpcUrl, accounts: [deployerKey] } });
+  const connection = await network.create({ network: "consortium", override: { url: rpcUrl, accounts: [deployerKey] } });
   try {
     const parameters: Record<string, number | number[]> = {};
     for (const w of waves) {

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { attachContracts } from "../../src/chain/contracts.ts";
+import { deployPAChain } from "../../src/chain/deploy.ts";
+import { DEV_KEYS } from "../../src/config.ts";
+import { DEMO_ORGANISATIONS, DEMO_WAVES, organisationKeys, setUpDemoConsortium } from "../../src/demo/consortium.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("npm start path on a real JSON-RPC node", function () {
+  const logger = createLogger("silent");
+  let chain: EmbeddedChain;
+  let home: string;
+
+  before(async function () {
+    home = mkdtempSync(join(tmpdir(), "pachain-start-"));
+    chain = await startEmbeddedChain({ port: await freePort(), logger });
+  });
+
+  after(async function () {
+    await chain?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("binds the node to loopback and refuses a second node on the same port", async function () {
+    expect(new URL(chain.url).hostname).to.equal("127.0.0.1");
+    const port = Number(new URL(chain.url).port);
+    const second = await startEmbeddedChain({ port, logger }).then(
+      () => new Error("a second node started"),
+      (error: Error) => error,
+    );
+    expect(second.message).to.match(/already answers JSON-RPC/);
+  });
+
+  it("deploys with Ignition, registers the demo consortium and its keys, and keeps the keys across runs", async function () {
+    const deployment = await deployPAChain({
+      rpcUrl: chain.url,
+      deployerKey: DEV_KEYS[0],
+      deploymentId: `test-${Date.now()}`,
+      waves: DEMO_WAVES,
+      logger,
+    });
+    expect(deployment.chainId).to.equal(31337);
+    const provider = new JsonRpcProvider(chain.url);
+    const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(DEV_KEYS[0], provider)));
+    const keysDir = join(home, "keys");
+    const registered = await setUpDemoConsortium(
+      contracts,
+      { civil: new Wallet(DEV_KEYS[1]).address, health: new Wallet(DEV_KEYS[2]).address, inps: new Wallet(DEV_KEYS[3]).address },
+      keysDir,
+      logger,
+    );
+    expect(registered).to.have.length(DEMO_ORGANISATIONS.length);
+    expect(Number(await contracts.organisations.organisationCount())).to.equal(DEMO_ORGANISATIONS.length);
+    const roma = registered.find((o) => o.slug === "comune-roma")!;
+    expect(Number(await contracts.organisations.municipalityId(58091))).to.equal(roma.orgId);
+    const key = await contracts.organisations.signerKey(roma.signers[0].address);
+    expect(Number(key.orgId)).to.equal(roma.orgId);
+    const [phase2, provinces2] = await contracts.catalog.wavePhase(2);
+    expect(Number(phase2)).to.equal(1);
+    expect(provinces2.map(Number)).to.deep.equal([15, 17, 48, 58, 63]);
+    // The same key files come back on the next start.
+    expect(organisationKeys(keysDir, roma).map((w) => w.address)).to.deep.equal(roma.signers.map((w) => w.address));
+    provider.destroy();
+  });
+});
