@@ -6,7 +6,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { loadConfig } from "../src/config.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
 import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
-import { DEMO_WAVES, setUpDemoConsortium } from "../src/demo/consortium.ts";
+import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
 import { createLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 
@@ -50,6 +50,7 @@ try {
     join(home, "keys"),
     logger,
   );
+  saveConsortium(join(home, "consortium.json"), organisations);
 
   const lines = [
     "",

@@ -28,6 +28,8 @@ const schema = z.object({
   PACHAIN_CIVIL_RELAYER_KEY: privateKey.default(DEV_KEYS[1]),
   PACHAIN_HEALTH_RELAYER_KEY: privateKey.default(DEV_KEYS[2]),
   PACHAIN_INPS_RELAYER_KEY: privateKey.default(DEV_KEYS[3]),
+  /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
+  PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -2,7 +2,7 @@
 // commissions, and eight municipalities, each signing with its own keys; and the relayer accounts
 // of the three oracles. In production each organisation brings its own keys (docs/operations.md).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Wallet } from "ethers";
 import { addSigners, grantRoles, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
@@ -97,4 +97,22 @@ export async function setUpDemoConsortium(
   }
   logger.info({ organisations: registered.length }, "demo consortium registered");
   return registered;
+}
+
+/** What a source system needs to know about the consortium: each organisation's on-chain id. */
+export interface ConsortiumRecord {
+  organisations: Array<{ slug: string; orgId: number; kind: OrgKindName; code: number; name: string; parent?: string }>;
+}
+
+export function saveConsortium(file: string, registered: readonly RegisteredOrganisation[]): void {
+  const record: ConsortiumRecord = {
+    organisations: registered.map(({ slug, orgId, kind, code, name, parent }) => ({ slug, orgId, kind, code, name, parent })),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export function loadConsortium(file: string): ConsortiumRecord {
+  if (!existsSync(file)) throw new Error(`no consortium record at ${file}: start PA Chain first (npm start)`);
+  return JSON.parse(readFileSync(file, "utf8")) as ConsortiumRecord;
 }

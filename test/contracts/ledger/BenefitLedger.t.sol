@@ -6,7 +6,8 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IBenefitLedger} from "../../../contracts/interfaces/IBenefitLedger.sol";
 import {IFactRegistry} from "../../../contracts/interfaces/IFactRegistry.sol";
 import {DateLib} from "../../../contracts/libraries/DateLib.sol";
-import {Category, Flags, Reason, WavePhase} from "../../../contracts/types/PATypes.sol";
+import {EntitlementRules} from "../../../contracts/libraries/EntitlementRules.sol";
+import {BenefitTerms, Category, FactSnapshot, Flags, Reason, WavePhase} from "../../../contracts/types/PATypes.sol";
 import {PAChainFixture} from "../utils/PAChainFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -487,6 +488,29 @@ contract BenefitLedgerTest is PAChainFixture {
             roma[0] = PROVINCE_ROMA;
             catalog.setWavePhase(1, WavePhase.PILOT, roma);
         }
+    }
+
+    /// @dev The ledger reads only the snapshot parts a benefit's rules need; its answer must be the
+    /// rules' answer on the full snapshot, assessment included.
+    function testFuzz_check_agreesWithTheRulesOnTheFullSnapshot(uint256 factSeed, uint8 benefitIndex, uint256 dateSeed)
+        public
+    {
+        _randomFacts(LUCIA, factSeed);
+        bytes32 benefitId = _benefitAt(benefitIndex);
+        uint32 date = _dateSince2023(dateSeed);
+        FactSnapshot memory snap = facts.snapshot(LUCIA, date);
+        BenefitTerms memory t = catalog.terms(benefitId, date);
+        bool live = catalog.isLive(t.wave, uint16(snap.residence / 1000));
+        EntitlementRules.Outcome memory expected = EntitlementRules.evaluate(snap, t, live, date);
+
+        (bool eligible, Reason reason, uint64 amount) = ledger.check(LUCIA, benefitId, date);
+        assertReason(reason, expected.reason, "reason");
+        assertEq(eligible, expected.reason == Reason.ELIGIBLE, "eligible");
+        assertEq(amount, expected.monthlyAmountCents, "amount");
+        IBenefitLedger.Entitlement memory e = ledger.entitlement(LUCIA, benefitId, date);
+        assertReason(e.reason, expected.reason, "entitlement reason");
+        bytes32 expectedId = expected.category == 0 ? bytes32(0) : snap.assessments[expected.category].assessmentId;
+        assertEq(e.assessmentId, expectedId, "assessment it rests on");
     }
 
     /// @dev Whatever the facts and the period: a payment is recorded exactly when the benefit is

@@ -7,7 +7,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IFactRegistry} from "../../../contracts/interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../../../contracts/interfaces/IOrganisationRegistry.sol";
 import {DateLib} from "../../../contracts/libraries/DateLib.sol";
-import {Category, FactSnapshot, Flags} from "../../../contracts/types/PATypes.sol";
+import {Category, FactSnapshot, Flags, SnapshotNeeds} from "../../../contracts/types/PATypes.sol";
 import {PAChainFixture} from "../utils/PAChainFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -857,6 +857,40 @@ contract FactRegistryTest is PAChainFixture {
         assertEq(s.birthDate, MARIO_BIRTH, "birth");
         assertEq(s.residence, ROMA, "residence");
         assertEq(s.deathDate, 20260310, "death");
+    }
+
+    // ------------------------------------------------------------ snapshotFor
+
+    function test_snapshotFor_computesOnlyTheNamedParts() public {
+        _recordCivil(MARIO, MARIO_BIRTH, ROMA);
+        _recordAssessment(MARIO, Category.CIVIL_INVALIDITY, 80, 0, 20240101);
+        bytes32 blind = _recordAssessment(MARIO, Category.BLINDNESS, 0, Flags.BLIND_PARTIAL, 20240101);
+        _recordIncome(MARIO, 2025, 1_000);
+        _recordStay(MARIO, 20260101, 0);
+
+        FactSnapshot memory s = facts.snapshotFor(MARIO, TODAY, 1 << uint8(Category.CIVIL_INVALIDITY));
+        assertTrue(s.hasCivilRecord, "civil facts always");
+        assertEq(s.birthDate, MARIO_BIRTH, "birth always");
+        assertTrue(s.assessments[1].exists, "civil invalidity asked");
+        assertEq(s.assessments[1].percentage, 80, "its percentage");
+        assertEq(s.assessments[1].assessmentId, bytes32(0), "ids not asked");
+        assertFalse(s.assessments[2].exists, "blindness not asked");
+        assertFalse(s.incomeAttested, "income not asked");
+        assertFalse(s.longHospitalStay, "stays not asked");
+
+        s = facts.snapshotFor(
+            MARIO,
+            TODAY,
+            (1 << uint8(Category.BLINDNESS)) | SnapshotNeeds.INCOME | SnapshotNeeds.STAYS | SnapshotNeeds.ASSESSMENT_IDS
+        );
+        assertFalse(s.assessments[1].exists, "civil invalidity not asked");
+        assertEq(s.assessments[2].assessmentId, blind, "blindness with its id");
+        assertTrue(s.incomeAttested, "income");
+        assertEq(s.incomeCents, 1_000, "income amount");
+        assertTrue(s.longHospitalStay, "stay");
+
+        FactSnapshot memory all = facts.snapshotFor(MARIO, TODAY, SnapshotNeeds.ALL);
+        assertEq(keccak256(abi.encode(all)), keccak256(abi.encode(facts.snapshot(MARIO, TODAY))), "ALL = snapshot");
     }
 
     // ------------------------------------------------------------ pause
