@@ -28,6 +28,29 @@ const schema = z.object({
   PACHAIN_CIVIL_RELAYER_KEY: privateKey.default(DEV_KEYS[1]),
   PACHAIN_HEALTH_RELAYER_KEY: privateKey.default(DEV_KEYS[2]),
   PACHAIN_INPS_RELAYER_KEY: privateKey.default(DEV_KEYS[3]),
+  /**
+   * The feeds this oracle reads, as source=url pairs; each source is relayed by its organisation's
+   * account (comune → civil, asl → health, inps → inps). One oracle per organisation lists one source.
+   */
+  PACHAIN_ORACLE_SOURCES: z
+    .string()
+    .default("comune=http://127.0.0.1:7101,asl=http://127.0.0.1:7102,inps=http://127.0.0.1:7103")
+    .transform((value, ctx) => {
+      const sources: Array<{ source: "comune" | "asl" | "inps"; url: string }> = [];
+      for (const pair of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const [source, url] = pair.split("=");
+        if (!["comune", "asl", "inps"].includes(source) || !url || !URL.canParse(url)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${pair}" is not source=url with source comune, asl or inps` });
+          return z.NEVER;
+        }
+        sources.push({ source: source as "comune" | "asl" | "inps", url });
+      }
+      return sources;
+    }),
+  /** Legacy gas price in wei for free-gas networks (Besu QBFT: 0); unset = the node's fee data. */
+  PACHAIN_GAS_PRICE: z.string().regex(/^\d+$/, "must be a whole number of wei").optional(),
+  /** AES-256-GCM key of the pseudonym vault (default: created in PACHAIN_HOME). */
+  PACHAIN_VAULT_KEY: z.string().optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -161,6 +161,12 @@ interface IFactRegistry {
         uint64 signedAt
     );
 
+    /// @notice Item `index` of a recordBatch reverted with `reason` and was skipped; nothing of it was recorded.
+    event RecordRefused(uint256 indexed index, bytes4 indexed selector, bytes reason);
+
+    /// @notice A recordBatch item is not a call to one of the six record functions.
+    error FactRegistryNotARecordCall(uint256 index, bytes4 selector);
+
     /// @notice This record (or assessment) id was already recorded.
     error FactRegistryAlreadyRecorded(bytes32 recordId);
 
@@ -200,6 +206,12 @@ interface IFactRegistry {
 
     /// @notice Too many assessments or stays for one subject (65535).
     error FactRegistrySubjectFull(bytes32 subject);
+
+    /// @notice Records many signed facts in one transaction. Each item is the calldata of one of the
+    /// six record functions and runs with the caller's own permissions; an item that reverts is
+    /// skipped and reported by RecordRefused (with its custom error), the others are kept.
+    /// @return recorded How many items were recorded.
+    function recordBatch(bytes[] calldata calls) external returns (uint256 recorded);
 
     function recordCivil(CivilRecord calldata record, bytes calldata signature) external;
 

@@ -41,7 +41,9 @@ export default buildModule("PAChain", (m) => {
       maxAgeExclusive: benefit.maxAgeExclusive,
       suspendedByLongHospitalStay: benefit.suspendedByLongHospitalStay,
       hasIncomeLimit: benefit.hasIncomeLimit,
-      requirements: benefit.alternatives,
+      requirements: benefit.alternatives.map(({ category, minPercentage, maxPercentage, requiredFlags }) => ({
+        category, minPercentage, maxPercentage, requiredFlags,
+      })),
     };
     const defined = m.call(catalog, "defineBenefit", [benefit.code, rule], { id: `define_${benefit.code}`, after: ready });
     for (const year of benefit.years) {

@@ -22,7 +22,7 @@ export interface WaveParameters {
   wave: 1 | 2 | 3;
   /** WAVE_PHASE code */
   phase: number;
-  provinces: number[];
+  provinces: readonly number[];
 }
 
 export async function deployPAChain(options: {
@@ -46,7 +46,7 @@ export async function deployPAChain(options: {
     const parameters: Record<string, number | number[]> = {};
     for (const w of waves) {
       parameters[`wave${w.wave}Phase`] = w.phase;
-      parameters[`wave${w.wave}PilotProvinces`] = w.provinces;
+      parameters[`wave${w.wave}PilotProvinces`] = [...w.provinces];
     }
     const startBlock = await provider.getBlockNumber();
     logger.info({ rpcUrl, deploymentId }, "deploying PA Chain with Ignition");

@@ -2,7 +2,7 @@
 // waves on the scenario's date, sets up the certifying organisations, records every fact through
 // the real path (signed by the certifier, verified on chain), then answers each query on chain.
 import { randomBytes } from "node:crypto";
-import { id, keccak256, Wallet, type Signer, type TypedDataDomain } from "ethers";
+import { BaseWallet, id, keccak256, Wallet, type Signer, type TypedDataDomain } from "ethers";
 import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { addSigners, grantRoles, registerOrganisation } from "../chain/consortium.ts";
@@ -21,11 +21,11 @@ export type Answer =
 /** The certifying organisations of a scenario: each signs with its own key, each relays with its own account. */
 interface Certifiers {
   domain: TypedDataDomain;
-  inps: Wallet;
-  asl: Wallet;
+  inps: BaseWallet;
+  asl: BaseWallet;
   commissionId: number;
-  commissionMembers: Wallet[];
-  municipalities: Map<number, Wallet>;
+  commissionMembers: BaseWallet[];
+  municipalities: Map<number, BaseWallet>;
 }
 
 interface Relayers {
@@ -100,7 +100,7 @@ async function setUpCertifiers(contracts: PAChainContracts, scenario: Scenario, 
   // One municipality per residence in the scenario, plus Rome for deaths of people never given one.
   const codes = new Set<number>([DEFAULT_MUNICIPALITY]);
   for (const fact of scenario.facts) if (fact.kind === "civil") codes.add(fact.residence);
-  const municipalities = new Map<number, Wallet>();
+  const municipalities = new Map<number, BaseWallet>();
   for (const code of codes) {
     const key = Wallet.createRandom();
     const orgId = await registerOrganisation(contracts, {

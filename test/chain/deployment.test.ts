@@ -4,7 +4,7 @@ import { TypedDataEncoder, Wallet, ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { selectorsOf } from "../../src/chain/artifacts.ts";
-import { attachContracts, type PAChainContracts } from "../../src/chain/contracts.ts";
+import { attachContracts } from "../../src/chain/contracts.ts";
 import { PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
 import { FACT_TYPES, factDomain, signFact } from "../../src/chain/signing.ts";
 import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
@@ -80,17 +80,16 @@ describe("PAChain Ignition module", function () {
 
   it("refuses every restricted function to an account without its role", async function () {
     const { contracts, stranger } = await networkHelpers.loadFixture(deployPAChain);
-    const asStranger = (c: keyof PAChainContracts) => contracts[c].connect(stranger);
     const record = { recordId: ZeroHash, subject: ZeroHash, birthDate: 19800101, residence: 58091, signedAt: 0 };
-    await expect(asStranger("facts").recordCivil(record, "0x"))
+    await expect(contracts.facts.connect(stranger).recordCivil(record, "0x"))
       .to.be.revertedWithCustomError(contracts.facts, "AccessManagedUnauthorized").withArgs(stranger.address);
-    await expect(asStranger("ledger").recordPayment(ZeroHash, id("INV_PENSIONE_INABILITA"), 202601))
+    await expect(contracts.ledger.connect(stranger).recordPayment(ZeroHash, id("INV_PENSIONE_INABILITA"), 202601))
       .to.be.revertedWithCustomError(contracts.ledger, "AccessManagedUnauthorized").withArgs(stranger.address);
-    await expect(asStranger("catalog").setWavePhase(1, WAVE_PHASE.PLANNED, []))
+    await expect(contracts.catalog.connect(stranger).setWavePhase(1, WAVE_PHASE.PLANNED, []))
       .to.be.revertedWithCustomError(contracts.catalog, "AccessManagedUnauthorized").withArgs(stranger.address);
-    await expect(asStranger("organisations").registerOrganisation(3, 0, 0, "INPS"))
+    await expect(contracts.organisations.connect(stranger).registerOrganisation(3, 0, 0, "INPS"))
       .to.be.revertedWithCustomError(contracts.organisations, "AccessManagedUnauthorized").withArgs(stranger.address);
-    await expect(asStranger("ledger").pause())
+    await expect(contracts.ledger.connect(stranger).pause())
       .to.be.revertedWithCustomError(contracts.ledger, "AccessManagedUnauthorized").withArgs(stranger.address);
   });
 

@@ -1,0 +1,229 @@
+// Sends outbox items to the chain in batches from one organisation's transaction account.
+// Exactly-once comes from two things: the item is marked "sent" with the transaction hash before the
+// transaction leaves (so after a crash the oracle asks the chain what became of that hash instead of
+// guessing), and every record carries an on-chain idempotency key (so a resend can never record twice).
+import { Transaction, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
+import type { PAChainContracts } from "../chain/contracts.ts";
+import { benefitId, reasonName } from "../domain/catalog.ts";
+import type { Logger } from "../logger.ts";
+import type { DecodedError } from "./chain-errors.ts";
+import type { OracleMetrics } from "./metrics.ts";
+import type { ItemKind, OracleStore, OutboxItem, RelayerName } from "./store.ts";
+
+export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, decision: 1 };
+const RECEIPT_POLL_MS = 50;
+const RECEIPT_TIMEOUT_MS = 60_000;
+
+export interface DecisionPayload { applicationId: string; subject: string; benefit: string; date: number }
+export interface PaymentPayload { subject: string; benefit: string; period: number }
+
+export type RelayOutcome =
+  | { type: "idle" }
+  | { type: "settled"; items: number; txHash: string }
+  | { type: "waiting"; reason: string };
+
+export interface Relayer {
+  name: RelayerName;
+  /** Settles items left "sent" by a previous run (crash, timeout). Call before relaying. */
+  recover(): Promise<void>;
+  /** Sends the next batch and settles it. Throws on a transient fault (node unreachable). */
+  relayOnce(): Promise<RelayOutcome>;
+}
+
+export function createRelayer(options: {
+  name: RelayerName;
+  wallet: Wallet;
+  provider: JsonRpcProvider;
+  contracts: PAChainContracts;
+  store: OracleStore;
+  decodeError: (data: string | null | undefined) => DecodedError;
+  logger: Logger;
+  metrics?: OracleMetrics;
+  /** Legacy gas price for free-gas networks (Besu QBFT with min-gas-price 0); undefined = node's fee data. */
+  gasPrice?: bigint;
+}): Relayer {
+  const { name, wallet, provider, contracts, store, decodeError, metrics, gasPrice } = options;
+  const logger = options.logger.child({ module: "relayer", relayer: name });
+  const factsAddress = contracts.facts.target as string;
+  const ledgerAddress = contracts.ledger.target as string;
+  let nonce: number | undefined;
+
+  function encode(kind: ItemKind, items: OutboxItem[]): { to: string; data: string } {
+    if (kind === "fact") {
+      return { to: factsAddress, data: contracts.facts.interface.encodeFunctionData("recordBatch", [items.map((i) => i.payload)]) };
+    }
+    if (kind === "payment") {
+      const orders = items.map((i) => {
+        const p = JSON.parse(i.payload) as PaymentPayload;
+        return { subject: p.subject, benefitId: benefitId(p.benefit), period: p.period };
+      });
+      return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPayments", [orders]) };
+    }
+    const d = JSON.parse(items[0].payload) as DecisionPayload;
+    return {
+      to: ledgerAddress,
+      data: contracts.ledger.interface.encodeFunctionData("recordDecision", [d.applicationId, d.subject, benefitId(d.benefit), d.date]),
+    };
+  }
+
+  function settle(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): void {
+    if (kind === "fact") return settleFacts(items, receipt);
+    const ledger = contracts.ledger.interface;
+    const events = receipt.logs
+      .filter((log) => log.address.toLowerCase() === ledgerAddress.toLowerCase())
+      .map((log) => ledger.parseLog(log))
+      .filter((e) => e !== null);
+    if (kind === "payment") {
+      const outcomes = events.filter((e) => e.name === "PaymentRecorded" || e.name === "PaymentRefused");
+      items.forEach((item, i) => {
+        const e = outcomes[i];
+        const recorded = e.name === "PaymentRecorded";
+        store.markDone(item.id, {
+          recorded,
+          reason: recorded ? "ELIGIBLE" : reasonName(Number(e.args.reason)),
+          amountCents: recorded ? Number(e.args.amountCents) : 0,
+        });
+      });
+    } else {
+      const decided = events.find((e) => e.name === "ApplicationDecided")!;
+      const outcome = { eligible: decided.args.eligible as boolean, reason: reasonName(Number(decided.args.reason)), monthlyAmountCents: Number(decided.args.monthlyAmountCents) };
+      store.recordDecision(JSON.parse(items[0].payload).applicationId, outcome.eligible, outcome.reason);
+      store.markDone(items[0].id, outcome);
+    }
+    metrics?.relayed.inc({ relayer: name, kind }, items.length);
+  }
+
+  function settleFacts(items: OutboxItem[], receipt: TransactionReceipt): void {
+    const facts = contracts.facts.interface;
+    const refused = new Map<number, DecodedError>();
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() !== factsAddress.toLowerCase()) continue;
+      const event = facts.parseLog(log);
+      if (event?.name === "RecordRefused") refused.set(Number(event.args.index), decodeError(event.args.reason));
+    }
+    items.forEach((item, i) => {
+      const error = refused.get(i);
+      if (!error) {
+        store.markDone(item.id);
+        metrics?.relayed.inc({ relayer: name, kind: "fact" });
+      } else if (error.name === "FactRegistryAlreadyRecorded") {
+        // Recorded by an earlier attempt (or an earlier run): exactly once, not twice.
+        store.markDone(item.id, { alreadyRecorded: true });
+        metrics?.relayed.inc({ relayer: name, kind: "fact" });
+      } else {
+        store.markDead(item.id, error.name, error.detail);
+        metrics?.refused.inc({ relayer: name, reason: error.name });
+        logger.warn({ item: item.id, recordKey: item.recordKey, error: error.detail }, "record refused by the chain");
+      }
+    });
+  }
+
+  async function waitForReceipt(hash: string): Promise<TransactionReceipt | null> {
+    const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const receipt = await provider.getTransactionReceipt(hash);
+      if (receipt) return receipt;
+      await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
+    }
+    return null;
+  }
+
+  function settleReceipt(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): void {
+    if (receipt.status === 1) return settle(kind, items, receipt);
+    // The whole transaction reverted (paused, out of gas): nothing was recorded; try again later.
+    store.markPending(items.map((i) => i.id));
+    throw new TransientError(`transaction ${receipt.hash} reverted`);
+  }
+
+  return {
+    name,
+    async recover() {
+      const byHash = new Map<string, OutboxItem[]>();
+      for (const item of store.sentItems(name)) byHash.set(item.txHash!, [...(byHash.get(item.txHash!) ?? []), item]);
+      for (const [hash, items] of byHash) {
+        const receipt = await provider.getTransactionReceipt(hash);
+        if (receipt) {
+          logger.info({ txHash: hash, items: items.length }, "settling a transaction sent before a restart");
+          settleReceipt(items[0].kind, items, receipt);
+        } else if (await provider.getTransaction(hash)) {
+          const mined = await waitForReceipt(hash);
+          if (mined) settleReceipt(items[0].kind, items, mined);
+        } else {
+          // Never reached the node: send again (the idempotency keys make that safe).
+          store.markPending(items.map((i) => i.id));
+          nonce = undefined;
+        }
+      }
+    },
+
+    async relayOnce() {
+      await this.recover();
+      const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)));
+      if (pending.length === 0) return { type: "idle" };
+      // Items go in arrival order; a batch is the leading run of one kind.
+      const kind = pending[0].kind;
+      const end = pending.findIndex((item) => item.kind !== kind);
+      const items = pending.slice(0, Math.min(end === -1 ? pending.length : end, BATCH_LIMITS[kind]));
+      const call = encode(kind, items);
+
+      let gasLimit: bigint;
+      try {
+        gasLimit = ((await provider.estimateGas({ ...call, from: wallet.address })) * 12n) / 10n;
+      } catch (error) {
+        const revert = revertData(error);
+        if (revert === undefined) throw new TransientError(`estimateGas failed: ${(error as Error).message}`);
+        const decoded = decodeError(revert);
+        if (decoded.name === "EnforcedPause") return { type: "waiting", reason: "contracts are paused" };
+        if (items.length === 1) {
+          if (decoded.name === "BenefitLedgerAlreadyDecided") {
+            store.markDone(items[0].id, { alreadyDecided: true });
+          } else {
+            store.markDead(items[0].id, decoded.name, decoded.detail);
+            metrics?.refused.inc({ relayer: name, reason: decoded.name });
+          }
+          return { type: "settled", items: 1, txHash: "" };
+        }
+        throw new TransientError(`batch would revert: ${decoded.detail}`);
+      }
+
+      nonce ??= await provider.getTransactionCount(wallet.address, "pending");
+      const { chainId } = await provider.getNetwork();
+      const fees = gasPrice !== undefined ? { type: 0, gasPrice } : await feeFields(provider);
+      const signed = await wallet.signTransaction({ ...call, ...fees, gasLimit, nonce, chainId });
+      const hash = Transaction.from(signed).hash!;
+      store.markSent(items.map((i) => i.id), hash);
+      try {
+        await provider.broadcastTransaction(signed);
+      } catch (error) {
+        nonce = undefined;
+        store.markPending(items.map((i) => i.id));
+        throw new TransientError(`broadcast failed: ${(error as Error).message}`);
+      }
+      nonce += 1;
+      const receipt = await waitForReceipt(hash);
+      if (!receipt) return { type: "waiting", reason: `no receipt yet for ${hash}` };
+      settleReceipt(kind, items, receipt);
+      logger.debug({ kind, items: items.length, txHash: hash, gasUsed: Number(receipt.gasUsed) }, "batch settled");
+      return { type: "settled", items: items.length, txHash: hash };
+    },
+  };
+}
+
+/** A fault that goes away by itself: the node is unreachable, the contracts are paused. */
+export class TransientError extends Error {}
+
+async function feeFields(provider: JsonRpcProvider) {
+  const fee = await provider.getFeeData();
+  if (fee.maxFeePerGas !== null && fee.maxPriorityFeePerGas !== null) {
+    return { type: 2, maxFeePerGas: fee.maxFeePerGas, maxPriorityFeePerGas: fee.maxPriorityFeePerGas };
+  }
+  return { type: 0, gasPrice: fee.gasPrice ?? 0n };
+}
+
+function revertData(error: unknown): string | undefined {
+  const e = error as { code?: string; data?: unknown; info?: { error?: { data?: unknown } } };
+  if (e?.code !== "CALL_EXCEPTION") return undefined;
+  const data = e.data ?? e.info?.error?.data;
+  return typeof data === "string" ? data : "0x";
+}
+

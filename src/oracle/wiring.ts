@@ -1,0 +1,86 @@
+// Composition root of the oracle: builds the store, vault, intake, feed adapters and relayers from
+// configuration and the deployment record.
+import { join, resolve } from "node:path";
+import { JsonRpcProvider, Wallet } from "ethers";
+import type { Config } from "../config.ts";
+import { attachContracts, type PAChainContracts } from "../chain/contracts.ts";
+import type { Deployment } from "../chain/deploy.ts";
+import { loadCatalog, type Catalog } from "../domain/catalog.ts";
+import type { Logger } from "../logger.ts";
+import { resolveSecret } from "../secrets.ts";
+import { createSourceAdapter } from "./adapter.ts";
+import { createErrorDecoder } from "./chain-errors.ts";
+import { createIntake } from "./intake.ts";
+import { createOracleMetrics, type OracleMetrics } from "./metrics.ts";
+import { createRelayer, type Relayer } from "./relayer.ts";
+import { createOracle, type Oracle } from "./service.ts";
+import { openOracleStore, type OracleStore, type RelayerName } from "./store.ts";
+import { createPseudonymVault, type PseudonymVault } from "./vault.ts";
+
+export const RELAYER_OF_SOURCE = { comune: "civil", asl: "health", inps: "inps" } as const satisfies Record<string, RelayerName>;
+
+export interface OracleRuntime {
+  oracle: Oracle;
+  store: OracleStore;
+  vault: PseudonymVault;
+  catalog: Catalog;
+  contracts: PAChainContracts;
+  provider: JsonRpcProvider;
+  relayers: Relayer[];
+  metrics: OracleMetrics;
+  close(): Promise<void>;
+}
+
+export function oracleStorePath(config: Config): string {
+  return join(resolve(config.PACHAIN_HOME), "oracle", "oracle.sqlite");
+}
+
+export function createOracleRuntime(options: {
+  config: Config;
+  deployment: Deployment;
+  logger: Logger;
+  /** Relayer names to run; default: those of the configured sources. */
+  relayerNames?: readonly RelayerName[];
+  /** Read the feeds (false for a command that only relays, like the payroll). */
+  readFeeds?: boolean;
+  metrics?: OracleMetrics;
+}): OracleRuntime {
+  const { config, deployment, logger, readFeeds = true } = options;
+  const home = resolve(config.PACHAIN_HOME);
+  const store = openOracleStore(oracleStorePath(config));
+  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true });
+  const contracts = attachContracts(deployment.addresses, provider);
+  const catalog = loadCatalog();
+  const metrics = options.metrics ?? createOracleMetrics();
+  const vault = createPseudonymVault({
+    store,
+    pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
+    vaultKey: resolveSecret(home, "vault-key", config.PACHAIN_VAULT_KEY),
+  });
+  const intake = createIntake({ factsInterface: contracts.facts.interface, vault, catalog });
+  const keys: Record<RelayerName, string> = {
+    civil: config.PACHAIN_CIVIL_RELAYER_KEY,
+    health: config.PACHAIN_HEALTH_RELAYER_KEY,
+    inps: config.PACHAIN_INPS_RELAYER_KEY,
+  };
+  const relayerNames = options.relayerNames ?? [...new Set(config.PACHAIN_ORACLE_SOURCES.map((s) => RELAYER_OF_SOURCE[s.source]))];
+  const decodeError = createErrorDecoder();
+  const gasPrice = config.PACHAIN_GAS_PRICE === undefined ? undefined : BigInt(config.PACHAIN_GAS_PRICE);
+  const relayers = relayerNames.map((name) =>
+    createRelayer({ name, wallet: new Wallet(keys[name], provider), provider, contracts, store, decodeError, logger, metrics, gasPrice }),
+  );
+  const adapters = readFeeds
+    ? config.PACHAIN_ORACLE_SOURCES.map(({ source, url }) =>
+        createSourceAdapter({ source, baseUrl: url, relayer: RELAYER_OF_SOURCE[source], store, intake, logger, metrics }),
+      )
+    : [];
+  const oracle = createOracle({ store, adapters, relayers, logger, metrics, decides: relayerNames.includes("inps") && readFeeds });
+  return {
+    oracle, store, vault, catalog, contracts, provider, relayers, metrics,
+    async close() {
+      await oracle.stop();
+      store.close();
+      provider.destroy();
+    },
+  };
+}
