@@ -1,7 +1,7 @@
 // Validates one feed event and turns it into an outbox item: the exact FactRegistry call the
 // relayer will send. A record that fails validation becomes a dead letter with the reason, so
 // nothing is silently dropped and nothing invalid reaches the chain.
-import { Interface } from "ethers";
+import { id, type Interface } from "ethers";
 import { z } from "zod";
 import { PaChainError } from "../errors.ts";
 import { benefitByCode, type Catalog } from "../domain/catalog.ts";
@@ -132,7 +132,8 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
           type: "item",
           item: {
             source,
-            recordKey: `${source}:refused:${cursor}`,
+            // Cursor plus content hash: unique per refused event, stable when a page is re-read.
+            recordKey: `${source}:refused:${cursor}:${id(JSON.stringify(event ?? null)).slice(2, 18)}`,
             kind: "fact",
             relayer,
             payload: JSON.stringify(event ?? null).slice(0, 4000),

@@ -26,8 +26,11 @@ export interface Relayer {
   name: RelayerName;
   /** Settles items left "sent" by a previous run (crash, timeout). Call before relaying. */
   recover(): Promise<void>;
-  /** Sends the next batch and settles it. Throws on a transient fault (node unreachable). */
-  relayOnce(): Promise<RelayOutcome>;
+  /**
+   * Sends the next batch and settles it. Throws on a transient fault (node unreachable).
+   * `beforeId` limits the batch to items that arrived before another relayer's oldest pending one.
+   */
+  relayOnce(beforeId?: number): Promise<RelayOutcome>;
 }
 
 export function createRelayer(options: {
@@ -156,9 +159,9 @@ export function createRelayer(options: {
       }
     },
 
-    async relayOnce() {
+    async relayOnce(beforeId) {
       await this.recover();
-      const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)));
+      const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)), beforeId);
       if (pending.length === 0) return { type: "idle" };
       // Items go in arrival order; a batch is the leading run of one kind.
       const kind = pending[0].kind;

@@ -121,13 +121,17 @@ export interface OracleStore {
   /** Stores a page of a feed and moves the source's cursor, atomically. Returns how many were new. */
   ingest(source: string, nextCursor: number, items: readonly NewItem[], applications: readonly Omit<Application, "status" | "eligible" | "reason">[]): number;
   enqueue(items: readonly NewItem[]): number;
-  nextPending(relayer: RelayerName, limit: number): OutboxItem[];
+  /** Pending items of a relayer in arrival order, optionally only those that arrived before `beforeId`. */
+  nextPending(relayer: RelayerName, limit: number, beforeId?: number): OutboxItem[];
+  /** The oldest pending item of all relayers. */
+  oldestPending(): OutboxItem | undefined;
   markSent(ids: readonly number[], txHash: string): void;
   markDone(id: number, outcome?: unknown): void;
   markDead(id: number, errorName: string, errorDetail: string): void;
   markPending(ids: readonly number[]): void;
   sentItems(relayer: RelayerName): OutboxItem[];
   item(id: number): OutboxItem | undefined;
+  itemByKey(recordKey: string): OutboxItem | undefined;
   items(filter: { status?: ItemStatus; kind?: ItemKind }, limit?: number): OutboxItem[];
   counts(): Record<ItemStatus, number>;
   pendingCount(kind?: ItemKind): number;
@@ -206,8 +210,12 @@ export function openOracleStore(path: string): OracleStore {
     enqueue(items) {
       return transaction(() => insertAll(items));
     },
-    nextPending(relayer, limit) {
-      return (db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'pending' ORDER BY id LIMIT ?").all(relayer, limit) as Row[]).map(toItem);
+    nextPending(relayer, limit, beforeId = Number.MAX_SAFE_INTEGER) {
+      return (db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'pending' AND id < ? ORDER BY id LIMIT ?").all(relayer, beforeId, limit) as Row[]).map(toItem);
+    },
+    oldestPending() {
+      const row = db.prepare("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1").get() as Row | undefined;
+      return row ? toItem(row) : undefined;
     },
     markSent(ids, txHash) {
       transaction(() => {
@@ -234,6 +242,10 @@ export function openOracleStore(path: string): OracleStore {
     },
     item(id) {
       const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as Row | undefined;
+      return row ? toItem(row) : undefined;
+    },
+    itemByKey(recordKey) {
+      const row = db.prepare("SELECT * FROM outbox WHERE record_key = ?").get(recordKey) as Row | undefined;
       return row ? toItem(row) : undefined;
     },
     items(filter, limit = 1000) {
@@ -268,7 +280,9 @@ export function openOracleStore(path: string): OracleStore {
     },
     resetForReplay() {
       return transaction(() => {
-        db.prepare("UPDATE applications SET status = 'received', eligible = NULL, reason = NULL").run();
+        // Applications whose decision is in the outbox are decided again by the replay itself.
+        db.prepare(`UPDATE applications SET eligible = NULL, reason = NULL, status = CASE
+          WHEN application_id IN (SELECT substr(record_key, 10) FROM outbox WHERE kind = 'decision') THEN 'queued' ELSE 'received' END`).run();
         db.prepare("DELETE FROM entitlements").run();
         return Number(db.prepare("UPDATE outbox SET status = 'pending', tx_hash = NULL, outcome = NULL, updated_at = ? WHERE status IN ('sent','done')").run(now()).changes);
       });
@@ -291,7 +305,8 @@ export function openOracleStore(path: string): OracleStore {
       return (rows as Row[]).map(toApplication);
     },
     setApplicationStatus(applicationId, status) {
-      db.prepare("UPDATE applications SET status = ? WHERE application_id = ?").run(status, applicationId);
+      // Never moves a decided application back.
+      db.prepare("UPDATE applications SET status = ? WHERE application_id = ? AND status != 'decided'").run(status, applicationId);
     },
     recordDecision(applicationId, eligible, reason) {
       transaction(() => {

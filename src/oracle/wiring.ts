@@ -10,7 +10,7 @@ import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createSourceAdapter } from "./adapter.ts";
 import { createErrorDecoder } from "./chain-errors.ts";
-import { createIntake } from "./intake.ts";
+import { createIntake, type Intake } from "./intake.ts";
 import { createOracleMetrics, type OracleMetrics } from "./metrics.ts";
 import { createRelayer, type Relayer } from "./relayer.ts";
 import { createOracle, type Oracle } from "./service.ts";
@@ -23,6 +23,7 @@ export interface OracleRuntime {
   oracle: Oracle;
   store: OracleStore;
   vault: PseudonymVault;
+  intake: Intake;
   catalog: Catalog;
   contracts: PAChainContracts;
   provider: JsonRpcProvider;
@@ -76,7 +77,7 @@ export function createOracleRuntime(options: {
     : [];
   const oracle = createOracle({ store, adapters, relayers, logger, metrics, decides: relayerNames.includes("inps") && readFeeds });
   return {
-    oracle, store, vault, catalog, contracts, provider, relayers, metrics,
+    oracle, store, vault, intake, catalog, contracts, provider, relayers, metrics,
     async close() {
       await oracle.stop();
       store.close();
