@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { BaseWallet, Wallet, id } from "ethers";
+import { factDomain, signFact } from "../../src/chain/signing.ts";
+import { reasonName } from "../../src/domain/catalog.ts";
+import { pseudonymise } from "../../src/domain/pseudonym.ts";
+import { createLogger } from "../../src/logger.ts";
+import type { IntakeResult } from "../../src/oracle/intake.ts";
+import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
+import type { NewItem } from "../../src/oracle/store.ts";
+import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
+import { resolveSecret } from "../../src/secrets.ts";
+import { expectedFacts, readChainState } from "./chain-state.ts";
+import { readFeed, startCuttableProxy, startSystem, type System } from "./harness.ts";
+
+const PERIOD_OF_TODAY = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
+
+function itemOf(result: IntakeResult): NewItem {
+  if (result.type !== "item") throw new Error("expected a fact item");
+  return result.item;
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("oracle end to end, over a real JSON-RPC node", function () {
+  this.timeout(600_000);
+  let system: System;
+  let proxy: Awaited<ReturnType<typeof startCuttableProxy>>;
+  let rt: OracleRuntime;
+  let feedEvents: Array<Record<string, unknown>>;
+
+  before(async function () {
+    system = await startSystem({
+      size: 400,
+      seed: 11,
+      rpcUrl: async (chainUrl) => (proxy = await startCuttableProxy(chainUrl)).url,
+    });
+    feedEvents = (await Promise.all(Object.values(system.sources).map(readFeed))).flat();
+    rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
+    rt.oracle.start();
+  });
+
+  after(async function () {
+    await rt?.close();
+    proxy?.close();
+    await system?.stop();
+  });
+
+  it("records every fact of the feeds exactly once, even with the node unreachable for a while", async function () {
+    // Cut the node off while the first batches are in flight, then bring it back.
+    await new Promise((r) => setTimeout(r, 1500));
+    proxy.cut();
+    await new Promise((r) => setTimeout(r, 4000));
+    proxy.restore();
+    await rt.oracle.idle(300_000);
+
+    const expected = expectedFacts(feedEvents);
+    expect(expected.size, "the feeds carry thousands of records").to.be.greaterThan(1000);
+    const kinds = new Set([...expected].map((k) => k.split(":")[0]));
+    expect([...kinds].sort()).to.deep.equal(["assessment", "civil", "death", "hospitalStay", "income", "revocation"]);
+    const dead = rt.store.items({ status: "dead" });
+    expect(dead.map((d) => `${d.recordKey} ${d.errorDetail}`)).to.deep.equal([]);
+    const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+    expect([...state.facts.keys()].sort()).to.deep.equal([...expected].sort());
+    expect([...state.facts.values()].every((n) => n === 1), "no record twice").to.equal(true);
+  });
+
+  it("decides every application on chain, with every benefit granted and every check reason given", async function () {
+    const applications = feedEvents.filter((e) => e.kind === "application");
+    const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+    expect(state.decisions.size).to.equal(applications.length);
+    const reasons = new Set([...state.decisions.values()].map((v) => reasonName(Number(v.split(":")[1]))));
+    for (const reason of ["ELIGIBLE", "NO_CIVIL_RECORD", "DECEASED", "BENEFIT_NOT_LIVE", "NO_VALID_ASSESSMENT", "REQUIREMENT_NOT_MET", "AGE_OUT_OF_RANGE", "INCOME_NOT_ATTESTED", "INCOME_ABOVE_LIMIT", "HOSPITALISED"]) {
+      expect(reasons, reason).to.include(reason);
+    }
+  });
+
+  it("pays exactly the entitled subjects for a period, and a second run pays nothing more", async function () {
+    const first = startPayrollRun(rt.store, rt.catalog, PERIOD_OF_TODAY);
+    const report = await waitFor(() => {
+      const r = payrollReport(rt.store, PERIOD_OF_TODAY, first.run);
+      return r.settled === r.orders ? r : undefined;
+    }, 120_000, "the payroll");
+    expect(report.orders).to.be.greaterThan(0);
+    expect(report.paid).to.be.greaterThan(0);
+    // Every order paid iff the contracts' check on the period's first day says eligible, at that amount.
+    for (const item of rt.store.payrollItems(PERIOD_OF_TODAY, first.run)) {
+      const { subject, benefit, period } = JSON.parse(item.payload);
+      const outcome = JSON.parse(item.outcome!);
+      expect(await system.contracts.ledger.isPaid(subject, id(benefit), period)).to.equal(outcome.recorded);
+    }
+    const second = startPayrollRun(rt.store, rt.catalog, PERIOD_OF_TODAY);
+    const again = await waitFor(() => {
+      const r = payrollReport(rt.store, PERIOD_OF_TODAY, second.run);
+      return r.settled === r.orders ? r : undefined;
+    }, 120_000, "the second payroll");
+    expect(again.paid).to.equal(0);
+    expect(again.refused.ALREADY_PAID).to.equal(report.paid);
+    const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+    expect(state.payments.size).to.equal(report.paid);
+  });
+
+  it("refuses forged, misattributed and malformed records with a clear reason, and records the rest", async function () {
+    const deployment = system.deployment;
+    const domain = factDomain(deployment.chainId, deployment.addresses.facts);
+    const key = resolveSecret(system.home, "pseudonym-key", undefined);
+    const fiscalCode = "RSSMRA85T10A562S";
+    const subject = pseudonymise(fiscalCode, key);
+    const signedAt = Math.floor(Date.now() / 1000);
+    const event = async (kind: string, signer: BaseWallet, record: Record<string, unknown>, type: "CivilRecord" | "IncomeRecord") => ({
+      cursor: 1, kind, sourceId: String(record.recordId), fiscalCode, record,
+      signatures: [await signFact(signer, domain, type, record as never)], issuedAt: new Date().toISOString(),
+    });
+    const stranger = Wallet.createRandom();
+    const roma = new Wallet(JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(`${system.home}/keys/comune-roma.json`, "utf8"))).privateKeys[0]);
+    const civil = { recordId: id("forged-civil"), subject, birthDate: 19851210, residence: 58091, signedAt };
+    const income = { recordId: id("income-by-comune"), subject, year: 2026, amountCents: "100000", signedAt };
+    const good = { recordId: id("good-civil"), subject, birthDate: 19851210, residence: 58091, signedAt };
+    const cases = [
+      { event: await event("civil", stranger, civil, "CivilRecord"), reason: "OrganisationRegistryUnknownSigner" },
+      { event: await event("income", roma, income, "IncomeRecord"), reason: "FactRegistryUnauthorisedCertifier" },
+      { event: { ...(await event("civil", roma, good, "CivilRecord")), fiscalCode: "RSSMRA85T10A562X" }, reason: "INVALID_FISCAL_CODE" },
+      { event: await event("civil", roma, good, "CivilRecord"), reason: null },
+    ];
+    const items = cases.map((c, i) => rt.intake.accept(`test${i}`, c.reason === "FactRegistryUnauthorisedCertifier" ? "inps" : "civil", c.event));
+    rt.store.enqueue(items.map(itemOf));
+    await rt.oracle.idle(60_000);
+    cases.forEach((c, i) => {
+      const stored = rt.store.itemByKey(itemOf(items[i]).recordKey)!;
+      if (c.reason === null) expect(stored.status, "the valid record").to.equal("done");
+      else {
+        expect(stored.status, c.reason).to.equal("dead");
+        expect(stored.errorName, c.reason).to.equal(c.reason);
+      }
+    });
+    // Replaying the valid record is settled as already recorded, not recorded twice.
+    const replay = rt.intake.accept("replay", "civil", await event("civil", roma, good, "CivilRecord"));
+    rt.store.enqueue([{ ...itemOf(replay), recordKey: "replayed-good-civil" }]);
+    await rt.oracle.idle(60_000);
+    expect(JSON.parse(rt.store.itemByKey("replayed-good-civil")!.outcome!)).to.deep.equal({ alreadyRecorded: true });
+    const state = await readChainState(system.contracts, deployment.deploymentBlock);
+    expect(state.facts.get(`civil:${good.recordId}`)).to.equal(1);
+  });
+});
