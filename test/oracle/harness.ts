@@ -87,8 +87,8 @@ export async function startSystem(options: { size: number; seed: number; rpcUrl?
   };
 }
 
-/** Starts `node ARGS` in the project root and resolves once its output matches `ready`. */
-export function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+/** Starts `node ARGS` in the project root and resolves once its output matches `ready` (null: once spawned). */
+export function startProcess(args: string[], env: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", ...args], {
       cwd: ROOT,
@@ -96,9 +96,10 @@ export function startProcess(args: string[], env: Record<string, string>, ready:
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    if (ready === null) child.once("spawn", () => resolve(child));
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve(child);
+      output = (output + chunk.toString()).slice(-20_000);
+      if (ready?.test(output)) resolve(child);
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);

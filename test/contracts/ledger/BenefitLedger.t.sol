@@ -269,6 +269,27 @@ contract BenefitLedgerTest is PAChainFixture {
         _assertPayment(MARIO, ACCOMPAGNAMENTO, 202605, false, Reason.HOSPITALISED, 0); // 47 days
     }
 
+    function test_recordPayment_refusesEveryReasonOfTheCheck() public {
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.NO_CIVIL_RECORD, 0);
+        _recordCivil(LUCIA, 19900320, MILANO);
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.NO_VALID_ASSESSMENT, 0);
+        _recordAssessment(LUCIA, Category.CIVIL_INVALIDITY, 99, 0, 20240101);
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.REQUIREMENT_NOT_MET, 0);
+        _recordAssessment(LUCIA, Category.CIVIL_INVALIDITY, 100, 0, 20250101);
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.INCOME_NOT_ATTESTED, 0);
+        _recordIncome(LUCIA, 2026, PENSIONE_LIMIT_2026 + 1);
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.INCOME_ABOVE_LIMIT, 0);
+        _recordIncome(LUCIA, 2026, PENSIONE_LIMIT_2026);
+        uint16[] memory roma = new uint16[](1);
+        roma[0] = PROVINCE_ROMA;
+        catalog.setWavePhase(1, WavePhase.PILOT, roma);
+        _assertPayment(LUCIA, PENSIONE, 202605, false, Reason.BENEFIT_NOT_LIVE, 0);
+        catalog.setWavePhase(1, WavePhase.LIVE, new uint16[](0));
+        _assertPayment(LUCIA, PENSIONE, 202605, true, Reason.ELIGIBLE, PENSIONE_2026);
+        _recordCivil(LUCIA, 19590601, MILANO); // corrected birth date: 67 on 2026-06-01
+        _assertPayment(LUCIA, PENSIONE, 202606, false, Reason.AGE_OUT_OF_RANGE, 0);
+    }
+
     function test_recordPayment_refusesAnInvalidPeriodOrAnUnknownBenefit() public {
         vm.expectRevert(abi.encodeWithSelector(IBenefitLedger.BenefitLedgerInvalidPeriod.selector, 202613));
         ledger.recordPayment(MARIO, PENSIONE, 202613);
@@ -449,39 +470,46 @@ contract BenefitLedgerTest is PAChainFixture {
         return DateLib.fromTimestamp(TS_2023 + seed % (TODAY_TS - TS_2023));
     }
 
-    /// @dev Random facts about `subj`, drawn from `seed`: every kind of fact is present or absent,
-    /// with values around the rules' boundaries.
+    /// @dev Random facts about `subj`, drawn from `seed`. The draw leans towards an eligible subject
+    /// and then breaks one or more steps of the rules at a time (each with odds of about 1 in 4 to
+    /// 1 in 8), with values on the rules' boundaries, so that every reason comes up in a run.
     function _randomFacts(bytes32 subj, uint256 seed) private {
         uint256 r = uint256(keccak256(abi.encode(seed, subj)));
-        if (r & 1 != 0) {
-            // Born 1940-2011, in Roma or Milano.
-            uint32 birth = uint32((1940 + (r >> 8) % 72) * 10000 + ((r >> 16) % 12 + 1) * 100 + (r >> 24) % 28 + 1);
-            _recordCivil(subj, birth, (r >> 32) & 1 == 0 ? ROMA : MILANO);
+        if (r % 8 != 0) {
+            // Mostly born 1960-1999; one in six out of the 18-66 range (1940-1955 or 2010-2011).
+            uint256 birthYear = (r >> 8) % 6 == 0 ? [1940, 1955, 2010, 2011][(r >> 12) % 4] : 1960 + (r >> 16) % 40;
+            uint32 birth = uint32(birthYear * 10000 + ((r >> 24) % 12 + 1) * 100 + (r >> 32) % 28 + 1);
+            _recordCivil(subj, birth, (r >> 40) & 1 == 0 ? ROMA : MILANO);
         }
         uint8[6] memory percentages = [uint8(45), 73, 74, 99, 100, 100];
-        for (uint256 i = 0; i < (r >> 40) % 3; ++i) {
+        uint256 assessmentCount = (r >> 48) % 8 == 0 ? 0 : 1 + (r >> 52) % 2;
+        for (uint256 i = 0; i < assessmentCount; ++i) {
             uint256 a = uint256(keccak256(abi.encode(r, "assessment", i)));
+            // Mostly effective in early 2023, before the periods drawn; else any day since.
+            uint32 effective = (a >> 24) % 4 == 0 ? _dateSince2023(a >> 32) : DateLib.fromTimestamp(TS_2023 + (a >> 32) % 150 days);
             bytes32 id = _recordAssessment(
                 subj,
-                a % 4 == 0 ? Category.DEAFNESS : Category.CIVIL_INVALIDITY,
+                a % 8 == 0 ? Category.DEAFNESS : Category.CIVIL_INVALIDITY,
                 percentages[(a >> 8) % 6],
-                uint8(a >> 16) & Flags.ALL,
-                _dateSince2023(a >> 24)
+                (a >> 16) % 4 == 0 ? 0 : Flags.NEEDS_CONTINUOUS_ASSISTANCE,
+                effective
             );
-            if ((a >> 64) % 5 == 0) _recordRevocation(id, INPS_KEY);
+            if ((a >> 128) % 6 == 0) _recordRevocation(id, INPS_KEY);
         }
         uint64[6] memory incomes =
-            [uint64(0), ASSEGNO_LIMIT_2025, ASSEGNO_LIMIT_2025 + 1, PENSIONE_LIMIT_2026, PENSIONE_LIMIT_2026 + 1, 1_000_000];
-        for (uint16 year = 2024; year <= 2026; ++year) {
+            [uint64(0), 300_000, ASSEGNO_LIMIT_2025, ASSEGNO_LIMIT_2025 + 1, PENSIONE_LIMIT_2026, PENSIONE_LIMIT_2026 + 1];
+        for (uint16 year = 2023; year <= 2026; ++year) {
             uint256 y = uint256(keccak256(abi.encode(r, "income", year)));
-            if (y % 3 != 0) _recordIncome(subj, year, incomes[(y >> 8) % 6]);
+            if (y % 4 != 0) _recordIncome(subj, year, incomes[(y >> 8) % 6]);
         }
-        if ((r >> 48) % 4 == 0) _recordDeath(subj, _dateSince2023(r >> 56));
-        if ((r >> 96) % 3 == 0) {
+        if ((r >> 56) % 5 == 0) _recordDeath(subj, _dateSince2023(r >> 64));
+        if ((r >> 96) % 4 == 0) {
             uint256 admissionTs = TS_2023 + (r >> 104) % (TODAY_TS - TS_2023);
             uint256 stayDays = (r >> 144) % 90;
             bool open = (r >> 160) & 1 == 0;
-            _recordStay(subj, DateLib.fromTimestamp(admissionTs), open ? 0 : DateLib.fromTimestamp(admissionTs + stayDays * 1 days));
+            _recordStay(
+                subj, DateLib.fromTimestamp(admissionTs), open ? 0 : DateLib.fromTimestamp(admissionTs + stayDays * 1 days)
+            );
         }
         if ((r >> 168) % 8 == 0) {
             uint16[] memory roma = new uint16[](1);

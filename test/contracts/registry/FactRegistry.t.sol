@@ -859,6 +859,171 @@ contract FactRegistryTest is PAChainFixture {
         assertEq(s.deathDate, 20260310, "death");
     }
 
+    // ------------------------------------------------------------ EIP-712 digests
+
+    /// @dev The digests off-chain signers must reproduce: EIP-712 with domain "PA Chain Facts" v1 and
+    /// the record types spelled out here, field by field (a change of either breaks every signer).
+    function test_digests_followEip712WithTheDeclaredTypes() public {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("PA Chain Facts"),
+                keccak256("1"),
+                block.chainid,
+                address(facts)
+            )
+        );
+        IFactRegistry.CivilRecord memory c = _civil(MARIO, MARIO_BIRTH, ROMA);
+        bytes32 civilHash = keccak256(
+            abi.encode(
+                keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)"),
+                c.recordId,
+                c.subject,
+                c.birthDate,
+                c.residence,
+                c.signedAt
+            )
+        );
+        assertEq(facts.civilDigest(c), keccak256(abi.encodePacked(hex"1901", domain, civilHash)), "civil");
+
+        IFactRegistry.AssessmentRecord memory a = _assessment(MARIO, Category.BLINDNESS, 7, Flags.BLIND_PARTIAL, 20240101);
+        a.reviewDate = 20270101;
+        bytes32 assessmentHash = keccak256(
+            bytes.concat(
+                abi.encode(
+                    keccak256(
+                        "AssessmentRecord(bytes32 assessmentId,bytes32 subject,uint32 commissionId,uint8 category,uint8 percentage,uint8 flags,uint32 effectiveDate,uint32 reviewDate,bytes32 reportHash,uint64 signedAt)"
+                    ),
+                    a.assessmentId,
+                    a.subject,
+                    a.commissionId,
+                    uint8(a.category),
+                    a.percentage
+                ),
+                abi.encode(a.flags, a.effectiveDate, a.reviewDate, a.reportHash, a.signedAt)
+            )
+        );
+        assertEq(facts.assessmentDigest(a), keccak256(abi.encodePacked(hex"1901", domain, assessmentHash)), "assessment");
+
+        IFactRegistry.HospitalStayRecord memory h = _stay(MARIO, 20260101, 20260131);
+        bytes32 stayHash = keccak256(
+            abi.encode(
+                keccak256("HospitalStayRecord(bytes32 recordId,bytes32 subject,uint32 admission,uint32 discharge,uint64 signedAt)"),
+                h.recordId,
+                h.subject,
+                h.admission,
+                h.discharge,
+                h.signedAt
+            )
+        );
+        assertEq(facts.hospitalStayDigest(h), keccak256(abi.encodePacked(hex"1901", domain, stayHash)), "stay");
+        assertEq(
+            facts.CIVIL_TYPEHASH(),
+            keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)"),
+            "type hash"
+        );
+    }
+
+    // ------------------------------------------------------------ recordBatch
+
+    function test_recordBatch_recordsValidItemsAndReportsTheOthersWithTheirError() public {
+        IFactRegistry.CivilRecord memory civil = _civil(MARIO, MARIO_BIRTH, ROMA);
+        IFactRegistry.IncomeRecord memory badIncome = _income(MARIO, 2025, 1);
+        IFactRegistry.AssessmentRecord memory assessment =
+            _assessment(MARIO, Category.CIVIL_INVALIDITY, 100, 0, 20240101);
+        IFactRegistry.HospitalStayRecord memory stay = _stay(MARIO, 20260101, 0);
+        bytes[] memory calls = new bytes[](4);
+        calls[0] = abi.encodeCall(facts.recordCivil, (civil, _signCivil(ROMA_KEY, civil)));
+        calls[1] = abi.encodeCall(facts.recordIncome, (badIncome, _signIncome(ASL_KEY, badIncome)));
+        calls[2] = abi.encodeCall(
+            facts.recordAssessment, (assessment, _signAssessment(assessment, _keys(MEMBER_A_KEY, MEMBER_B_KEY)))
+        );
+        calls[3] = abi.encodeCall(facts.recordHospitalStay, (stay, _signStay(ASL_KEY, stay)));
+
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            1,
+            facts.recordIncome.selector,
+            abi.encodeWithSelector(IFactRegistry.FactRegistryUnauthorisedCertifier.selector, badIncome.recordId, aslId)
+        );
+        uint256 recorded = facts.recordBatch(calls);
+
+        assertEq(recorded, 3, "three of four");
+        assertEq(facts.subject(MARIO).birthDate, MARIO_BIRTH, "civil record");
+        assertEq(facts.subject(MARIO).assessmentCount, 1, "assessment");
+        assertEq(facts.subject(MARIO).stayCount, 1, "stay");
+        assertFalse(facts.isRecorded(facts.INCOME_TYPEHASH(), badIncome.recordId), "refused item left nothing");
+    }
+
+    function test_recordBatch_reportsARepeatedItemAsAlreadyRecorded() public {
+        IFactRegistry.IncomeRecord memory income = _income(MARIO, 2025, 1);
+        bytes[] memory calls = new bytes[](2);
+        calls[0] = abi.encodeCall(facts.recordIncome, (income, _signIncome(INPS_KEY, income)));
+        calls[1] = calls[0];
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            1,
+            facts.recordIncome.selector,
+            abi.encodeWithSelector(IFactRegistry.FactRegistryAlreadyRecorded.selector, income.recordId)
+        );
+        assertEq(facts.recordBatch(calls), 1, "recorded once");
+    }
+
+    function test_recordBatch_checksEachItemAgainstTheCallersOwnRole() public {
+        IFactRegistry.CivilRecord memory civil = _civil(MARIO, MARIO_BIRTH, ROMA);
+        IFactRegistry.IncomeRecord memory income = _income(MARIO, 2025, 1);
+        bytes[] memory calls = new bytes[](2);
+        calls[0] = abi.encodeCall(facts.recordCivil, (civil, _signCivil(ROMA_KEY, civil)));
+        calls[1] = abi.encodeCall(facts.recordIncome, (income, _signIncome(INPS_KEY, income)));
+
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            1,
+            facts.recordIncome.selector,
+            abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, CIVIL_RELAYER_ONLY)
+        );
+        vm.prank(CIVIL_RELAYER_ONLY);
+        assertEq(facts.recordBatch(calls), 1, "the civil record only");
+
+        IFactRegistry.CivilRecord memory other = _civil(LUCIA, 19900320, MILANO);
+        calls = new bytes[](1);
+        calls[0] = abi.encodeCall(facts.recordCivil, (other, _signCivil(MILANO_KEY, other)));
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            0,
+            facts.recordCivil.selector,
+            abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, STRANGER)
+        );
+        vm.prank(STRANGER);
+        assertEq(facts.recordBatch(calls), 0, "a stranger records nothing");
+        assertEq(facts.subject(LUCIA).birthDate, 0, "nothing recorded");
+    }
+
+    function test_recordBatch_refusesAnItemThatIsNotARecordCall() public {
+        bytes[] memory calls = new bytes[](1);
+        calls[0] = abi.encodeCall(facts.pause, ());
+        vm.expectRevert(
+            abi.encodeWithSelector(IFactRegistry.FactRegistryNotARecordCall.selector, 0, facts.pause.selector)
+        );
+        facts.recordBatch(calls);
+
+        calls[0] = abi.encodeCall(facts.recordBatch, (new bytes[](0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IFactRegistry.FactRegistryNotARecordCall.selector, 0, facts.recordBatch.selector)
+        );
+        facts.recordBatch(calls);
+
+        calls[0] = hex"0102";
+        vm.expectRevert(abi.encodeWithSelector(IFactRegistry.FactRegistryNotARecordCall.selector, 0, bytes4(0)));
+        facts.recordBatch(calls);
+    }
+
+    function test_recordBatch_refusesWhilePaused() public {
+        facts.pause();
+        vm.expectRevert(abi.encodeWithSelector(Pausable.EnforcedPause.selector));
+        facts.recordBatch(new bytes[](0));
+    }
+
     // ------------------------------------------------------------ snapshotFor
 
     function test_snapshotFor_computesOnlyTheNamedParts() public {
