@@ -45,11 +45,14 @@ describe("npm start path on a real JSON-RPC node", function () {
     expect(second.message).to.match(/already answers JSON-RPC/);
   });
 
+  const deploymentId = `test-${process.pid}-${Date.now()}`;
+  after(() => rmSync(new URL(`../../ignition/deployments/${deploymentId}`, import.meta.url), { recursive: true, force: true }));
+
   it("deploys with Ignition, registers the demo consortium and its keys, and keeps the keys across runs", async function () {
     const deployment = await deployPAChain({
       rpcUrl: chain.url,
       deployerKey: DEV_KEYS[0],
-      deploymentId: `test-${Date.now()}`,
+      deploymentId,
       waves: DEMO_WAVES,
       logger,
     });

@@ -43,9 +43,8 @@ export async function startSystem(options: { size: number; seed: number; rpcUrl?
   const logger = createLogger("silent");
   const home = mkdtempSync(join(tmpdir(), "pachain-e2e-"));
   const chain = await startEmbeddedChain({ port: await freePort(), logger });
-  const deployment = await deployPAChain({
-    rpcUrl: chain.url, deployerKey: DEV_KEYS[0], deploymentId: `e2e-${process.pid}-${Date.now()}`, waves: DEMO_WAVES, logger,
-  });
+  const deploymentId = `e2e-${process.pid}-${Date.now()}`;
+  const deployment = await deployPAChain({ rpcUrl: chain.url, deployerKey: DEV_KEYS[0], deploymentId, waves: DEMO_WAVES, logger });
   saveDeployment(join(home, "deployment.json"), deployment);
   const provider = new JsonRpcProvider(chain.url, deployment.chainId, { staticNetwork: true });
   const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(DEV_KEYS[0], provider)));
@@ -83,6 +82,7 @@ export async function startSystem(options: { size: number; seed: number; rpcUrl?
       provider.destroy();
       await chain.stop();
       rmSync(home, { recursive: true, force: true });
+      rmSync(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     },
   };
 }
