@@ -1,0 +1,97 @@
+// node scripts/simulator.ts --source comune|asl|inps [--port N] [--size N] [--seed N]
+//                            [--today YYYY-MM-DD] [--no-live] [--fresh]
+// Runs one source system simulator (ANPR, ASL or INPS) as its own process: reads the deployment,
+// the consortium and the organisations' keys from PACHAIN_HOME (written by `npm start`), and
+// publishes the demo population's signed records as a feed (docs/feeds.md).
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config.ts";
+import { parseIsoDate } from "../src/domain/dates.ts";
+import { createLogger } from "../src/logger.ts";
+import { resolveSecret } from "../src/secrets.ts";
+import { ymdOfMs } from "../src/simulators/calendar.ts";
+import { SOURCES, type SourceName } from "../src/simulators/events.ts";
+import { DEFAULT_POPULATION_SIZE } from "../src/simulators/population.ts";
+import { createSourceSimulator, DEFAULT_PORTS, LIVE_INTERVAL_MS } from "../src/simulators/source.ts";
+import { populationDay } from "../src/simulators/state.ts";
+
+const USAGE =
+  "usage: node scripts/simulator.ts --source comune|asl|inps [--port N] [--size N] [--seed N] [--today YYYY-MM-DD] [--no-live] [--fresh]";
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) fail(`--${name}: expected an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      source: { type: "string" },
+      port: { type: "string" },
+      size: { type: "string" },
+      seed: { type: "string" },
+      today: { type: "string" },
+      live: { type: "boolean", default: true },
+      "live-interval-ms": { type: "string" },
+      fresh: { type: "boolean", default: false },
+    },
+    allowNegative: true,
+    strict: true,
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const source = args.source as SourceName;
+if (!SOURCES.includes(source)) fail(`--source: expected one of ${SOURCES.join(", ")}`);
+const port = integer(args.port, "port", DEFAULT_PORTS[source], 0, 65535);
+const size = integer(args.size, "size", DEFAULT_POPULATION_SIZE, 1, 1_000_000);
+const seed = integer(args.seed, "seed", 1, 0, 0xffffffff);
+const liveIntervalMs = integer(args["live-interval-ms"], "live-interval-ms", LIVE_INTERVAL_MS, 100, 3_600_000);
+let requestedDay = ymdOfMs(Date.now());
+try {
+  if (args.today !== undefined) requestedDay = parseIsoDate(args.today, "--today");
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+const home = resolve(config.PACHAIN_HOME);
+const stateDir = join(home, "simulators");
+const journal = join(stateDir, `${source}-seed${seed}-size${size}.jsonl`);
+if (args.fresh) rmSync(journal, { force: true });
+
+try {
+  // The three simulators must build the same people: the first to start fixes the day for all.
+  const today = args.today === undefined ? populationDay(stateDir, seed, size, requestedDay) : requestedDay;
+  const simulator = await createSourceSimulator({
+    source, home, seed, size, today,
+    pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
+    logger, live: args.live, liveIntervalMs, journal,
+  });
+  const server = await simulator.listen(port);
+  process.stdout.write(`${source} simulator listening on ${server.url} (${simulator.feed.last} events)\n`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal, source }, "source simulator stopping");
+    simulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+} catch (error) {
+  logger.error({ err: error, source }, "source simulator failed to start");
+  process.exit(1);
+}
