@@ -1,6 +1,10 @@
 // npm start: the whole PA Chain system on the embedded chain, with demo data.
 // Starts a Hardhat JSON-RPC node on 127.0.0.1, deploys the contracts with Ignition, registers the
-// demo consortium, and prints where to look. Ctrl-C stops everything.
+// demo consortium, starts the three source simulators (ANPR, ASL, INPS) as their own processes and
+// the oracle, which brings every signed record on chain, decides the applications and runs the
+// month's payroll. The oracle's outbox survives restarts: on the next start the fresh chain is
+// rebuilt at the same addresses and the outbox replayed, so nothing recorded is lost.
+import type { ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { loadConfig } from "../src/config.ts";
@@ -9,24 +13,52 @@ import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
 import { createLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
+import { startProcess, stopProcess } from "../src/node/processes.ts";
+import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
+import { replayInOrder } from "../src/oracle/replay.ts";
+import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const home = resolve(config.PACHAIN_HOME);
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let chain: EmbeddedChain | undefined;
-async function shutdown(signal: string) {
+const simulators: ChildProcess[] = [];
+let runtime: OracleRuntime | undefined;
+let stopping = false;
+
+async function shutdown(signal: string, code = 0) {
+  if (stopping) return;
+  stopping = true;
   logger.info({ signal }, "shutting down");
+  await runtime?.close();
+  await Promise.all(simulators.map((child) => stopProcess(child)));
   await chain?.stop();
-  process.exit(0);
+  process.exit(code);
 }
 process.once("SIGINT", () => void shutdown("SIGINT"));
 process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
+/** Prints the outbox's progress every few seconds while `work` runs. */
+async function withProgress<T>(label: string, rt: OracleRuntime, work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    const c = rt.store.counts();
+    say(`  ${label}: ${c.done} on chain, ${c.pending + c.sent} waiting, ${c.dead} dead letters`);
+  }, 3000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 try {
+  say("PA Chain: starting the embedded chain…");
   const rpcUrl = config.PACHAIN_EMBEDDED_CHAIN
     ? (chain = await startEmbeddedChain({ port: config.PACHAIN_CHAIN_PORT, logger })).url
     : config.PACHAIN_RPC_URL;
+  say("PA Chain: deploying the contracts with Ignition and registering the demo consortium…");
   const deployment = await deployPAChain({
     rpcUrl,
     deployerKey: config.PACHAIN_DEPLOYER_KEY,
@@ -34,12 +66,9 @@ try {
     waves: DEMO_WAVES,
     logger,
   });
-  const deploymentFile = join(home, "deployment.json");
-  saveDeployment(deploymentFile, deployment);
-
-  const provider = new JsonRpcProvider(rpcUrl);
-  const governance = new NonceManager(new Wallet(config.PACHAIN_DEPLOYER_KEY, provider));
-  const contracts = attachContracts(deployment.addresses, governance);
+  saveDeployment(join(home, "deployment.json"), deployment);
+  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+  const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(config.PACHAIN_DEPLOYER_KEY, provider)));
   const organisations = await setUpDemoConsortium(
     contracts,
     {
@@ -51,7 +80,43 @@ try {
     logger,
   );
   saveConsortium(join(home, "consortium.json"), organisations);
+  provider.destroy();
 
+  say(`PA Chain: starting the source simulators (ANPR, ASL, INPS; ${config.PACHAIN_DEMO_SIZE} people)…`);
+  for (const { source, url } of config.PACHAIN_ORACLE_SOURCES) {
+    const port = new URL(url).port;
+    simulators.push(await startProcess(
+      ["scripts/simulator.ts", "--source", source, "--port", port, "--size", String(config.PACHAIN_DEMO_SIZE), "--seed", "1"],
+      { PACHAIN_HOME: home, LOG_LEVEL: config.LOG_LEVEL },
+      /listening on/,
+    ));
+  }
+
+  const rt = (runtime = createOracleRuntime({ config: { ...config, PACHAIN_RPC_URL: rpcUrl }, deployment, logger }));
+  const settled = rt.store.counts().done;
+  if (settled > 0 && config.PACHAIN_EMBEDDED_CHAIN) {
+    say(`PA Chain: the embedded chain starts empty; replaying ${settled} records from the oracle's outbox…`);
+    rt.store.resetForReplay();
+    await withProgress("replay", rt, replayInOrder(rt.store, rt.relayers, logger));
+  }
+  say("PA Chain: the oracle is bringing the source records on chain…");
+  rt.oracle.start();
+  await withProgress("ingestion", rt, rt.oracle.idle(3_600_000));
+
+  const now = new Date();
+  const period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+  let report = undefined;
+  if (rt.store.payrollItems(period, 1).length === 0) {
+    say(`PA Chain: running the payroll of ${String(period).slice(0, 4)}-${String(period).slice(4)}…`);
+    const { run } = startPayrollRun(rt.store, rt.catalog, period);
+    await withProgress("payroll", rt, rt.oracle.idle(3_600_000));
+    report = payrollReport(rt.store, period, run);
+  } else {
+    report = payrollReport(rt.store, period, 1);
+  }
+
+  const counts = rt.store.counts();
+  const decided = rt.store.applications("decided");
   const lines = [
     "",
     "PA Chain is running on the embedded chain.",
@@ -61,17 +126,19 @@ try {
     `  fact registry       ${deployment.addresses.facts}`,
     `  benefit catalog     ${deployment.addresses.catalog}`,
     `  benefit ledger      ${deployment.addresses.ledger}`,
-    `  organisations       ${organisations.length} registered (INPS, ASLs, commissions, municipalities)`,
-    `  deployment record   ${deploymentFile}`,
-    `  signing keys        ${join(home, "keys")}  (demo keys, never use in production)`,
+    `  source feeds        ${config.PACHAIN_ORACLE_SOURCES.map((s) => `${s.source} ${s.url}/v1/events`).join(", ")}`,
+    `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
+    `  applications        ${decided.length} decided, ${decided.filter((a) => a.eligible).length} granted`,
+    `  payroll ${report.period}    ${report.paid} paid, ${(report.paidCents / 100).toLocaleString("it-IT", { style: "currency", currency: "EUR" })}; refused: ${JSON.stringify(report.refused)}`,
+    `  state               ${home} (deployment, keys, oracle outbox; survives restarts)`,
     "",
-    "Try a conformance scenario:  npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",
+    "Live events keep arriving from the simulators and the oracle keeps relaying them.",
+    "Try:  npm run oracle -- status      npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",
     "Press Ctrl-C to stop.",
     "",
   ];
-  process.stdout.write(lines.join("\n"));
+  say(lines.join("\n"));
 } catch (error) {
   logger.error({ err: error }, "start-up failed");
-  await chain?.stop();
-  process.exit(1);
+  await shutdown("error", 1);
 }

@@ -51,6 +51,8 @@ const schema = z.object({
   PACHAIN_GAS_PRICE: z.string().regex(/^\d+$/, "must be a whole number of wei").optional(),
   /** AES-256-GCM key of the pseudonym vault (default: created in PACHAIN_HOME). */
   PACHAIN_VAULT_KEY: z.string().optional(),
+  /** People in the demo population of the source simulators (npm start). */
+  PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -24,6 +24,14 @@ interface IBenefitLedger {
         uint32 period; // YYYYMM
     }
 
+    /// @notice One application of a batch of decisions.
+    struct DecisionOrder {
+        bytes32 applicationId;
+        bytes32 subject;
+        bytes32 benefitId;
+        uint32 date; // YYYYMMDD
+    }
+
     /// @notice Totals of the payments recorded for one benefit and period.
     struct PeriodTotal {
         uint64 payments;
@@ -82,6 +90,11 @@ interface IBenefitLedger {
     function recordDecision(bytes32 applicationId, bytes32 subject, bytes32 benefitId, uint32 date)
         external
         returns (Entitlement memory);
+
+    /// @notice Decides a batch of applications; one already decided is skipped (no event), so a
+    /// resent batch decides nothing twice. Reverts only for malformed input (date, benefit).
+    /// @return decided How many applications were decided by this call.
+    function recordDecisions(DecisionOrder[] calldata orders) external returns (uint256 decided);
 
     /// @notice Records the payment of one period when the rules back it, else records the refusal.
     function recordPayment(bytes32 subject, bytes32 benefitId, uint32 period)

@@ -64,13 +64,18 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (Entitlement memory e)
     {
-        _requireDate(date);
         if (_decided[applicationId]) revert BenefitLedgerAlreadyDecided(applicationId);
-        e = _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
-        _decided[applicationId] = true;
-        emit ApplicationDecided(
-            applicationId, subject, benefitId, date, e.eligible, e.reason, e.monthlyAmountCents, e.assessmentId
-        );
+        return _decide(applicationId, subject, benefitId, date);
+    }
+
+    /// @inheritdoc IBenefitLedger
+    function recordDecisions(DecisionOrder[] calldata orders) external restricted whenNotPaused returns (uint256 decided) {
+        for (uint256 i = 0; i < orders.length; ++i) {
+            DecisionOrder calldata order = orders[i];
+            if (_decided[order.applicationId]) continue;
+            _decide(order.applicationId, order.subject, order.benefitId, order.date);
+            ++decided;
+        }
     }
 
     /// @inheritdoc IBenefitLedger
@@ -132,6 +137,18 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     }
 
     // ---------------------------------------------------------------- internals
+
+    function _decide(bytes32 applicationId, bytes32 subject, bytes32 benefitId, uint32 date)
+        private
+        returns (Entitlement memory e)
+    {
+        _requireDate(date);
+        e = _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
+        _decided[applicationId] = true;
+        emit ApplicationDecided(
+            applicationId, subject, benefitId, date, e.eligible, e.reason, e.monthlyAmountCents, e.assessmentId
+        );
+    }
 
     /// @dev What every payment of one benefit and period shares.
     struct PaymentContext {

@@ -23,7 +23,7 @@ export const PERMISSIONS: ReadonlyArray<{ contract: PAChainContractName; role: R
   { contract: "FactRegistry", role: "INCOME_RELAYER", functions: ["recordIncome"] },
   { contract: "FactRegistry", role: "GUARDIAN", functions: ["pause", "unpause"] },
   { contract: "BenefitCatalog", role: "GOVERNANCE", functions: ["defineBenefit", "setYearTerms", "setWavePhase"] },
-  { contract: "BenefitLedger", role: "INPS_DECIDER", functions: ["recordDecision"] },
+  { contract: "BenefitLedger", role: "INPS_DECIDER", functions: ["recordDecision", "recordDecisions"] },
   { contract: "BenefitLedger", role: "INPS_PAYER", functions: ["recordPayment", "recordPayments"] },
   { contract: "BenefitLedger", role: "GUARDIAN", functions: ["pause", "unpause"] },
 ];

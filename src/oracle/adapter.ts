@@ -56,16 +56,18 @@ export function createSourceAdapter(options: {
     async pollOnce() {
       const after = store.cursor(source);
       const page = await fetchPage(after);
-      const items: NewItem[] = [];
-      const applications = [];
-      for (const event of page.events) {
-        const result = intake.accept(source, relayer, event);
-        if (result.type === "application") applications.push(result.application);
-        else items.push(result.item);
-        const kind = String((event as { kind?: unknown })?.kind ?? "unknown");
-        metrics?.received.inc({ source, kind });
-      }
-      const added = store.ingest(source, page.events.length > 0 ? page.next : after, items, applications);
+      // Intake (which remembers pseudonym links) and the page land in one transaction.
+      const { items, added } = store.transaction(() => {
+        const items: NewItem[] = [];
+        const applications = [];
+        for (const event of page.events) {
+          const result = intake.accept(source, relayer, event);
+          if (result.type === "application") applications.push(result.application);
+          else items.push(result.item);
+          metrics?.received.inc({ source, kind: String((event as { kind?: unknown })?.kind ?? "unknown") });
+        }
+        return { items, added: store.ingest(source, page.events.length > 0 ? page.next : after, items, applications) };
+      });
       const refused = items.filter((i) => i.dead).length;
       if (refused > 0) logger.warn({ refused }, "feed events refused at intake (dead letters)");
       if (page.events.length > 0) logger.debug({ after, next: page.next, fetched: page.events.length, added }, "feed page stored");

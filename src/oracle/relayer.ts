@@ -10,7 +10,13 @@ import type { DecodedError } from "./chain-errors.ts";
 import type { OracleMetrics } from "./metrics.ts";
 import type { ItemKind, OracleStore, OutboxItem, RelayerName } from "./store.ts";
 
-export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, decision: 1 };
+export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, decision: 100 };
+/**
+ * Gas limits of a batch, per item: above the worst case measured (an assessment with three member
+ * signatures ~230k, a first payment of a subject ~65k), so batches need no gas estimate round trip.
+ */
+const GAS_PER_ITEM: Record<ItemKind, bigint> = { fact: 320_000n, payment: 110_000n, decision: 150_000n };
+const GAS_PER_BATCH = 150_000n;
 const RECEIPT_POLL_MS = 50;
 const RECEIPT_TIMEOUT_MS = 60_000;
 
@@ -50,6 +56,7 @@ export function createRelayer(options: {
   const factsAddress = contracts.facts.target as string;
   const ledgerAddress = contracts.ledger.target as string;
   let nonce: number | undefined;
+  let batchCap = Number.MAX_SAFE_INTEGER;
 
   function encode(kind: ItemKind, items: OutboxItem[]): { to: string; data: string } {
     if (kind === "fact") {
@@ -62,11 +69,11 @@ export function createRelayer(options: {
       });
       return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPayments", [orders]) };
     }
-    const d = JSON.parse(items[0].payload) as DecisionPayload;
-    return {
-      to: ledgerAddress,
-      data: contracts.ledger.interface.encodeFunctionData("recordDecision", [d.applicationId, d.subject, benefitId(d.benefit), d.date]),
-    };
+    const orders = items.map((i) => {
+      const d = JSON.parse(i.payload) as DecisionPayload;
+      return { applicationId: d.applicationId, subject: d.subject, benefitId: benefitId(d.benefit), date: d.date };
+    });
+    return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordDecisions", [orders]) };
   }
 
   function settle(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): void {
@@ -88,10 +95,16 @@ export function createRelayer(options: {
         });
       });
     } else {
-      const decided = events.find((e) => e.name === "ApplicationDecided")!;
-      const outcome = { eligible: decided.args.eligible as boolean, reason: reasonName(Number(decided.args.reason)), monthlyAmountCents: Number(decided.args.monthlyAmountCents) };
-      store.recordDecision(JSON.parse(items[0].payload).applicationId, outcome.eligible, outcome.reason);
-      store.markDone(items[0].id, outcome);
+      const decided = new Map(events.filter((e) => e.name === "ApplicationDecided").map((e) => [e.args.applicationId as string, e]));
+      for (const item of items) {
+        const { applicationId } = JSON.parse(item.payload) as DecisionPayload;
+        const e = decided.get(applicationId);
+        // No event: decided by an earlier transaction; its outcome is settled by settleEarlierDecisions.
+        if (!e) continue;
+        const outcome = { eligible: e.args.eligible as boolean, reason: reasonName(Number(e.args.reason)), monthlyAmountCents: Number(e.args.monthlyAmountCents) };
+        store.recordDecision(applicationId, outcome.eligible, outcome.reason);
+        store.markDone(item.id, outcome);
+      }
     }
     metrics?.relayed.inc({ relayer: name, kind }, items.length);
   }
@@ -131,11 +144,47 @@ export function createRelayer(options: {
     return null;
   }
 
-  function settleReceipt(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): void {
-    if (receipt.status === 1) return settle(kind, items, receipt);
-    // The whole transaction reverted (paused, out of gas): nothing was recorded; try again later.
+  async function settleReceipt(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): Promise<void> {
+    if (receipt.status === 1) {
+      store.transaction(() => settle(kind, items, receipt));
+      if (kind === "decision") await settleEarlierDecisions(items);
+      return;
+    }
+    // The whole transaction reverted: nothing was recorded. Find out why by simulating it again.
     store.markPending(items.map((i) => i.id));
-    throw new TransientError(`transaction ${receipt.hash} reverted`);
+    const decoded = await simulate(kind, items);
+    if (decoded?.name === "EnforcedPause") throw new TransientError("contracts are paused");
+    if (decoded && items.length === 1) {
+      store.markDead(items[0].id, decoded.name, decoded.detail);
+      metrics?.refused.inc({ relayer: name, reason: decoded.name });
+      return;
+    }
+    // Isolate the malformed item: the next batches are halved until it is alone.
+    batchCap = Math.max(1, Math.ceil(items.length / 2));
+    throw new TransientError(`transaction ${receipt.hash} reverted: ${decoded?.detail ?? "no reason"}`);
+  }
+
+  async function simulate(kind: ItemKind, items: OutboxItem[]): Promise<DecodedError | undefined> {
+    try {
+      await provider.call({ ...encode(kind, items), from: wallet.address });
+      return undefined;
+    } catch (error) {
+      const data = revertData(error);
+      return data === undefined ? undefined : decodeError(data);
+    }
+  }
+
+  /** Decisions already on chain from an earlier transaction: their outcome is in its event. */
+  async function settleEarlierDecisions(items: OutboxItem[]): Promise<void> {
+    for (const item of items) {
+      if (store.item(item.id)?.status !== "sent") continue;
+      const { applicationId } = JSON.parse(item.payload) as DecisionPayload;
+      const [log] = await contracts.ledger.queryFilter(contracts.ledger.filters.ApplicationDecided(applicationId));
+      if (!log) throw new TransientError(`decision ${applicationId} has no event yet`);
+      const outcome = { eligible: log.args.eligible, reason: reasonName(Number(log.args.reason)), monthlyAmountCents: Number(log.args.monthlyAmountCents) };
+      store.recordDecision(applicationId, outcome.eligible, outcome.reason);
+      store.markDone(item.id, { ...outcome, decidedEarlier: true });
+    }
   }
 
   return {
@@ -147,10 +196,10 @@ export function createRelayer(options: {
         const receipt = await provider.getTransactionReceipt(hash);
         if (receipt) {
           logger.info({ txHash: hash, items: items.length }, "settling a transaction sent before a restart");
-          settleReceipt(items[0].kind, items, receipt);
+          await settleReceipt(items[0].kind, items, receipt);
         } else if (await provider.getTransaction(hash)) {
           const mined = await waitForReceipt(hash);
-          if (mined) settleReceipt(items[0].kind, items, mined);
+          if (mined) await settleReceipt(items[0].kind, items, mined);
         } else {
           // Never reached the node: send again (the idempotency keys make that safe).
           store.markPending(items.map((i) => i.id));
@@ -166,29 +215,10 @@ export function createRelayer(options: {
       // Items go in arrival order; a batch is the leading run of one kind.
       const kind = pending[0].kind;
       const end = pending.findIndex((item) => item.kind !== kind);
-      const items = pending.slice(0, Math.min(end === -1 ? pending.length : end, BATCH_LIMITS[kind]));
+      const items = pending.slice(0, Math.min(end === -1 ? pending.length : end, BATCH_LIMITS[kind], batchCap));
       const call = encode(kind, items);
 
-      let gasLimit: bigint;
-      try {
-        gasLimit = ((await provider.estimateGas({ ...call, from: wallet.address })) * 12n) / 10n;
-      } catch (error) {
-        const revert = revertData(error);
-        if (revert === undefined) throw new TransientError(`estimateGas failed: ${(error as Error).message}`);
-        const decoded = decodeError(revert);
-        if (decoded.name === "EnforcedPause") return { type: "waiting", reason: "contracts are paused" };
-        if (items.length === 1) {
-          if (decoded.name === "BenefitLedgerAlreadyDecided") {
-            store.markDone(items[0].id, { alreadyDecided: true });
-          } else {
-            store.markDead(items[0].id, decoded.name, decoded.detail);
-            metrics?.refused.inc({ relayer: name, reason: decoded.name });
-          }
-          return { type: "settled", items: 1, txHash: "" };
-        }
-        throw new TransientError(`batch would revert: ${decoded.detail}`);
-      }
-
+      const gasLimit = GAS_PER_BATCH + GAS_PER_ITEM[kind] * BigInt(items.length);
       nonce ??= await provider.getTransactionCount(wallet.address, "pending");
       const { chainId } = await provider.getNetwork();
       const fees = gasPrice !== undefined ? { type: 0, gasPrice } : await feeFields(provider);
@@ -205,7 +235,8 @@ export function createRelayer(options: {
       nonce += 1;
       const receipt = await waitForReceipt(hash);
       if (!receipt) return { type: "waiting", reason: `no receipt yet for ${hash}` };
-      settleReceipt(kind, items, receipt);
+      await settleReceipt(kind, items, receipt);
+      batchCap = Number.MAX_SAFE_INTEGER;
       logger.debug({ kind, items: items.length, txHash: hash, gasUsed: Number(receipt.gasUsed) }, "batch settled");
       return { type: "settled", items: items.length, txHash: hash };
     },

@@ -117,6 +117,8 @@ function toApplication(row: Row): Application {
 }
 
 export interface OracleStore {
+  /** Runs `work` in one transaction (nested calls join the outer one): one fsync for many rows. */
+  transaction<T>(work: () => T): T;
   cursor(source: string): number;
   /** Stores a page of a feed and moves the source's cursor, atomically. Returns how many were new. */
   ingest(source: string, nextCursor: number, items: readonly NewItem[], applications: readonly Omit<Application, "status" | "eligible" | "reason">[]): number;
@@ -165,8 +167,11 @@ export function openOracleStore(path: string): OracleStore {
     `INSERT OR IGNORE INTO outbox (source, record_key, kind, relayer, payload, status, error_name, error_detail, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  let depth = 0;
   const transaction = <T>(work: () => T): T => {
+    if (depth > 0) return work();
     db.exec("BEGIN IMMEDIATE");
+    depth += 1;
     try {
       const result = work();
       db.exec("COMMIT");
@@ -174,6 +179,8 @@ export function openOracleStore(path: string): OracleStore {
     } catch (error) {
       db.exec("ROLLBACK");
       throw error;
+    } finally {
+      depth -= 1;
     }
   };
   const insertAll = (items: readonly NewItem[]) => {
@@ -190,6 +197,7 @@ export function openOracleStore(path: string): OracleStore {
   };
 
   return {
+    transaction,
     cursor(source) {
       const row = db.prepare("SELECT cursor FROM cursors WHERE source = ?").get(source) as Row | undefined;
       return row ? Number(row.cursor) : 0;

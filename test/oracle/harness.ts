@@ -1,7 +1,7 @@
 // A whole PA Chain on one machine for end-to-end tests: a real JSON-RPC node (the embedded chain),
 // the Ignition deployment, the demo consortium, and the three source simulators as their own
 // processes, all under a temporary PACHAIN_HOME.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,9 @@ import { DEV_KEYS, loadConfig, type Config } from "../../src/config.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
+import { startProcess } from "../../src/node/processes.ts";
+
+export { startProcess };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -85,26 +88,6 @@ export async function startSystem(options: { size: number; seed: number; rpcUrl?
       rmSync(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
     },
   };
-}
-
-/** Starts `node ARGS` in the project root and resolves once its output matches `ready` (null: once spawned). */
-export function startProcess(args: string[], env: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    if (ready === null) child.once("spawn", () => resolve(child));
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      if (ready?.test(output)) resolve(child);
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}: ${output.slice(-2000)}`)));
-  });
 }
 
 /** Every event of a source feed, page by page. */
