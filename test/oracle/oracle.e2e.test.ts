@@ -10,7 +10,7 @@ import type { NewItem } from "../../src/oracle/store.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { resolveSecret } from "../../src/secrets.ts";
 import { expectedFacts, readChainState } from "./chain-state.ts";
-import { readFeed, startCuttableProxy, startSystem, type System } from "./harness.ts";
+import { readFeed, startCuttableProxy, startProcess, startSystem, type System } from "./harness.ts";
 
 const PERIOD_OF_TODAY = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
 
@@ -123,7 +123,19 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
     const civil = { recordId: id("forged-civil"), subject, birthDate: 19851210, residence: 58091, signedAt };
     const income = { recordId: id("income-by-comune"), subject, year: 2026, amountCents: "100000", signedAt };
     const good = { recordId: id("good-civil"), subject, birthDate: 19851210, residence: 58091, signedAt };
+    // A key of Rome's, retired before it signs.
+    const retired = Wallet.createRandom();
+    const romaId = Number(await system.contracts.organisations.municipalityId(58091));
+    await (await system.contracts.organisations.addSigner(romaId, retired.address)).wait();
+    await (await system.contracts.organisations.retireSigner(retired.address)).wait();
+    // Signed at the very second of its retirement (chain time): refused.
+    const { retiredAt } = await system.contracts.organisations.signerKey(retired.address);
+    const afterRetirement = { recordId: id("retired-key-civil"), subject, birthDate: 19851210, residence: 58091, signedAt: Number(retiredAt) };
+    const badSignature = await event("civil", roma, { ...civil, recordId: id("bad-signature-civil") }, "CivilRecord");
+    badSignature.signatures = [`${badSignature.signatures[0].slice(0, 130)}1d`];
     const cases = [
+      { event: await event("civil", retired, afterRetirement, "CivilRecord"), reason: "OrganisationRegistrySignerRetired" },
+      { event: badSignature, reason: "FactRegistryInvalidSignature" },
       { event: await event("civil", stranger, civil, "CivilRecord"), reason: "OrganisationRegistryUnknownSigner" },
       { event: await event("income", roma, income, "IncomeRecord"), reason: "FactRegistryUnauthorisedCertifier" },
       { event: { ...(await event("civil", roma, good, "CivilRecord")), fiscalCode: "RSSMRA85T10A562X" }, reason: "INVALID_FISCAL_CODE" },
@@ -147,5 +159,31 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
     expect(JSON.parse(rt.store.itemByKey("replayed-good-civil")!.outcome!)).to.deep.equal({ alreadyRecorded: true });
     const state = await readChainState(system.contracts, deployment.deploymentBlock);
     expect(state.facts.get(`civil:${good.recordId}`)).to.equal(1);
+  });
+
+  it("lets a medical commission sign and submit an assessment from the command line, and refuses a foreign signer", async function () {
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const consortium = JSON.parse(readFileSync(`${system.home}/consortium.json`, "utf8")) as { organisations: Array<{ slug: string; orgId: number }> };
+    const commissionId = consortium.organisations.find((o) => o.slug === "asl-roma-1-cml")!.orgId;
+    const submit = async (sourceId: string, keys: string) => {
+      const file = `${system.home}/${sourceId.replaceAll("/", "-")}.json`;
+      writeFileSync(file, JSON.stringify({
+        sourceId, fiscalCode: "RSSMRA85T10A562S", commissionId, category: "CIVIL_INVALIDITY", percentage: 100,
+        flags: ["NEEDS_CONTINUOUS_ASSISTANCE"], effectiveDate: "2026-01-01", reviewDate: null, report: "ASLRM1 verbale 2026/77",
+      }));
+      const child = await startProcess(["scripts/oracle.ts", "commission", file, "--keys", `${system.home}/keys/${keys}.json`], system.env, null);
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d));
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      return { code, answer: JSON.parse(out.trim().split("\n").pop()!) };
+    };
+    const recorded = await submit("ASLRM1/CML/TEST/1", "asl-roma-1-cml");
+    expect(recorded).to.deep.equal({ code: 0, answer: { status: "recorded", assessmentId: id("ASLRM1/CML/TEST/1") } });
+    const [exists] = await system.contracts.facts.assessmentById(id("ASLRM1/CML/TEST/1"));
+    expect(exists).to.equal(true);
+    const refused = await submit("ASLRM1/CML/TEST/2", "ats-milano-cml");
+    expect(refused.code).to.equal(1);
+    expect(refused.answer.status).to.equal("refused");
+    expect(refused.answer.reason).to.match(/^FactRegistrySignerNotInCommission\(/);
   });
 });
