@@ -16,6 +16,7 @@ import { parsePeriod } from "../src/domain/dates.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
 import { signCommissionAssessment } from "../src/oracle/commission.ts";
+import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { HEARTBEAT } from "../src/oracle/service.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
@@ -57,7 +58,10 @@ async function main(): Promise<void> {
     case "run": {
       const rt = runtime(true);
       rt.oracle.start();
+      const metrics = await startMetricsServer(rt.metrics.registry, config.PACHAIN_ORACLE_METRICS_PORT);
+      logger.info({ url: `${metrics.url}/metrics` }, "oracle metrics listening");
       const stop = async () => {
+        await metrics.close();
         await rt.close();
         process.exit(0);
       };

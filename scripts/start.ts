@@ -14,6 +14,7 @@ import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/con
 import { createLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 import { startProcess, stopProcess } from "../src/node/processes.ts";
+import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
@@ -101,6 +102,7 @@ try {
   }
   say("PA Chain: the oracle is bringing the source records on chain…");
   rt.oracle.start();
+  const metrics = await startMetricsServer(rt.metrics.registry, config.PACHAIN_ORACLE_METRICS_PORT);
   await withProgress("ingestion", rt, rt.oracle.idle(3_600_000));
 
   const now = new Date();
@@ -127,6 +129,7 @@ try {
     `  benefit catalog     ${deployment.addresses.catalog}`,
     `  benefit ledger      ${deployment.addresses.ledger}`,
     `  source feeds        ${config.PACHAIN_ORACLE_SOURCES.map((s) => `${s.source} ${s.url}/v1/events`).join(", ")}`,
+    `  oracle metrics      ${metrics.url}/metrics`,
     `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
     `  applications        ${decided.length} decided, ${decided.filter((a) => a.eligible).length} granted`,
     `  payroll ${report.period}    ${report.paid} paid, ${(report.paidCents / 100).toLocaleString("it-IT", { style: "currency", currency: "EUR" })}; refused: ${JSON.stringify(report.refused)}`,

@@ -47,6 +47,8 @@ const schema = z.object({
       }
       return sources;
     }),
+  /** Port of the oracle's Prometheus /metrics on 127.0.0.1 (0 = any free port). */
+  PACHAIN_ORACLE_METRICS_PORT: port.default(9464),
   /** Legacy gas price in wei for free-gas networks (Besu QBFT: 0); unset = the node's fee data. */
   PACHAIN_GAS_PRICE: z.string().regex(/^\d+$/, "must be a whole number of wei").optional(),
   /** AES-256-GCM key of the pseudonym vault (default: created in PACHAIN_HOME). */

@@ -72,7 +72,6 @@ export function createSourceAdapter(options: {
       if (refused > 0) logger.warn({ refused }, "feed events refused at intake (dead letters)");
       if (page.events.length > 0) logger.debug({ after, next: page.next, fetched: page.events.length, added }, "feed page stored");
       const caughtUp = !page.hasMore;
-      if (caughtUp) metrics?.lagSeconds.set({ source }, 0);
       return { fetched: page.events.length, added, caughtUp };
     },
   };

@@ -32,6 +32,7 @@ export function createOracle(options: {
   const { store, adapters, relayers, metrics, decides } = options;
   const logger = options.logger.child({ module: "oracle" });
   const caughtUp = new Map<string, boolean>(adapters.map((a) => [a.source, false]));
+  const lastCaughtUpAt = new Map<string, number>(adapters.map((a) => [a.source, Date.now()]));
   let running = false;
   const loops: Promise<void>[] = [];
 
@@ -86,6 +87,8 @@ export function createOracle(options: {
         loops.push(loop(`source:${adapter.source}`, async () => {
           const { caughtUp: done } = await adapter.pollOnce();
           caughtUp.set(adapter.source, done);
+          if (done) lastCaughtUpAt.set(adapter.source, Date.now());
+          metrics?.lagSeconds.set({ source: adapter.source }, (Date.now() - lastCaughtUpAt.get(adapter.source)!) / 1000);
           return done ? POLL_INTERVAL_MS : 0;
         }));
       }

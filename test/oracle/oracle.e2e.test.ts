@@ -5,6 +5,7 @@ import { reasonName } from "../../src/domain/catalog.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { IntakeResult } from "../../src/oracle/intake.ts";
+import { startMetricsServer } from "../../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
 import type { NewItem } from "../../src/oracle/store.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
@@ -70,6 +71,14 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
     const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
     expect([...state.facts.keys()].sort()).to.deep.equal([...expected].sort());
     expect([...state.facts.values()].every((n) => n === 1), "no record twice").to.equal(true);
+    // What Prometheus scrapes says the same.
+    const server = await startMetricsServer(rt.metrics.registry, 0);
+    const scraped = await (await fetch(`${server.url}/metrics`)).text();
+    await server.close();
+    const relayed = [...scraped.matchAll(/^pachain_oracle_records_relayed_total\{relayer="\w+",kind="fact"\} (\d+)$/gm)]
+      .reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(relayed).to.be.at.least(expected.size);
+    expect(scraped).to.match(/^pachain_oracle_source_lag_seconds\{source="comune"\} /m);
   });
 
   it("decides every application on chain, with every benefit granted and every check reason given", async function () {
