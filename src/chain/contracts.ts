@@ -34,6 +34,19 @@ const CONTRACT_NAMES: Record<keyof DeploymentAddresses, string> = {
   ledger: "BenefitLedger",
 };
 
+/** The addresses of an Ignition deployment result of the PAChain module. */
+export async function addressesOf(
+  deployed: Record<keyof DeploymentAddresses, { getAddress(): Promise<string> }>,
+): Promise<DeploymentAddresses> {
+  return {
+    manager: await deployed.manager.getAddress(),
+    organisations: await deployed.organisations.getAddress(),
+    facts: await deployed.facts.getAddress(),
+    catalog: await deployed.catalog.getAddress(),
+    ledger: await deployed.ledger.getAddress(),
+  };
+}
+
 export function attachContracts(addresses: DeploymentAddresses, runner: ContractRunner): PAChainContracts {
   const attach = (key: keyof DeploymentAddresses) => new Contract(addresses[key], readAbi(CONTRACT_NAMES[key]), runner);
   return {

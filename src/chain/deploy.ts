@@ -6,7 +6,7 @@ import { JsonRpcProvider } from "ethers";
 import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import type { Logger } from "../logger.ts";
-import type { DeploymentAddresses } from "./contracts.ts";
+import { addressesOf, type DeploymentAddresses } from "./contracts.ts";
 
 const IGNITION_DEPLOYMENTS = fileURLToPath(new URL("../../ignition/deployments", import.meta.url));
 
@@ -55,13 +55,7 @@ export async function deployPAChain(options: {
       deploymentId,
     });
     writeJournalGenesis(journal, genesis!.hash!);
-    const addresses: DeploymentAddresses = {
-      manager: await deployed.manager.getAddress(),
-      organisations: await deployed.organisations.getAddress(),
-      facts: await deployed.facts.getAddress(),
-      catalog: await deployed.catalog.getAddress(),
-      ledger: await deployed.ledger.getAddress(),
-    };
+    const addresses: DeploymentAddresses = await addressesOf(deployed);
     const { chainId } = await provider.getNetwork();
     return { chainId: Number(chainId), genesisHash: genesis!.hash!, deploymentBlock: startBlock + 1, addresses };
   } finally {

@@ -6,7 +6,7 @@ import { BaseWallet, id, keccak256, Wallet, type Signer, type TypedDataDomain } 
 import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { addSigners, grantRoles, registerOrganisation } from "../chain/consortium.ts";
-import { attachContracts, type PAChainContracts } from "../chain/contracts.ts";
+import { addressesOf, attachContracts, type PAChainContracts } from "../chain/contracts.ts";
 import { factDomain, signAssessment, signFact } from "../chain/signing.ts";
 import { benefitId, reasonName, type ReasonName } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";
@@ -50,13 +50,7 @@ export async function* runScenario(scenario: Scenario): AsyncGenerator<Answer> {
       parameters: { PAChain: parameters },
       defaultSender: await admin.getAddress(),
     });
-    const addresses = {
-      manager: await deployed.manager.getAddress(),
-      organisations: await deployed.organisations.getAddress(),
-      facts: await deployed.facts.getAddress(),
-      catalog: await deployed.catalog.getAddress(),
-      ledger: await deployed.ledger.getAddress(),
-    };
+    const addresses = await addressesOf(deployed);
     const contracts = attachContracts(addresses, admin);
     const relayers: Relayers = { civil, health, income, inps };
     await grantRoles(contracts, [

@@ -4,7 +4,7 @@ import { TypedDataEncoder, Wallet, ZeroHash, id } from "ethers";
 import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { selectorsOf } from "../../src/chain/artifacts.ts";
-import { attachContracts } from "../../src/chain/contracts.ts";
+import { addressesOf, attachContracts } from "../../src/chain/contracts.ts";
 import { PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
 import { FACT_TYPES, factDomain, signFact } from "../../src/chain/signing.ts";
 import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
@@ -14,13 +14,7 @@ const { ethers, ignition, networkHelpers } = await network.create();
 async function deployPAChain() {
   const [admin, stranger] = await ethers.getSigners();
   const deployed = await ignition.deploy(PAChainModule);
-  const addresses = {
-    manager: await deployed.manager.getAddress(),
-    organisations: await deployed.organisations.getAddress(),
-    facts: await deployed.facts.getAddress(),
-    catalog: await deployed.catalog.getAddress(),
-    ledger: await deployed.ledger.getAddress(),
-  };
+  const addresses = await addressesOf(deployed);
   return { admin, stranger, addresses, contracts: attachContracts(addresses, admin) };
 }
 
