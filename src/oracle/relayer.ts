@@ -228,8 +228,9 @@ export function createRelayer(options: {
       try {
         await provider.broadcastTransaction(signed);
       } catch (error) {
+        // The node may have taken it before the answer was lost: the items stay "sent" and the
+        // next recover() asks the node about this hash (mined, waiting, or unknown → resend).
         nonce = undefined;
-        store.markPending(items.map((i) => i.id));
         throw new TransientError(`broadcast failed: ${(error as Error).message}`);
       }
       nonce += 1;
