@@ -57,6 +57,16 @@ const schema = z.object({
   PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
+  /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */
+  PACHAIN_INDEXER_SQLITE_FILE: z.string().min(1).optional(),
+  /** Blocks on top of a block before the indexer reads it: 0 on QBFT (final at once); more on a chain that reorganises. */
+  PACHAIN_INDEXER_CONFIRMATIONS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Blocks per eth_getLogs request while backfilling (halved automatically when the node refuses a range). */
+  PACHAIN_INDEXER_BATCH_BLOCKS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  /** How often the indexer asks for new blocks once caught up, in milliseconds. */
+  PACHAIN_INDEXER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  /** PostgreSQL for the indexer's store (postgres://user:pass@host/db); unset = the SQLite file. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,0 +1,66 @@
+// Composition root of the indexer: the store chosen by configuration, a provider on the node, and
+// the indexer over the deployment record. The read API builds the same runtime in-process.
+import { join, resolve } from "node:path";
+import { JsonRpcProvider } from "ethers";
+import type { Deployment } from "../chain/deploy.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import { createIndexer, type Indexer } from "./indexer.ts";
+import type { IndexerMetrics } from "./metrics.ts";
+import { openSqliteIndexerStore } from "./sqlite.ts";
+import type { IndexerStore } from "./store.ts";
+
+export function indexerSqlitePath(config: Config): string {
+  return resolve(config.PACHAIN_INDEXER_SQLITE_FILE ?? join(config.PACHAIN_HOME, "indexer", "index.sqlite"));
+}
+
+/** The store the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
+export function openIndexerStore(config: Config): Promise<IndexerStore> {
+  if (config.DATABASE_URL !== undefined) {
+    // Fail fast rather than silently indexing into a file nobody reads (docs/indexer.md: what the PostgreSQL store needs).
+    throw new Error("DATABASE_URL is set, but the indexer's PostgreSQL store is not implemented yet: unset DATABASE_URL to use SQLite");
+  }
+  return openSqliteIndexerStore(indexerSqlitePath(config));
+}
+
+export interface IndexerRuntime {
+  indexer: Indexer;
+  store: IndexerStore;
+  provider: JsonRpcProvider;
+  /** Stops the indexer, then closes the store and the provider. */
+  close(): Promise<void>;
+}
+
+export async function createIndexerRuntime(options: {
+  config: Config;
+  /** The deployment, or a function that reads the deployment record (read again after a chain reset). */
+  deployment: Deployment | (() => Deployment);
+  logger: Logger;
+  metrics?: IndexerMetrics;
+}): Promise<IndexerRuntime> {
+  const { config, logger, metrics } = options;
+  const { chainId } = typeof options.deployment === "function" ? options.deployment() : options.deployment;
+  const store = await openIndexerStore(config);
+  // The chain id survives a reset (it is the network's, not the deployment's): no network detection needed.
+  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, chainId, { staticNetwork: true });
+  const indexer = createIndexer({
+    provider,
+    deployment: options.deployment,
+    store,
+    logger,
+    confirmations: config.PACHAIN_INDEXER_CONFIRMATIONS,
+    batchBlocks: config.PACHAIN_INDEXER_BATCH_BLOCKS,
+    pollIntervalMs: config.PACHAIN_INDEXER_POLL_INTERVAL_MS,
+    metrics,
+  });
+  return {
+    indexer,
+    store,
+    provider,
+    async close() {
+      await indexer.stop();
+      await store.close();
+      provider.destroy();
+    },
+  };
+}
