@@ -8,12 +8,14 @@ import type { ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { loadConfig } from "../src/config.ts";
+import { benefitId } from "../src/domain/catalog.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
 import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
 import { createLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 import { startProcess, stopProcess } from "../src/node/processes.ts";
+import { startApi } from "../src/api/server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
@@ -27,12 +29,14 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 let chain: EmbeddedChain | undefined;
 const simulators: ChildProcess[] = [];
 let runtime: OracleRuntime | undefined;
+let apiServer: { close(): Promise<void> } | undefined;
 let stopping = false;
 
 async function shutdown(signal: string, code = 0) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
+  await apiServer?.close();
   await runtime?.close();
   await Promise.all(simulators.map((child) => stopProcess(child)));
   await chain?.stop();
@@ -117,8 +121,18 @@ try {
     report = payrollReport(rt.store, period, 1);
   }
 
-  const counts = rt.store.counts();
   const decided = rt.store.applications("decided");
+  // The demo turns the read API's demo tokens on: anyone can try every role (never in production).
+  const api = (apiServer = await startApi({ config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true }, deployment, logger }));
+  // Someone entitled today, to show in the example below.
+  const today = Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
+  let citizen: string | undefined;
+  for (const a of decided.filter((d) => d.eligible).slice(0, 50)) {
+    const [eligibleToday] = await rt.contracts.ledger.check(a.subject, benefitId(a.benefit), today);
+    if (eligibleToday && (citizen = rt.vault.reveal(a.subject))) break;
+  }
+
+  const counts = rt.store.counts();
   const lines = [
     "",
     "PA Chain is running on the embedded chain.",
@@ -133,7 +147,12 @@ try {
     `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
     `  applications        ${decided.length} decided, ${decided.filter((a) => a.eligible).length} granted`,
     `  payroll ${report.period}    ${report.paid} paid, ${(report.paidCents / 100).toLocaleString("it-IT", { style: "currency", currency: "EUR" })}; refused: ${JSON.stringify(report.refused)}`,
+    `  read API            ${api.url}  (demo tokens on)`,
     `  state               ${home} (deployment, keys, oracle outbox; survives restarts)`,
+    "",
+    "A citizen's view (demo token, then their entitlements as the contracts compute them):",
+    `  TOKEN=$(curl -s -X POST ${api.url}/v1/dev/token -H 'content-type: application/json' -d '{"role":"citizen","fiscalCode":"${citizen ?? "RSSMRA85T10A562S"}"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" ${api.url}/v1/me/entitlements`,
     "",
     "Live events keep arriving from the simulators and the oracle keeps relaying them.",
     "Try:  npm run oracle -- status      npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",

@@ -55,6 +55,13 @@ const schema = z.object({
   PACHAIN_VAULT_KEY: z.string().optional(),
   /** People in the demo population of the source simulators (npm start). */
   PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
+  /** Read API: port on 127.0.0.1 (0 = any free port). */
+  PACHAIN_API_PORT: port.default(3000),
+  /** Read API demo mode: POST /v1/dev/token issues tokens for any role. Off unless set; npm start sets it. */
+  PACHAIN_API_DEMO: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** Production token issuer (OIDC, SPID/CIE) and its JWKS. */
+  PACHAIN_API_ISSUER: z.string().optional(),
+  PACHAIN_API_JWKS_URL: z.string().url().optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */

@@ -15,6 +15,11 @@ export type ValidationCode =
 
 export type ErrorCode =
   | ValidationCode
+  // HTTP-facing refusals of the read API.
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
   // The rule table file could not be read at all (missing, unreadable, not JSON): a deployment fault.
   | "CATALOG_UNREADABLE";
 

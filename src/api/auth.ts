@@ -1,0 +1,63 @@
+// Bearer JWT authentication of the read API. Production verifies tokens of a configured OIDC
+// issuer (SPID/CIE identity providers) through its JWKS; demo mode signs its own tokens (HS256)
+// so a person can try every role. A citizen token's subject is the person's fiscal code.
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { parseFiscalCode } from "../domain/fiscal-code.ts";
+import { PaChainError } from "../errors.ts";
+
+export const ROLES = ["citizen", "auditor", "commission", "operator"] as const;
+export type ApiRole = (typeof ROLES)[number];
+
+export interface Principal {
+  role: ApiRole;
+  /** Upper-cased fiscal code: the citizen's own, or the staff member's. */
+  fiscalCode: string;
+}
+
+const DEMO_ISSUER = "pa-chain-demo";
+const AUDIENCE = "pa-chain-api";
+const TOKEN_TTL = "1h";
+
+const claims = z.object({ role: z.enum(ROLES), sub: z.string() });
+
+export interface Authenticator {
+  /** Demo mode only: a token for any role, as a stand-in for SPID/CIE. */
+  issueDemoToken(role: ApiRole, fiscalCode: string): Promise<string>;
+  verify(authorization: string | undefined): Promise<Principal>;
+}
+
+export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: string; issuer?: string }): Authenticator {
+  const { demoKey, jwksUrl, issuer } = options;
+  const remote: JWTVerifyGetKey | undefined = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : undefined;
+  const unauthenticated = (message: string) => new PaChainError("UNAUTHENTICATED", message, { status: 401 });
+
+  return {
+    async issueDemoToken(role, fiscalCode) {
+      if (!demoKey) throw new PaChainError("NOT_FOUND", "demo tokens are off (demo mode is not configured)", { status: 404 });
+      return new SignJWT({ role })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(parseFiscalCode(fiscalCode, "fiscalCode"))
+        .setIssuer(DEMO_ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(TOKEN_TTL)
+        .sign(demoKey);
+    },
+    async verify(authorization) {
+      const token = authorization?.match(/^Bearer (\S+)$/)?.[1];
+      if (!token) throw unauthenticated("missing bearer token (Authorization: Bearer …)");
+      let payload: unknown;
+      try {
+        if (remote) payload = (await jwtVerify(token, remote, { issuer, audience: AUDIENCE })).payload;
+        else if (demoKey) payload = (await jwtVerify(token, demoKey, { issuer: DEMO_ISSUER, audience: AUDIENCE })).payload;
+        else throw new Error("no token issuer configured");
+      } catch (error) {
+        throw unauthenticated(`invalid token: ${(error as Error).message}`);
+      }
+      const parsed = claims.safeParse(payload);
+      if (!parsed.success) throw unauthenticated("token lacks a known role or a subject");
+      return { role: parsed.data.role, fiscalCode: parseFiscalCode(parsed.data.sub, "sub") };
+    },
+  };
+}
