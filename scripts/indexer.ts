@@ -5,9 +5,8 @@
 // Reads PACHAIN_HOME/deployment.json and PACHAIN_RPC_URL; the index goes to PACHAIN_INDEXER_SQLITE_FILE
 // (default PACHAIN_HOME/indexer/index.sqlite). See docs/indexer.md.
 import { join, resolve } from "node:path";
-import { loadDeployment } from "../src/chain/deploy.ts";
 import { loadConfig } from "../src/config.ts";
-import { createIndexerRuntime, type IndexerRuntime } from "../src/indexer/wiring.ts";
+import { createIndexerRuntime, readDeploymentRecord, type IndexerRuntime } from "../src/indexer/wiring.ts";
 import { createLogger } from "../src/logger.ts";
 
 const PROGRESS_INTERVAL_MS = 3000;
@@ -45,7 +44,12 @@ function reportProgress(rt: IndexerRuntime): () => void {
 
 async function main(): Promise<void> {
   if (!["run", "catch-up", "status"].includes(command)) fail(`unknown command "${command}" (run, catch-up, status)`);
-  const rt = await createIndexerRuntime({ config, deployment: () => loadDeployment(deploymentFile), logger });
+  try {
+    readDeploymentRecord(deploymentFile);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const rt = await createIndexerRuntime({ config, deployment: () => readDeploymentRecord(deploymentFile), logger });
   switch (command) {
     case "run": {
       const stopProgress = reportProgress(rt);

@@ -1,10 +1,11 @@
-// Decodes the logs of the five PA Chain contracts with their compiled ABIs into indexed events:
+// Decodes the logs of the five PA Chain contracts, with their compiled ABIs, into indexed events:
 // where the log is (block, transaction, log index), which contract and event, and its arguments
 // as JSON — integers as decimal strings (uint64 and uint256 do not fit a JS number), structs as
-// objects keyed by field name, arrays as arrays.
-import { Indexed, Interface, type Log, type ParamType } from "ethers";
+// objects keyed by field name, arrays as arrays, addresses checksummed.
+import { Interface, type EventFragment } from "ethers";
 import { readAbi } from "../chain/artifacts.ts";
 import type { DeploymentAddresses } from "../chain/contracts.ts";
+import { checksumAddress, decodeEventArgs } from "./abi.ts";
 
 export type ContractName = "PAAccessManager" | "OrganisationRegistry" | "FactRegistry" | "BenefitCatalog" | "BenefitLedger";
 
@@ -19,8 +20,21 @@ export const CONTRACT_NAMES: Record<keyof DeploymentAddresses, ContractName> = {
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-/** Name of a log whose first topic is no event of the contract's ABI (args: `{ topics, data }`). */
+/** Name of a log that no event of the contract's ABI decodes (args: `{ topics, data, error }`). */
 export const UNKNOWN_EVENT = "UnknownEvent";
+
+/** A log as eth_getLogs returns it (quantities in hex). */
+export interface RpcLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: string;
+  logIndex: string;
+  removed?: boolean;
+}
 
 /** One log of a PA Chain contract, decoded, with where and when it happened. */
 export interface IndexedEvent {
@@ -43,13 +57,15 @@ export interface IndexedEvent {
 export interface EventDecoder {
   /** The contract addresses to ask eth_getLogs for. */
   addresses: string[];
-  decode(log: Log, blockTime: number): IndexedEvent;
+  decode(log: RpcLog, blockTime: number): IndexedEvent;
 }
 
 export function createEventDecoder(addresses: DeploymentAddresses): EventDecoder {
-  const byAddress = new Map<string, { contract: ContractName; iface: Interface }>();
+  const byAddress = new Map<string, { contract: ContractName; events: Map<string, EventFragment> }>();
   for (const [key, contract] of Object.entries(CONTRACT_NAMES) as Array<[keyof DeploymentAddresses, ContractName]>) {
-    byAddress.set(addresses[key].toLowerCase(), { contract, iface: new Interface(readAbi(contract)) });
+    const events = new Map<string, EventFragment>();
+    new Interface(readAbi(contract)).forEachEvent((fragment) => events.set(fragment.topicHash, fragment));
+    byAddress.set(addresses[key].toLowerCase(), { contract, events });
   }
   return {
     addresses: Object.keys(CONTRACT_NAMES).map((key) => addresses[key as keyof DeploymentAddresses]),
@@ -57,38 +73,23 @@ export function createEventDecoder(addresses: DeploymentAddresses): EventDecoder
       const known = byAddress.get(log.address.toLowerCase());
       if (!known) throw new Error(`log of ${log.address} is not from a PA Chain contract`);
       const where = {
-        blockNumber: log.blockNumber,
+        blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,
         blockTime,
         txHash: log.transactionHash,
-        txIndex: log.transactionIndex,
-        logIndex: log.index,
+        txIndex: Number(log.transactionIndex),
+        logIndex: Number(log.logIndex),
         contract: known.contract,
-        address: log.address,
+        address: checksumAddress(log.address),
       };
-      const parsed = known.iface.parseLog({ topics: [...log.topics], data: log.data });
+      const fragment = log.topics.length > 0 ? known.events.get(log.topics[0].toLowerCase()) : undefined;
+      try {
+        if (fragment) return { ...where, event: fragment.name, args: decodeEventArgs(fragment.inputs, log.topics.slice(1), log.data) };
+      } catch (error) {
+        return { ...where, event: UNKNOWN_EVENT, args: { topics: log.topics, data: log.data, error: (error as Error).message } };
+      }
       // An event the ABI does not know (a newer contract version) is kept raw rather than stopping the index.
-      if (!parsed) return { ...where, event: UNKNOWN_EVENT, args: { topics: [...log.topics], data: log.data } };
-      const args: JsonObject = {};
-      parsed.fragment.inputs.forEach((input, i) => {
-        args[input.name || `arg${i}`] = toJson(parsed.args[i], input);
-      });
-      return { ...where, event: parsed.name, args };
+      return { ...where, event: UNKNOWN_EVENT, args: { topics: log.topics, data: log.data, error: "no event of the ABI has this signature" } };
     },
   };
-}
-
-function toJson(value: unknown, type: ParamType): Json {
-  // An indexed string, bytes or array topic holds only the hash of the value.
-  if (value instanceof Indexed) return value.hash;
-  if (type.isArray()) return (value as unknown[]).map((item) => toJson(item, type.arrayChildren));
-  if (type.isTuple()) {
-    const object: JsonObject = {};
-    type.components.forEach((component, i) => {
-      object[component.name || `field${i}`] = toJson((value as unknown[])[i], component);
-    });
-    return object;
-  }
-  if (typeof value === "bigint") return value.toString();
-  return value as Json;
 }

@@ -6,15 +6,27 @@
 // event is stored twice. A checkpoint hash the node no longer has is a reorg: the index rewinds to
 // the newest stored block the node still has. Another block 0 is a chain reset (the embedded
 // chain restarted): the index starts over, and says so in the log.
-import type { Block, Log, Provider } from "ethers";
 import type { Deployment } from "../chain/deploy.ts";
 import type { Logger } from "../logger.ts";
-import { createEventDecoder, type EventDecoder } from "./events.ts";
+import { createEventDecoder, UNKNOWN_EVENT, type EventDecoder, type RpcLog } from "./events.ts";
 import { createIndexerMetrics, type IndexerMetrics } from "./metrics.ts";
 import type { Checkpoint, IndexerStore, IndexState } from "./store.ts";
 
-/** The slice of an ethers Provider the indexer reads the chain with. */
-export type IndexerChain = Pick<Provider, "getBlockNumber" | "getBlock" | "getLogs">;
+/**
+ * The JSON-RPC the indexer speaks (an ethers JsonRpcProvider is one): eth_blockNumber,
+ * eth_getBlockByNumber and eth_getLogs, raw. Raw because ethers' Log and Block objects cost more
+ * than the node's own work (checksums, formatting); concurrent calls still go out as one batch.
+ */
+export interface IndexerChain {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+interface BlockHeader {
+  number: number;
+  hash: string;
+  /** unix seconds */
+  timestamp: number;
+}
 
 export interface IndexerStatus {
   /** Last block whose events are all stored (the deployment block − 1 before the first batch). */
@@ -78,7 +90,8 @@ export function createIndexer(options: {
   if (!Number.isInteger(batchBlocks) || batchBlocks < 1) throw new Error(`batchBlocks must be a whole number ≥ 1, not ${batchBlocks}`);
   const logger = options.logger.child({ module: "indexer" });
   const metrics = options.metrics ?? createIndexerMetrics();
-  const readDeployment = typeof options.deployment === "function" ? options.deployment : ((d: Deployment) => () => d)(options.deployment);
+  const given = options.deployment;
+  const readDeployment = typeof given === "function" ? given : () => given;
 
   let deployment = readDeployment();
   let decoder: EventDecoder = createEventDecoder(deployment.addresses);
@@ -90,9 +103,21 @@ export function createIndexer(options: {
   let backfill: { startedAt: number; events: number; loggedAt: number } | undefined;
   let caughtUpOnce = false;
 
-  async function block(number: number): Promise<Block> {
-    const found = await provider.getBlock(number);
-    if (!found?.hash) throw new Error(`the node has no block ${number}`);
+  const quantity = (n: number) => `0x${n.toString(16)}`;
+
+  async function headNumber(): Promise<number> {
+    return Number(await provider.send("eth_blockNumber", []));
+  }
+
+  /** The block's header, or null when the node does not have it. */
+  async function header(number: number): Promise<BlockHeader | null> {
+    const found = (await provider.send("eth_getBlockByNumber", [quantity(number), false])) as { number: string; hash: string; timestamp: string } | null;
+    return found?.hash ? { number: Number(found.number), hash: found.hash, timestamp: Number(found.timestamp) } : null;
+  }
+
+  async function block(number: number): Promise<BlockHeader> {
+    const found = await header(number);
+    if (!found) throw new Error(`the node has no block ${number}`);
     return found;
   }
 
@@ -114,7 +139,7 @@ export function createIndexer(options: {
     const start = await block(d.deploymentBlock - 1);
     await store.reset(
       { chainId: d.chainId, genesisHash, addresses: d.addresses, deploymentBlock: d.deploymentBlock },
-      { block: start.number, hash: start.hash! },
+      { block: start.number, hash: start.hash },
     );
     const fields = { chainId: d.chainId, deploymentBlock: d.deploymentBlock, genesisHash };
     if (!previous) {
@@ -146,9 +171,9 @@ export function createIndexer(options: {
       const stored = await store.eventBlocks(below, REWIND_PAGE);
       if (stored.length === 0) {
         const start = await block(local.deploymentBlock - 1);
-        return { block: start.number, hash: start.hash! };
+        return { block: start.number, hash: start.hash };
       }
-      const onNode = await Promise.all(stored.map((s) => provider.getBlock(s.block)));
+      const onNode = await Promise.all(stored.map((s) => header(s.block)));
       // A block hash commits to every block before it: the first match, newest first, is where the branches meet.
       const match = stored.find((s, i) => onNode[i]?.hash === s.hash);
       if (match) return match;
@@ -157,11 +182,11 @@ export function createIndexer(options: {
   }
 
   /** eth_getLogs for [from, to], halving the range while the node says it is too large; also returns `to`'s block before the read. */
-  async function readLogs(from: number, to: number): Promise<{ logs: Log[]; to: number; before: Block }> {
+  async function readLogs(from: number, to: number): Promise<{ logs: RpcLog[]; to: number; before: BlockHeader }> {
     for (;;) {
       const before = await block(to);
       try {
-        const logs = await provider.getLogs({ address: decoder.addresses, fromBlock: from, toBlock: to });
+        const logs = (await provider.send("eth_getLogs", [{ address: decoder.addresses, fromBlock: quantity(from), toBlock: quantity(to) }])) as RpcLog[];
         if (range < batchBlocks && ++rangeSuccesses >= GROW_AFTER_BATCHES) {
           range = Math.min(batchBlocks, range * 2);
           rangeSuccesses = 0;
@@ -186,19 +211,20 @@ export function createIndexer(options: {
 
   /** One unit of work; resolves true when the index is at head − confirmations. */
   async function step(): Promise<boolean> {
+    const stepStartedAt = Date.now();
     const local = await store.state();
     const [head, genesis, atCheckpoint] = await Promise.all([
-      provider.getBlockNumber(),
+      headNumber(),
       block(0),
-      local ? provider.getBlock(local.checkpoint.block) : Promise.resolve(null),
+      local ? header(local.checkpoint.block) : Promise.resolve(null),
     ]);
-    const d = deploymentOn(genesis.hash!);
+    const d = deploymentOn(genesis.hash);
     if (!local || local.genesisHash !== genesis.hash || !sameDeployment(local, d)) {
-      await startOver(genesis.hash!, local);
+      await startOver(genesis.hash, local);
       return false;
     }
     if (atCheckpoint && atCheckpoint.hash !== local.checkpoint.hash) {
-      await rewind(local, atCheckpoint.hash!);
+      await rewind(local, atCheckpoint.hash);
       return false;
     }
     const target = head - confirmations;
@@ -206,7 +232,7 @@ export function createIndexer(options: {
     if (!atCheckpoint || local.checkpoint.block >= target) {
       noteHead(head, local.checkpoint.block);
       if (backfill) {
-        const seconds = (Date.now() - backfill.startedAt) / 1000;
+        const seconds = Math.max(0.001, (Date.now() - backfill.startedAt) / 1000);
         const fields = { indexedBlock: local.checkpoint.block, events: backfill.events, seconds, eventsPerSecond: Math.round(backfill.events / seconds) };
         // The first catch-up is the backfill worth reporting; later ones are a few new blocks each.
         if (caughtUpOnce) logger.debug(fields, "index caught up with the chain");
@@ -219,30 +245,35 @@ export function createIndexer(options: {
 
     const from = local.checkpoint.block + 1;
     const { logs, to, before } = await readLogs(from, Math.min(target, from + range - 1));
-    const numbers = [...new Set([...logs.map((l) => l.blockNumber), to])];
+    const live = logs.filter((l) => !l.removed);
+    const numbers = [...new Set([...live.map((l) => Number(l.blockNumber)), to])];
     const blocks = new Map((await Promise.all(numbers.map(block))).map((b) => [b.number, b]));
-    const changed = blocks.get(to)!.hash !== before.hash || logs.some((l) => l.blockHash !== blocks.get(l.blockNumber)!.hash);
+    // The node may have switched branches while we read: every log must belong to the blocks we
+    // now see, and `to` must be the block seen before the read (its hash commits to all before it).
+    const changed = blocks.get(to)!.hash !== before.hash || live.some((l) => l.blockHash !== blocks.get(Number(l.blockNumber))!.hash);
     if (changed) {
       logger.warn({ fromBlock: from, toBlock: to }, "the chain changed while reading a batch: reading it again");
       return false;
     }
-    const events = logs
-      .filter((l) => !l.removed)
-      .sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)
-      .map((l) => decoder.decode(l, blocks.get(l.blockNumber)!.timestamp));
-    const added = await store.append(events, local.checkpoint, { block: to, hash: blocks.get(to)!.hash! });
+    const events = live
+      .map((l) => decoder.decode(l, blocks.get(Number(l.blockNumber))!.timestamp))
+      .sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    for (const e of events) {
+      if (e.event === UNKNOWN_EVENT) logger.warn({ txHash: e.txHash, logIndex: e.logIndex, contract: e.contract, error: e.args.error }, "log not decoded by the contract's ABI: stored raw");
+    }
+    const added = await store.append(events, local.checkpoint, { block: to, hash: blocks.get(to)!.hash });
     for (const e of events) metrics.events.inc({ contract: e.contract, event: e.event });
     eventsStored += added;
     batches += 1;
     noteHead(head, to);
 
     const now = Date.now();
-    backfill ??= { startedAt: now, events: 0, loggedAt: now };
+    backfill ??= { startedAt: stepStartedAt, events: 0, loggedAt: now };
     backfill.events += added;
     logger.debug({ fromBlock: from, toBlock: to, events: added }, "batch indexed");
     if (now - backfill.loggedAt >= PROGRESS_LOG_MS) {
       backfill.loggedAt = now;
-      const seconds = (now - backfill.startedAt) / 1000;
+      const seconds = Math.max(0.001, (now - backfill.startedAt) / 1000);
       logger.info({ indexedBlock: to, targetBlock: target, events: backfill.events, eventsPerSecond: Math.round(backfill.events / seconds) }, "indexing");
     }
     return to >= target;
@@ -273,7 +304,7 @@ export function createIndexer(options: {
   async function status(): Promise<IndexerStatus> {
     const local = await store.state();
     try {
-      lastHead = await provider.getBlockNumber();
+      lastHead = await headNumber();
     } catch (error) {
       logger.debug({ err: (error as Error).message }, "node did not answer: status with the last head seen");
     }

@@ -1,5 +1,6 @@
 // Composition root of the indexer: the store chosen by configuration, a provider on the node, and
 // the indexer over the deployment record. The read API builds the same runtime in-process.
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import type { Deployment } from "../chain/deploy.ts";
@@ -9,6 +10,16 @@ import { createIndexer, type Indexer } from "./indexer.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import { openSqliteIndexerStore } from "./sqlite.ts";
 import type { IndexerStore } from "./store.ts";
+
+/**
+ * Reads the deployment record (PACHAIN_HOME/deployment.json). Not src/chain/deploy.ts's
+ * loadDeployment: that module starts Hardhat's runtime when imported, which an indexer or API host
+ * (any working directory, no Hardhat config) must not need.
+ */
+export function readDeploymentRecord(file: string): Deployment {
+  if (!existsSync(file)) throw new Error(`no deployment record at ${file}: start PA Chain first (npm start)`);
+  return JSON.parse(readFileSync(file, "utf8")) as Deployment;
+}
 
 export function indexerSqlitePath(config: Config): string {
   return resolve(config.PACHAIN_INDEXER_SQLITE_FILE ?? join(config.PACHAIN_HOME, "indexer", "index.sqlite"));
@@ -42,7 +53,8 @@ export async function createIndexerRuntime(options: {
   const { chainId } = typeof options.deployment === "function" ? options.deployment() : options.deployment;
   const store = await openIndexerStore(config);
   // The chain id survives a reset (it is the network's, not the deployment's): no network detection needed.
-  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, chainId, { staticNetwork: true });
+  // Calls made together still go out as one JSON-RPC batch without the default 10 ms wait for more.
+  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, chainId, { staticNetwork: true, batchStallTime: 0 });
   const indexer = createIndexer({
     provider,
     deployment: options.deployment,

@@ -59,24 +59,23 @@ async function indexedState(store: IndexerStore): Promise<ChainState> {
   return { facts, decisions, payments };
 }
 
-/** A node that refuses log ranges above `maxBlocks`, or dies after `liveGetLogs` requests. */
-function faultyNode(inner: JsonRpcProvider, faults: { maxBlocks?: number; liveGetLogs?: number }): IndexerChain & { getLogsCalls: number } {
-  const node = {
-    getLogsCalls: 0,
-    getBlockNumber: () => inner.getBlockNumber(),
-    getBlock: (tag: Parameters<IndexerChain["getBlock"]>[0]) => inner.getBlock(tag),
-    async getLogs(filter: Parameters<IndexerChain["getLogs"]>[0]) {
-      node.getLogsCalls += 1;
-      if (faults.liveGetLogs !== undefined && node.getLogsCalls > faults.liveGetLogs) throw new Error("connect ECONNREFUSED (the indexer's process died here)");
-      const { fromBlock, toBlock } = filter as { fromBlock: number; toBlock: number };
-      if (faults.maxBlocks !== undefined && toBlock - fromBlock + 1 > faults.maxBlocks) {
-        // The shape ethers gives a JSON-RPC error (geth's and Infura's wording).
-        throw Object.assign(new Error("could not coalesce error"), { code: "UNKNOWN_ERROR", error: { code: -32005, message: "query returned more than 10000 results" } });
+/** A node that refuses log ranges above `maxBlocks`, or dies after `liveGetLogs` eth_getLogs requests. */
+function faultyNode(inner: JsonRpcProvider, faults: { maxBlocks?: number; liveGetLogs?: number }): IndexerChain {
+  let getLogsCalls = 0;
+  return {
+    async send(method, params) {
+      if (method === "eth_getLogs") {
+        getLogsCalls += 1;
+        if (faults.liveGetLogs !== undefined && getLogsCalls > faults.liveGetLogs) throw new Error("connect ECONNREFUSED (the indexer's process died here)");
+        const [{ fromBlock, toBlock }] = params as Array<{ fromBlock: string; toBlock: string }>;
+        if (faults.maxBlocks !== undefined && Number(toBlock) - Number(fromBlock) + 1 > faults.maxBlocks) {
+          // The shape ethers gives a JSON-RPC error (geth's and Infura's wording).
+          throw Object.assign(new Error("could not coalesce error"), { code: "UNKNOWN_ERROR", error: { code: -32005, message: "query returned more than 10000 results" } });
+        }
       }
-      return inner.getLogs(filter);
+      return inner.send(method, params);
     },
   };
-  return node;
 }
 
 async function allLogs(system: System, provider = system.provider): Promise<Log[]> {
@@ -117,7 +116,7 @@ describe("indexer over a real JSON-RPC node", function () {
       await rt.close();
     }
     chain = await readChainState(system.contracts, system.deployment.deploymentBlock);
-    node = new JsonRpcProvider(system.chain.url, system.deployment.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    node = new JsonRpcProvider(system.chain.url, system.deployment.chainId, { staticNetwork: true, cacheTimeout: -1, batchStallTime: 0 });
     logs = await allLogs(system, node);
     // A plain wallet asks the node for its nonce: no nonce cache to go stale when the reorg test rewinds the chain.
     registrar = attachContracts(system.deployment.addresses, new Wallet(DEV_KEYS[0], node));
@@ -297,6 +296,18 @@ describe("indexer over a real JSON-RPC node", function () {
     expect(rows.map((r) => `${r.block_hash}:${r.tx_hash}:${r.log_index}`)).to.deep.equal(freshLogs.map((l) => `${l.blockHash}:${l.transactionHash}:${l.index}`));
     expect(await indexedState(store)).to.deep.equal(await readChainState(fresh.contracts, fresh.deployment.deploymentBlock));
     expect(await store.counts()).to.include({ payments: 0, decisions: 0, facts: 0 });
+    await store.close();
+  });
+
+  it("refuses a deployment record made for another chain than the node's, and clears nothing", async function () {
+    const fresh = await secondSystem;
+    const store = await openSqliteIndexerStore(file("main"));
+    const before = await dump(store);
+    const indexer = createIndexer({ provider: fresh.provider, deployment: system.deployment, store, logger: silent });
+    const error = await indexer.catchUp().catch((e: unknown) => e);
+    expect((error as Error).message).to.equal(`the deployment record is for the chain whose block 0 is ${system.deployment.genesisHash}, `
+      + `but the node's block 0 is ${fresh.deployment.genesisHash}: deploy PA Chain on this chain, or point the indexer at the chain of the deployment`);
+    expect(await dump(store)).to.deep.equal(before);
     await store.close();
   });
 });
