@@ -76,6 +76,8 @@ export async function startSystem(options: { size: number; seed: number; rpcUrl?
     PACHAIN_RPC_URL: rpcUrl,
     PACHAIN_EMBEDDED_CHAIN: "false",
     PACHAIN_ORACLE_SOURCES: Object.entries(sources).map(([s, url]) => `${s}=${url}`).join(","),
+    // Any free port: a demo running on this machine may hold the default one.
+    PACHAIN_ORACLE_METRICS_PORT: "0",
     LOG_LEVEL: "silent",
   };
   return {
