@@ -196,8 +196,15 @@ function eventOfRow(row: SqlRow): IndexedEvent {
 }
 
 /** The IndexerStore over any SqlDatabase: creates the schema, then every read and write in portable SQL. */
-export async function createSqlIndexerStore(db: SqlDatabase): Promise<IndexerStore> {
+export async function createSqlIndexerStore(
+  db: SqlDatabase,
+  options: {
+    /** A statement run first in the schema transaction that waits for other processes creating it (PostgreSQL: an advisory lock). */
+    schemaLock?: string;
+  } = {},
+): Promise<IndexerStore> {
   await db.transaction(async (s) => {
+    if (options.schemaLock) await s.all(options.schemaLock);
     for (const statement of SCHEMA) await s.run(statement);
   });
   const [stored] = await db.all<SqlRow>("SELECT schema_version FROM indexer_state WHERE id = 1");

@@ -8,6 +8,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { createIndexer, type Indexer } from "./indexer.ts";
 import type { IndexerMetrics } from "./metrics.ts";
+import { openPostgresIndexerStore } from "./postgres.ts";
 import { openSqliteIndexerStore } from "./sqlite.ts";
 import type { IndexerStore } from "./store.ts";
 
@@ -27,10 +28,7 @@ export function indexerSqlitePath(config: Config): string {
 
 /** The store the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
 export function openIndexerStore(config: Config): Promise<IndexerStore> {
-  if (config.DATABASE_URL !== undefined) {
-    // Fail fast rather than silently indexing into a file nobody reads (docs/indexer.md: what the PostgreSQL store needs).
-    throw new Error("DATABASE_URL is set, but the indexer's PostgreSQL store is not implemented yet: unset DATABASE_URL to use SQLite");
-  }
+  if (config.DATABASE_URL !== undefined) return openPostgresIndexerStore(config.DATABASE_URL);
   return openSqliteIndexerStore(indexerSqlitePath(config));
 }
 

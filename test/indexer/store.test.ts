@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import type { IndexedEvent, JsonObject } from "../../src/indexer/events.ts";
-import { openSqliteIndexerStore } from "../../src/indexer/sqlite.ts";
 import { IndexerStoreConflict, type IndexerStore } from "../../src/indexer/store.ts";
+import { storeBackends } from "./stores.ts";
 
 const ADDRESSES = {
   manager: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
@@ -41,19 +37,28 @@ const income = (block: number) => event(block, 0, "FactRegistry", "IncomeRecorde
 });
 const payment = (block: number, logIndex = 0) => event(block, logIndex, "BenefitLedger", "PaymentRecorded", { subject: SUBJECT, benefitId: BENEFIT, period: "202611", amountCents: "33315" });
 
-describe("indexer store (SQLite)", function () {
-  let dir: string;
+for (const backend of storeBackends("indexer store")) describe(`indexer store (${backend.name})`, function () {
   let store: IndexerStore;
+  let name: string;
+  let stores = 0;
+
+  before(async function () {
+    await backend.setUp();
+  });
+
+  after(async function () {
+    await backend.tearDown();
+  });
 
   beforeEach(async function () {
-    dir = mkdtempSync(join(tmpdir(), "pachain-index-store-"));
-    store = await openSqliteIndexerStore(join(dir, "index.sqlite"));
+    // A new index per test.
+    name = `store${(stores += 1)}`;
+    store = await backend.open(name);
     await store.reset(CHAIN, START);
   });
 
   afterEach(async function () {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("stores each event with its derived rows once, even when the same events are appended again", async function () {
@@ -117,13 +122,20 @@ describe("indexer store (SQLite)", function () {
     expect(JSON.parse(args).amountCents).to.equal("18446744073709551615");
   });
 
+  it("answers counts, sums, averages and comparisons as numbers, the same on every store (the read API's queries)", async function () {
+    await store.append([payment(2), payment(3), payment(3, 1)], START, at(3));
+    expect(await store.query("SELECT COUNT(*) AS n, SUM(amount_cents) AS total, AVG(amount_cents) AS mean, MAX(block_number) AS last FROM payments WHERE subject = ?", [SUBJECT]))
+      .to.deep.equal([{ n: 3, total: 99945, mean: 33315, last: 3 }]);
+    expect(await store.query("SELECT block_number, period = ? AS november, '?' AS mark FROM payments WHERE block_number = ? ORDER BY log_index", [202611, 3]))
+      .to.deep.equal([{ block_number: 3, november: 1, mark: "?" }, { block_number: 3, november: 1, mark: "?" }]);
+    expect(await store.query("SELECT benefit_id, COUNT(*) AS n FROM payments GROUP BY benefit_id HAVING COUNT(*) > ?", [5])).to.deep.equal([]);
+  });
+
   it("refuses to open an index written with another schema version", async function () {
     await store.close();
-    const raw = new DatabaseSync(join(dir, "index.sqlite"));
-    raw.exec("UPDATE indexer_state SET schema_version = 0");
-    raw.close();
-    const error = await openSqliteIndexerStore(join(dir, "index.sqlite")).catch((e: unknown) => e);
+    await backend.exec(name, "UPDATE indexer_state SET schema_version = 0");
+    const error = await backend.open(name).catch((e: unknown) => e);
     expect((error as Error).message).to.match(/schema version 0, this code writes 1/);
-    store = await openSqliteIndexerStore(":memory:");
+    store = await backend.open(`${name}-fresh`);
   });
 });
