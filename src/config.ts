@@ -22,6 +22,8 @@ const schema = z.object({
   /** Start the embedded Hardhat node (false when PACHAIN_RPC_URL points at a consortium node). */
   PACHAIN_EMBEDDED_CHAIN: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   PACHAIN_CHAIN_PORT: port.default(8545),
+  /** The consortium's chain id (its genesis): production commands refuse a node on another chain. */
+  PACHAIN_CHAIN_ID: z.coerce.number().int().min(1).optional(),
   /** Where local state lives: deployment record, keys of the demo organisations, oracle stores. */
   PACHAIN_HOME: z.string().min(1).default(".pachain"),
   PACHAIN_DEPLOYER_KEY: privateKey.default(DEV_KEYS[0]),
@@ -47,6 +49,12 @@ const schema = z.object({
       }
       return sources;
     }),
+  /**
+   * The organisation this oracle runs for (e.g. asl-roma-1). When set, the oracle is that one
+   * organisation's: its sources map to one relayer account, whose key and the consortium
+   * pseudonym key must be given (no development keys, no locally created secrets).
+   */
+  PACHAIN_ORACLE_ORGANISATION: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be an organisation slug (lower-case letters, digits, dashes)").optional(),
   /** Port of the oracle's Prometheus /metrics on 127.0.0.1 (0 = any free port). */
   PACHAIN_ORACLE_METRICS_PORT: port.default(9464),
   /** Legacy gas price in wei for free-gas networks (Besu QBFT: 0); unset = the node's fee data. */

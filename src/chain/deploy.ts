@@ -31,8 +31,13 @@ export async function deployPAChain(options: {
   deploymentId: string;
   waves: readonly WaveParameters[];
   logger: Logger;
+  /**
+   * Blocks Ignition waits for after each transaction. Unset: Ignition's default (1 on Hardhat's
+   * node, 5 elsewhere); 1 on QBFT, where a block is final once it is mined.
+   */
+  requiredConfirmations?: number;
 }): Promise<Deployment> {
-  const { rpcUrl, deployerKey, deploymentId, waves, logger } = options;
+  const { rpcUrl, deployerKey, deploymentId, waves, logger, requiredConfirmations } = options;
   const provider = new JsonRpcProvider(rpcUrl);
   const genesis = await provider.getBlock(0);
   const journal = join(IGNITION_DEPLOYMENTS, deploymentId);
@@ -53,6 +58,7 @@ export async function deployPAChain(options: {
     const deployed = await connection.ignition.deploy(PAChainModule, {
       parameters: { PAChain: parameters },
       deploymentId,
+      ...(requiredConfirmations === undefined ? {} : { config: { requiredConfirmations } }),
     });
     writeJournalGenesis(journal, genesis!.hash!);
     const addresses: DeploymentAddresses = await addressesOf(deployed);

@@ -2,7 +2,7 @@
 // configuration and the deployment record.
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
-import type { Config } from "../config.ts";
+import { DEV_KEYS, type Config } from "../config.ts";
 import { attachContracts, type PAChainContracts } from "../chain/contracts.ts";
 import type { Deployment } from "../chain/deploy.ts";
 import { loadCatalog, type Catalog } from "../domain/catalog.ts";
@@ -36,6 +36,36 @@ export function oracleStorePath(config: Config): string {
   return join(resolve(config.PACHAIN_HOME), "oracle", "oracle.sqlite");
 }
 
+/**
+ * One oracle per organisation (PACHAIN_ORACLE_ORGANISATION set): the oracle reads only sources
+ * relayed by one account, its own, whose key is given explicitly; and it shares the consortium's
+ * pseudonym key instead of creating one of its own, or its subjects would match no one else's.
+ */
+export function checkOrganisationOracle(config: Config): void {
+  const organisation = config.PACHAIN_ORACLE_ORGANISATION;
+  if (organisation === undefined) return;
+  const refuse = (message: string) => {
+    throw new Error(`oracle of ${organisation}: ${message}`);
+  };
+  const relayers = [...new Set(config.PACHAIN_ORACLE_SOURCES.map((s) => RELAYER_OF_SOURCE[s.source]))];
+  if (relayers.length !== 1) {
+    refuse(`PACHAIN_ORACLE_SOURCES must list only this organisation's sources, relayed by one account (here: ${relayers.join(", ")})`);
+  }
+  const keyVariable = RELAYER_KEY_VARIABLE[relayers[0]];
+  // Unset, the key defaults to a development key: refusing those refuses an unset key too.
+  if ((DEV_KEYS as readonly string[]).includes(config[keyVariable].toLowerCase())) {
+    refuse(`${keyVariable} must be set to the organisation's own key (not a development key)`);
+  }
+  if (!config.PACHAIN_PSEUDONYM_KEY) refuse("PACHAIN_PSEUDONYM_KEY must be set to the consortium's pseudonym key");
+  if (config.PACHAIN_EMBEDDED_CHAIN) refuse("PACHAIN_EMBEDDED_CHAIN must be false: the oracle relays to its organisation's node");
+}
+
+const RELAYER_KEY_VARIABLE = {
+  civil: "PACHAIN_CIVIL_RELAYER_KEY",
+  health: "PACHAIN_HEALTH_RELAYER_KEY",
+  inps: "PACHAIN_INPS_RELAYER_KEY",
+} as const satisfies Record<RelayerName, keyof Config>;
+
 export function createOracleRuntime(options: {
   config: Config;
   deployment: Deployment;
@@ -46,7 +76,10 @@ export function createOracleRuntime(options: {
   readFeeds?: boolean;
   metrics?: OracleMetrics;
 }): OracleRuntime {
-  const { config, deployment, logger, readFeeds = true } = options;
+  const { config, readFeeds = true } = options;
+  checkOrganisationOracle(config);
+  const deployment = options.deployment;
+  const logger = config.PACHAIN_ORACLE_ORGANISATION ? options.logger.child({ organisation: config.PACHAIN_ORACLE_ORGANISATION }) : options.logger;
   const home = resolve(config.PACHAIN_HOME);
   const store = openOracleStore(oracleStorePath(config));
   const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true });

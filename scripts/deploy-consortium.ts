@@ -1,0 +1,50 @@
+// npm run deploy:consortium -- CONSORTIUM.json
+// Applies a consortium file (deploy/besu/consortium.example.json) to the deployed PA Chain, from
+// the governance account (PACHAIN_DEPLOYER_KEY or Hardhat's keystore): grants each organisation's
+// oracle account its roles, registers the organisations and adds their signing keys. Whatever is
+// already on chain is skipped, so adding an organisation = adding it to the file and re-running.
+// Keeps $PACHAIN_HOME/consortium.json (organisation slug → on-chain id).
+import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { loadConfig } from "../src/config.ts";
+import { attachContracts } from "../src/chain/contracts.ts";
+import { loadDeployment } from "../src/chain/deploy.ts";
+import { loadConsortium, type ConsortiumRecord } from "../src/demo/consortium.ts";
+import { PaChainError } from "../src/errors.ts";
+import { createLogger } from "../src/logger.ts";
+import { applyConsortium, checkChainId, FixedGasPriceWallet, parseConsortiumFile, resolveKey } from "../src/production/deploy.ts";
+
+function fail(message: string): never {
+  process.stderr.write(`deploy:consortium: ${message}\nusage: npm run deploy:consortium -- CONSORTIUM.json\n`);
+  process.exit(2);
+}
+
+try {
+  const file = process.argv[2];
+  if (!file) fail("give the consortium file");
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const home = resolve(config.PACHAIN_HOME);
+  const spec = parseConsortiumFile(resolve(file));
+  const deployment = loadDeployment(join(home, "deployment.json"));
+  const key = await resolveKey("PACHAIN_DEPLOYER_KEY");
+  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true });
+  await checkChainId(provider, config.PACHAIN_CHAIN_ID ?? deployment.chainId);
+  // ethers polls every 4 s by default; QBFT mines every 1-2 s and each registration waits for one.
+  provider.pollingInterval = 250;
+  // Free gas (PACHAIN_GAS_PRICE=0 on Besu): every transaction carries that price, never fee data.
+  const signer = config.PACHAIN_GAS_PRICE === undefined
+    ? new Wallet(key, provider)
+    : new FixedGasPriceWallet(key, provider, BigInt(config.PACHAIN_GAS_PRICE));
+  const recordFile = join(home, "consortium.json");
+  const record: ConsortiumRecord = existsSync(recordFile) ? loadConsortium(recordFile) : { organisations: [] };
+  const applied = await applyConsortium(attachContracts(deployment.addresses, new NonceManager(signer)), spec, record, logger);
+  writeFileSync(recordFile, `${JSON.stringify(applied.record, null, 2)}\n`);
+  provider.destroy();
+  process.stdout.write(`consortium applied: ${applied.transactions} transactions; ${applied.record.organisations.length} organisations in ${recordFile}\n`);
+} catch (error) {
+  if (error instanceof PaChainError) fail(error.message);
+  process.stderr.write(`deploy:consortium failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+}
