@@ -33,6 +33,8 @@ export interface RpcLog {
   transactionHash: string;
   transactionIndex: string;
   logIndex: string;
+  /** The block's time (hex unix seconds), where the node includes it in the log (Hardhat/EDR, geth ≥ 1.16). */
+  blockTimestamp?: string;
   removed?: boolean;
 }
 

@@ -101,6 +101,8 @@ export function createIndexer(options: {
   let eventsStored = 0;
   let batches = 0;
   let backfill: { startedAt: number; events: number; loggedAt: number } | undefined;
+  /** The next range's logs, read while the current batch is stored. */
+  let readAhead: { from: number; to: number; read: ReturnType<typeof readLogs> } | undefined;
   let caughtUpOnce = false;
 
   const quantity = (n: number) => `0x${n.toString(16)}`;
@@ -135,6 +137,7 @@ export function createIndexer(options: {
   }
 
   async function startOver(genesisHash: string, previous: IndexState | undefined): Promise<void> {
+    readAhead = undefined;
     const d = deploymentOn(genesisHash);
     const start = await block(d.deploymentBlock - 1);
     await store.reset(
@@ -157,6 +160,7 @@ export function createIndexer(options: {
   /** The checkpoint's block has another hash on the node: find the newest stored block the node still has, and go back there. */
   async function rewind(local: IndexState, nodeHash: string): Promise<void> {
     metrics.rewinds.inc();
+    readAhead = undefined;
     const to = await forkPoint(local);
     await store.rewind(to);
     logger.warn(
@@ -244,22 +248,44 @@ export function createIndexer(options: {
     }
 
     const from = local.checkpoint.block + 1;
-    const { logs, to, before } = await readLogs(from, Math.min(target, from + range - 1));
+    const wanted = Math.min(target, from + range - 1);
+    const ahead = readAhead;
+    readAhead = undefined;
+    const { logs, to, before } = await (ahead && ahead.from === from && ahead.to <= wanted ? ahead.read : readLogs(from, wanted));
     const live = logs.filter((l) => !l.removed);
-    const numbers = [...new Set([...live.map((l) => Number(l.blockNumber)), to])];
+    // Block times: from the logs where the node includes them (`blockTimestamp`: Hardhat/EDR, geth
+    // ≥ 1.16), else from the headers of the blocks with logs, fetched in one batch.
+    const untimed = live.filter((l) => l.blockTimestamp === undefined).map((l) => Number(l.blockNumber));
+    const numbers = [...new Set([...untimed, to])];
     const blocks = new Map((await Promise.all(numbers.map(block))).map((b) => [b.number, b]));
-    // The node may have switched branches while we read: every log must belong to the blocks we
-    // now see, and `to` must be the block seen before the read (its hash commits to all before it).
-    const changed = blocks.get(to)!.hash !== before.hash || live.some((l) => l.blockHash !== blocks.get(Number(l.blockNumber))!.hash);
+    // The node may have switched branches while we read: `to` must be the block seen before the
+    // read (its hash commits to every block below it), every log must carry the hash of its
+    // block's header where we fetched one, and one hash per block where we did not.
+    const hashes = new Map<number, string>();
+    const changed = blocks.get(to)!.hash !== before.hash || live.some((l) => {
+      const n = Number(l.blockNumber);
+      const known = blocks.get(n)?.hash ?? hashes.get(n);
+      if (known === undefined) hashes.set(n, l.blockHash);
+      return known !== undefined && known !== l.blockHash;
+    });
     if (changed) {
       logger.warn({ fromBlock: from, toBlock: to }, "the chain changed while reading a batch: reading it again");
       return false;
     }
     const events = live
-      .map((l) => decoder.decode(l, blocks.get(Number(l.blockNumber))!.timestamp))
+      .map((l) => decoder.decode(l, l.blockTimestamp === undefined ? blocks.get(Number(l.blockNumber))!.timestamp : Number(l.blockTimestamp)))
       .sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
     for (const e of events) {
       if (e.event === UNKNOWN_EVENT) logger.warn({ txHash: e.txHash, logIndex: e.logIndex, contract: e.contract, error: e.args.error }, "log not decoded by the contract's ABI: stored raw");
+    }
+    // Read the next range while this one is stored: the node works (in its own process) while the
+    // store does. The next step uses it only if it starts where this batch ends, after checking
+    // the checkpoint's hash as every step does, so a reorg meanwhile is still seen.
+    if (to < target) {
+      const next = { from: to + 1, to: Math.min(target, to + range) };
+      const read = readLogs(next.from, next.to);
+      read.catch(() => undefined); // a failure surfaces when the next step awaits it
+      readAhead = { ...next, read };
     }
     const added = await store.append(events, local.checkpoint, { block: to, hash: blocks.get(to)!.hash });
     for (const e of events) metrics.events.inc({ contract: e.contract, event: e.event });

@@ -1,14 +1,14 @@
-// Composition root of the indexer: the store chosen by configuration, a provider on the node, and
+// Composition root of the indexer: the store chosen by configuration, a JSON-RPC client of the node, and
 // the indexer over the deployment record. The read API builds the same runtime in-process.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { JsonRpcProvider } from "ethers";
 import type { Deployment } from "../chain/deploy.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { createIndexer, type Indexer } from "./indexer.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import { openPostgresIndexerStore } from "./postgres.ts";
+import { createIndexerRpc, type IndexerRpc } from "./rpc.ts";
 import { openSqliteIndexerStore } from "./sqlite.ts";
 import type { IndexerStore } from "./store.ts";
 
@@ -35,7 +35,7 @@ export function openIndexerStore(config: Config): Promise<IndexerStore> {
 export interface IndexerRuntime {
   indexer: Indexer;
   store: IndexerStore;
-  provider: JsonRpcProvider;
+  provider: IndexerRpc;
   /** Stops the indexer, then closes the store and the provider. */
   close(): Promise<void>;
 }
@@ -48,11 +48,8 @@ export async function createIndexerRuntime(options: {
   metrics?: IndexerMetrics;
 }): Promise<IndexerRuntime> {
   const { config, logger, metrics } = options;
-  const { chainId } = typeof options.deployment === "function" ? options.deployment() : options.deployment;
   const store = await openIndexerStore(config);
-  // The chain id survives a reset (it is the network's, not the deployment's): no network detection needed.
-  // Calls made together still go out as one JSON-RPC batch without the default 10 ms wait for more.
-  const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, chainId, { staticNetwork: true, batchStallTime: 0 });
+  const provider = createIndexerRpc(config.PACHAIN_RPC_URL);
   const indexer = createIndexer({
     provider,
     deployment: options.deployment,

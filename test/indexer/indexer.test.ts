@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { isRangeTooLarge } from "../../src/indexer/indexer.ts";
+import { JsonRpcError } from "../../src/indexer/rpc.ts";
 
 /** How a JSON-RPC error reaches the indexer through ethers: the node's error under `error`. */
 const rpcError = (code: number, message: string) => Object.assign(new Error("could not coalesce error"), { code: "UNKNOWN_ERROR", error: { code, message } });
@@ -15,6 +16,10 @@ describe("indexer: log ranges the node refuses", function () {
       rpcError(-32614, "eth_getLogs is limited to a 10,000 range"), // QuickNode
       rpcError(-32005, "limit exceeded"),
       Object.assign(new Error("request timeout (code=TIMEOUT, version=6.17.0)"), { code: "TIMEOUT" }),
+      // The same, through the indexer's own JSON-RPC client.
+      new JsonRpcError("eth_getLogs", { code: -32005, message: "query returned more than 10000 results" }),
+      new JsonRpcError("eth_getLogs", { code: -32602, message: "Requested range exceeds maximum RPC range limit" }),
+      new Error("request timeout after 120000 ms (eth_getLogs)"),
     ];
     expect(tooLarge.map(isRangeTooLarge)).to.deep.equal(tooLarge.map(() => true));
   });
@@ -25,6 +30,7 @@ describe("indexer: log ranges the node refuses", function () {
       Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT" }),
       rpcError(-32000, "header not found"),
       rpcError(-32602, "invalid params"),
+      new JsonRpcError("eth_getLogs", { code: -32000, message: "header not found" }),
       undefined,
       "a string",
     ];

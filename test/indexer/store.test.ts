@@ -80,6 +80,27 @@ for (const backend of storeBackends("indexer store")) describe(`indexer store ($
     expect(fact).to.deep.equal({ kind: "income", record_id: hash("income 1"), org_id: 7, signers: JSON.stringify([KEY]), year: 2025, amount_cents: 1234567, replaced: 0 });
   });
 
+  it("names the certifier a key had when the fact was recorded, when the key moves to another organisation in the same batch", async function () {
+    const moved = { ...event(4, 0, "OrganisationRegistry", "SignerAdded", { orgId: "8", signer: KEY }) };
+    const laterIncome = { ...income(5), txHash: hash("tx 5"), args: { ...income(5).args, recordId: hash("income 2") } };
+    await store.append([registered(2), signerAdded(2), income(3), moved, laterIncome], START, at(5));
+    expect(await store.query("SELECT record_id, org_id FROM facts ORDER BY block_number")).to.deep.equal([
+      { record_id: hash("income 1"), org_id: 7 },
+      { record_id: hash("income 2"), org_id: 8 },
+    ]);
+  });
+
+  it("stores a batch of any size in multi-row statements, and only the new events of a batch that is partly stored", async function () {
+    // 300 payments: one 256-row statement and power-of-two chunks for the rest.
+    const payments = Array.from({ length: 300 }, (_, i) => ({ ...payment(2 + Math.floor(i / 7), i % 7), txHash: hash(`payment ${i}`) }));
+    expect(await store.append(payments.slice(0, 137), START, at(20))).to.equal(137);
+    expect(await store.append(payments, at(20), at(50))).to.equal(163);
+    expect(await store.counts()).to.include({ events: 300, payments: 300 });
+    const stored = await store.query<{ tx_hash: string; log_index: number }>("SELECT tx_hash, log_index FROM payments ORDER BY block_number, log_index, tx_hash");
+    const expected = [...payments].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex || a.txHash.localeCompare(b.txHash));
+    expect(stored).to.deep.equal(expected.map((p) => ({ tx_hash: p.txHash, log_index: p.logIndex })));
+  });
+
   it("moves the checkpoint in the same transaction as the rows: a batch from a stale checkpoint leaves nothing", async function () {
     await store.append([payment(2)], START, at(2));
     // Another writer's view: it believes the index is still at START.
