@@ -17,6 +17,12 @@ export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, 
  */
 const GAS_PER_ITEM: Record<ItemKind, bigint> = { fact: 320_000n, payment: 110_000n, decision: 150_000n };
 const GAS_PER_BATCH = 150_000n;
+/**
+ * Transactions a relayer sends back to back before it waits for their receipts. One at a time, the
+ * node idles while the oracle signs and settles, and on a network with a block period only one batch
+ * fits in each block; eight batches of 40 facts or 150 payments keep the node busy and fill blocks.
+ */
+export const PIPELINE_DEPTH = 8;
 const RECEIPT_POLL_MS = 50;
 const RECEIPT_TIMEOUT_MS = 60_000;
 
@@ -33,7 +39,8 @@ export interface Relayer {
   /** Settles items left "sent" by a previous run (crash, timeout). Call before relaying. */
   recover(): Promise<void>;
   /**
-   * Sends the next batch and settles it. Throws on a transient fault (node unreachable).
+   * Sends the next batches (up to the pipeline depth, nonces in a row) and settles them from their
+   * receipts. Throws on a transient fault (node unreachable).
    * `beforeId` limits the batch to items that arrived before another relayer's oldest pending one.
    */
   relayOnce(beforeId?: number): Promise<RelayOutcome>;
@@ -50,8 +57,11 @@ export function createRelayer(options: {
   metrics?: OracleMetrics;
   /** Legacy gas price for free-gas networks (Besu QBFT with min-gas-price 0); undefined = node's fee data. */
   gasPrice?: bigint;
+  /** Transactions sent before waiting for their receipts (default PIPELINE_DEPTH). */
+  pipelineDepth?: number;
 }): Relayer {
-  const { name, wallet, provider, contracts, store, decodeError, metrics, gasPrice } = options;
+  const { name, wallet, provider, contracts, store, decodeError, metrics, gasPrice, pipelineDepth = PIPELINE_DEPTH } = options;
+  if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1) throw new Error(`pipelineDepth must be a whole number ≥ 1, not ${pipelineDepth}`);
   const logger = options.logger.child({ module: "relayer", relayer: name });
   const factsAddress = contracts.facts.target as string;
   const ledgerAddress = contracts.ledger.target as string;
@@ -187,6 +197,27 @@ export function createRelayer(options: {
     }
   }
 
+  /**
+   * Up to `pipelineDepth` batches of pending items in arrival order: each is the leading run of one
+   * kind (a batch is one contract call), cut at the kind's batch limit.
+   */
+  function nextBatches(beforeId?: number): Array<{ kind: ItemKind; items: OutboxItem[] }> {
+    // After a reverted batch (batchCap set), one small batch at a time until the culprit is alone.
+    const depth = batchCap < Number.MAX_SAFE_INTEGER ? 1 : pipelineDepth;
+    const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)) * depth, beforeId);
+    const batches: Array<{ kind: ItemKind; items: OutboxItem[] }> = [];
+    let at = 0;
+    while (at < pending.length && batches.length < depth) {
+      const kind = pending[at].kind;
+      const max = Math.min(BATCH_LIMITS[kind], batchCap);
+      let end = at;
+      while (end < pending.length && end - at < max && pending[end].kind === kind) end += 1;
+      batches.push({ kind, items: pending.slice(at, end) });
+      at = end;
+    }
+    return batches;
+  }
+
   return {
     name,
     async recover() {
@@ -210,36 +241,54 @@ export function createRelayer(options: {
 
     async relayOnce(beforeId) {
       await this.recover();
-      const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)), beforeId);
-      if (pending.length === 0) return { type: "idle" };
-      // Items go in arrival order; a batch is the leading run of one kind.
-      const kind = pending[0].kind;
-      const end = pending.findIndex((item) => item.kind !== kind);
-      const items = pending.slice(0, Math.min(end === -1 ? pending.length : end, BATCH_LIMITS[kind], batchCap));
-      const call = encode(kind, items);
+      const batches = nextBatches(beforeId);
+      if (batches.length === 0) return { type: "idle" };
 
-      const gasLimit = GAS_PER_BATCH + GAS_PER_ITEM[kind] * BigInt(items.length);
       nonce ??= await provider.getTransactionCount(wallet.address, "pending");
       const { chainId } = await provider.getNetwork();
       const fees = gasPrice !== undefined ? { type: 0, gasPrice } : await feeFields(provider);
-      const signed = await wallet.signTransaction({ ...call, ...fees, gasLimit, nonce, chainId });
-      const hash = Transaction.from(signed).hash!;
-      store.markSent(items.map((i) => i.id), hash);
-      try {
-        await provider.broadcastTransaction(signed);
-      } catch (error) {
+      const sends: Array<{ kind: ItemKind; items: OutboxItem[]; signed: string; hash: string }> = [];
+      for (const [i, { kind, items }] of batches.entries()) {
+        const gasLimit = GAS_PER_BATCH + GAS_PER_ITEM[kind] * BigInt(items.length);
+        const signed = await wallet.signTransaction({ ...encode(kind, items), ...fees, gasLimit, nonce: nonce + i, chainId });
+        sends.push({ kind, items, signed, hash: Transaction.from(signed).hash! });
+      }
+      // Every item carries the hash of its transaction before any of them leaves, in one SQLite
+      // transaction (one fsync for the whole pipeline, not one per batch).
+      store.transaction(() => {
+        for (const s of sends) store.markSent(s.items.map((i) => i.id), s.hash);
+      });
+      // All transactions of the pipeline go out together, in nonce order (one JSON-RPC batch), so the
+      // node executes the next one while this process waits; a block can then hold several of them.
+      const broadcasts = await Promise.allSettled(sends.map((s) => provider.send("eth_sendRawTransaction", [s.signed])));
+      const accepted = sends.filter((_, i) => broadcasts[i].status === "fulfilled");
+      const failed = broadcasts.find((b) => b.status === "rejected");
+      if (failed) {
         // The node may have taken it before the answer was lost: the items stay "sent" and the
         // next recover() asks the node about this hash (mined, waiting, or unknown → resend).
         nonce = undefined;
-        throw new TransientError(`broadcast failed: ${(error as Error).message}`);
+      } else {
+        nonce += sends.length;
       }
-      nonce += 1;
-      const receipt = await waitForReceipt(hash);
-      if (!receipt) return { type: "waiting", reason: `no receipt yet for ${hash}` };
-      await settleReceipt(kind, items, receipt);
+      const receipts = await Promise.all(accepted.map((s) => waitForReceipt(s.hash)));
+      // Batches that succeeded are settled together (one SQLite transaction); the rare reverted one
+      // goes through settleReceipt's diagnosis afterwards.
+      const mined = accepted.flatMap((s, i) => (receipts[i]?.status === 1 ? [{ ...s, receipt: receipts[i]! }] : []));
+      store.transaction(() => {
+        for (const m of mined) settle(m.kind, m.items, m.receipt);
+      });
+      for (const m of mined) if (m.kind === "decision") await settleEarlierDecisions(m.items);
+      for (const [i, s] of accepted.entries()) {
+        const receipt = receipts[i];
+        if (receipt && receipt.status !== 1) await settleReceipt(s.kind, s.items, receipt);
+      }
+      if (failed) throw new TransientError(`broadcast failed: ${(failed.reason as Error).message}`);
+      const waiting = accepted.find((_, i) => !receipts[i]);
+      if (waiting) return { type: "waiting", reason: `no receipt yet for ${waiting.hash}` };
       batchCap = Number.MAX_SAFE_INTEGER;
-      logger.debug({ kind, items: items.length, txHash: hash, gasUsed: Number(receipt.gasUsed) }, "batch settled");
-      return { type: "settled", items: items.length, txHash: hash };
+      const items = mined.reduce((n, m) => n + m.items.length, 0);
+      logger.debug({ transactions: mined.length, items, gasUsed: mined.reduce((g, m) => g + Number(m.receipt.gasUsed), 0) }, "pipeline settled");
+      return { type: "settled", items, txHash: sends[sends.length - 1].hash };
     },
   };
 }

@@ -167,6 +167,12 @@ export function openOracleStore(path: string): OracleStore {
     `INSERT OR IGNORE INTO outbox (source, record_key, kind, relayer, payload, status, error_name, error_detail, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // Statements run once per item are prepared once: preparing costs more than running them.
+  const updateSent = db.prepare("UPDATE outbox SET status = 'sent', tx_hash = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?");
+  const updateDone = db.prepare("UPDATE outbox SET status = 'done', outcome = ?, error_name = NULL, error_detail = NULL, updated_at = ? WHERE id = ?");
+  const updateDead = db.prepare("UPDATE outbox SET status = 'dead', error_name = ?, error_detail = ?, updated_at = ? WHERE id = ?");
+  const updatePending = db.prepare("UPDATE outbox SET status = 'pending', tx_hash = NULL, updated_at = ? WHERE id = ?");
+  const selectPending = db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'pending' AND id < ? ORDER BY id LIMIT ?");
   let depth = 0;
   const transaction = <T>(work: () => T): T => {
     if (depth > 0) return work();
@@ -219,7 +225,7 @@ export function openOracleStore(path: string): OracleStore {
       return transaction(() => insertAll(items));
     },
     nextPending(relayer, limit, beforeId = Number.MAX_SAFE_INTEGER) {
-      return (db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'pending' AND id < ? ORDER BY id LIMIT ?").all(relayer, beforeId, limit) as Row[]).map(toItem);
+      return (selectPending.all(relayer, beforeId, limit) as Row[]).map(toItem);
     },
     oldestPending() {
       const row = db.prepare("SELECT * FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1").get() as Row | undefined;
@@ -227,22 +233,18 @@ export function openOracleStore(path: string): OracleStore {
     },
     markSent(ids, txHash) {
       transaction(() => {
-        const stmt = db.prepare("UPDATE outbox SET status = 'sent', tx_hash = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?");
-        for (const id of ids) stmt.run(txHash, now(), id);
+        for (const id of ids) updateSent.run(txHash, now(), id);
       });
     },
     markDone(id, outcome) {
-      db.prepare("UPDATE outbox SET status = 'done', outcome = ?, error_name = NULL, error_detail = NULL, updated_at = ? WHERE id = ?")
-        .run(outcome === undefined ? null : JSON.stringify(outcome), now(), id);
+      updateDone.run(outcome === undefined ? null : JSON.stringify(outcome), now(), id);
     },
     markDead(id, errorName, errorDetail) {
-      db.prepare("UPDATE outbox SET status = 'dead', error_name = ?, error_detail = ?, updated_at = ? WHERE id = ?")
-        .run(errorName, errorDetail, now(), id);
+      updateDead.run(errorName, errorDetail, now(), id);
     },
     markPending(ids) {
       transaction(() => {
-        const stmt = db.prepare("UPDATE outbox SET status = 'pending', tx_hash = NULL, updated_at = ? WHERE id = ?");
-        for (const id of ids) stmt.run(now(), id);
+        for (const id of ids) updatePending.run(now(), id);
       });
     },
     sentItems(relayer) {
