@@ -1,0 +1,87 @@
+// One point of the scale curve: a fresh chain with a population of `size` people ingested through the
+// oracle, their applications decided on chain, then two monthly payrolls (the first payment of each
+// entitlement, then a month later the steady state), each beside its baseline.
+import { Wallet } from "ethers";
+import { benefitId } from "../../src/domain/catalog.ts";
+import type { OracleRuntime } from "../../src/oracle/wiring.ts";
+import { naiveIngest, oracleIngest, readFeeds, type RateResult } from "./ingest.ts";
+import { naivePayroll, newSlotsPerPayment, paymentBatchCall, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
+import { step } from "./progress.ts";
+import { startBenchChain, startSources, type BenchChain, type BenchSources } from "./system.ts";
+
+const TRACE_ORDERS = 20;
+
+export interface PointResult {
+  /** People in the registry (the simulated population). */
+  subjects: number;
+  facts: number;
+  applications: number;
+  ingest: RateResult;
+  naiveIngest: RateResult;
+  decideSeconds: number;
+  payrollFirst: PayrollRun & { newSlotsPerPayment?: number };
+  payrollSteady: PayrollRun & { newSlotsPerPayment?: number };
+  naivePayroll: PayrollRun & { newSlotsPerPayment?: number };
+}
+
+export interface Point {
+  result: PointResult;
+  bench: BenchChain;
+  sources: BenchSources;
+  runtime: OracleRuntime;
+  stop(): Promise<void>;
+}
+
+export async function runPoint(options: { size: number; seed: number; naiveIngestLimit: number; naivePaymentLimit: number }): Promise<Point> {
+  const { size, seed } = options;
+  process.stderr.write(`\n== ${size.toLocaleString("en")} people in the registry ==\n`);
+  const bench = await step("start a node, deploy PA Chain, register the consortium", startBenchChain);
+  let sources: BenchSources | undefined;
+  let runtime: OracleRuntime | undefined;
+  const stop = async () => {
+    await runtime?.close();
+    await sources?.stop();
+    await bench.stop();
+  };
+  try {
+    sources = await step(`build and sign ${size} people's records (3 source simulators)`, () => startSources(bench, { size, seed }));
+    const feeds = await readFeeds(sources);
+    const all = Object.values(feeds).flat();
+    const facts = all.filter((e) => e.kind !== "application").length;
+    const applications = all.length - facts;
+
+    const naive = await naiveIngest(bench, sources, feeds, options.naiveIngestLimit);
+    const ingest = await oracleIngest(bench, sources, facts);
+    runtime = ingest.runtime;
+    const decideStarted = performance.now();
+    await step(`decide ${applications} applications on chain`, () => runtime!.oracle.idle(3_600_000));
+    const decideSeconds = (performance.now() - decideStarted) / 1000;
+
+    const periods = payrollPeriods(new Date());
+    const inps = new Wallet(sources.config.PACHAIN_INPS_RELAYER_KEY).address;
+    const monetary = runtime.catalog.benefits.filter((b) => b.monetary).map((b) => b.code);
+    const sample = runtime.store.grantedEntitlements(monetary).slice(0, TRACE_ORDERS)
+      .map((e) => ({ subject: e.subject, benefitId: benefitId(e.benefit), period: periods.first, amountCents: 0 }));
+    const traceFirst = paymentBatchCall(runtime, sample, periods.first);
+    const slotsFirst = await newSlotsPerPayment(bench, inps, traceFirst.to, traceFirst.data, sample.length);
+    const first = await runPayroll(runtime, bench, periods.first, "payroll, first month (new slots)");
+    const traceSteady = paymentBatchCall(runtime, sample, periods.steady);
+    const slotsSteady = await newSlotsPerPayment(bench, inps, traceSteady.to, traceSteady.data, sample.length);
+    const steady = await runPayroll(runtime, bench, periods.steady, "payroll, next month (steady)");
+    const naivePayrollResult = await naivePayroll(bench, steady.orders.slice(0, options.naivePaymentLimit));
+
+    return {
+      result: {
+        subjects: size, facts, applications,
+        ingest: ingest.result, naiveIngest: naive, decideSeconds,
+        payrollFirst: { ...first.run, newSlotsPerPayment: slotsFirst },
+        payrollSteady: { ...steady.run, newSlotsPerPayment: slotsSteady },
+        naivePayroll: naivePayrollResult,
+      },
+      bench, sources, runtime, stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+// The whole benchmark suite: the scale curve (one fresh chain per registry size), then on the
+// largest chain the read API under load and the indexer backfill; returns the results JSON.
+import { benchApi } from "./api.ts";
+import { benchIndexerSqlite } from "./indexer.ts";
+import { runPoint, type PointResult } from "./point.ts";
+import { buildResults, machine, type BenchResults } from "./results.ts";
+
+export interface SuiteOptions {
+  mode: "quick" | "full";
+  /** People in the registry at each point of the scale curve, ascending. */
+  sizes: number[];
+  seed: number;
+  /** Records per source sent one transaction each (the ingestion baseline's sample). */
+  naiveIngestLimit: number;
+  /** Payments sent one transaction each (the payroll baseline's sample). */
+  naivePaymentLimit: number;
+  apiSeconds: number;
+  apiConnections: number;
+}
+
+export const QUICK: Omit<SuiteOptions, "mode"> = { sizes: [300, 1200], seed: 8, naiveIngestLimit: 100, naivePaymentLimit: 300, apiSeconds: 5, apiConnections: 10 };
+export const FULL: Omit<SuiteOptions, "mode"> = { sizes: [10_000, 30_000, 100_000], seed: 8, naiveIngestLimit: 500, naivePaymentLimit: 2000, apiSeconds: 15, apiConnections: 10 };
+
+export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
+  const machineBefore = machine();
+  const points: PointResult[] = [];
+  for (const [i, size] of options.sizes.entries()) {
+    const point = await runPoint({ size, seed: options.seed, naiveIngestLimit: options.naiveIngestLimit, naivePaymentLimit: options.naivePaymentLimit });
+    try {
+      points.push(point.result);
+      if (i < options.sizes.length - 1) continue;
+      // The largest chain also serves the read API and the indexer benchmarks.
+      const monetary = point.runtime.catalog.benefits.filter((b) => b.monetary).map((b) => b.code);
+      const [beneficiary] = point.runtime.store.grantedEntitlements(monetary);
+      const fiscalCode = beneficiary && point.runtime.vault.reveal(beneficiary.subject);
+      if (!fiscalCode) throw new Error("no beneficiary with a known fiscal code to look up");
+      await point.runtime.oracle.stop();
+      const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
+      const indexer = await benchIndexerSqlite(point.bench);
+      return buildResults({
+        mode: options.mode, points, indexer, machineBefore,
+        api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds } },
+      });
+    } finally {
+      await point.stop();
+    }
+  }
+  throw new Error("no sizes to measure");
+}
