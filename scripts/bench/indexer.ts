@@ -1,41 +1,46 @@
 // Indexer backfill: every PA Chain event of the chain the benchmark built, from the deployment block
-// to the head, into a fresh SQLite store, with the indexer's own catch-up (halving ranges, derived
-// tables, checkpoint per batch).
+// to the head, into a fresh SQLite store and a fresh PostgreSQL database, with the indexer's own
+// catch-up (src/indexer/measure.ts). PostgreSQL is a throwaway local cluster (test/support/postgres.ts,
+// as scripts/indexer-bench.ts does); where the machine has no PostgreSQL, that figure is left out.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
-import { createIndexer } from "../../src/indexer/indexer.ts";
+import { measureBackfill, type BackfillMeasurement } from "../../src/indexer/measure.ts";
+import { openPostgresIndexerStore } from "../../src/indexer/postgres.ts";
+import { createIndexerRpc } from "../../src/indexer/rpc.ts";
 import { openSqliteIndexerStore } from "../../src/indexer/sqlite.ts";
-import { createLogger } from "../../src/logger.ts";
+import type { IndexerStore } from "../../src/indexer/store.ts";
+import { postgresUnavailable, startTestPostgres } from "../../test/support/postgres.ts";
 import type { BenchChain } from "./system.ts";
 
-export interface BackfillResult {
-  store: "sqlite";
-  events: number;
-  blocks: number;
-  seconds: number;
-  eventsPerSecond: number;
-}
+export type BackfillResult = BackfillMeasurement;
 
-export async function benchIndexerSqlite(bench: BenchChain): Promise<BackfillResult> {
-  const dir = mkdtempSync(join(tmpdir(), "pachain-bench-index-"));
-  const store = await openSqliteIndexerStore(join(dir, "index.sqlite"));
-  const provider = new JsonRpcProvider(bench.chain.url, bench.deployment.chainId, { staticNetwork: true, batchStallTime: 0 });
+async function backfill(bench: BenchChain, label: string, store: IndexerStore): Promise<BackfillResult> {
+  process.stderr.write(`indexer backfill into ${label} …\n`);
   try {
-    const indexer = createIndexer({ provider, deployment: bench.deployment, store, logger: createLogger("silent") });
-    const head = await provider.getBlockNumber();
-    process.stderr.write(`indexer backfill into SQLite: blocks ${bench.deployment.deploymentBlock}…${head} …\n`);
-    const started = performance.now();
-    await indexer.catchUp();
-    const seconds = (performance.now() - started) / 1000;
-    const { eventsStored } = indexer.stats();
-    const result: BackfillResult = { store: "sqlite", events: eventsStored, blocks: head - bench.deployment.deploymentBlock + 1, seconds, eventsPerSecond: eventsStored / seconds };
-    process.stderr.write(`indexer backfill into SQLite: ${eventsStored} events in ${seconds.toFixed(1)} s, ${result.eventsPerSecond.toFixed(0)} events/s\n`);
+    const result = await measureBackfill({ provider: createIndexerRpc(bench.chain.url), deployment: bench.deployment, store });
+    process.stderr.write(`indexer backfill into ${label}: ${result.events} events, ${result.blocks} blocks in ${result.seconds.toFixed(1)} s, ${result.eventsPerSecond} events/s\n`);
     return result;
   } finally {
     await store.close();
-    provider.destroy();
+  }
+}
+
+export async function benchIndexer(bench: BenchChain): Promise<{ sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "pachain-bench-index-"));
+  let sqlite: BackfillResult;
+  try {
+    sqlite = await backfill(bench, "SQLite", await openSqliteIndexerStore(join(dir, "index.sqlite")));
+  } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  const why = postgresUnavailable();
+  if (why) return { sqlite, postgres: null, postgresNote: `not measured: ${why}` };
+  const cluster = await startTestPostgres({ durable: true });
+  try {
+    const postgres = await backfill(bench, "PostgreSQL", await openPostgresIndexerStore(await cluster.createDatabase()));
+    return { sqlite, postgres, postgresNote: "a local PostgreSQL cluster started for the run (fsync on)" };
+  } finally {
+    await cluster.stop();
   }
 }

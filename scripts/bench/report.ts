@@ -28,6 +28,7 @@ export function markdown(r: BenchResults, chartFile: string): string {
     `| ingestion gas per record | ${fmt(r.ingest.gasPerRecord)} | ${fmt(r.ingest.naiveGasPerRecord)} | |`,
     `| read API GET /v1/me/entitlements, req/s (p50 / p99 ms) | ${fmt(a.requestsPerSecond)} (${fmt(a.p50Ms)} / ${fmt(a.p99Ms)}) | ${fmt(a.ethCallRequestsPerSecond)} (same ${a.callsPerLookup} eth_calls straight to the node, p99 ${fmt(a.ethCallP99Ms)} ms) | ${fmt(a.requestsPerSecond / a.ethCallRequestsPerSecond, 2)}× |`,
     `| indexer backfill into SQLite, events per second | ${fmt(r.indexer.eventsPerSecond)} (${fmt(r.indexer.events)} events, ${fmt(r.indexer.blocks)} blocks) | | |`,
+    `| indexer backfill into PostgreSQL, events per second | ${r.indexer.postgres ? fmt(r.indexer.postgres.eventsPerSecond) : "not measured"} | | |`,
     "",
     `The read API was loaded by autocannon in a second process, ${a.connections} connections for ${a.durationSeconds} s; ${fmt(a.errors)} errors. History queries are not measured: the API on main has no history route yet. PostgreSQL: ${r.indexer.postgresNote}.`,
     "",

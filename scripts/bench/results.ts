@@ -35,7 +35,7 @@ export interface BenchResults {
   };
   ingest: { records: number; transactions: number; recordsPerSecond: number; naiveRecordsPerSecond: number; naiveRecords: number; gasPerRecord: number; naiveGasPerRecord: number; speedup: number };
   api: { entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number } };
-  indexer: { eventsPerSecond: number; events: number; blocks: number; seconds: number; sqlite: BackfillResult; postgres: null; postgresNote: string };
+  indexer: { eventsPerSecond: number; events: number; blocks: number; seconds: number; sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
   targets: Target[];
 }
 
@@ -53,7 +53,7 @@ export function buildResults(input: {
   mode: "quick" | "full";
   points: PointResult[];
   api: BenchResults["api"];
-  indexer: BackfillResult;
+  indexer: { sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
   machineBefore: BenchResults["machine"];
 }): BenchResults {
   const { points, api, indexer } = input;
@@ -106,8 +106,8 @@ export function buildResults(input: {
     },
     api,
     indexer: {
-      eventsPerSecond: round(indexer.eventsPerSecond), events: indexer.events, blocks: indexer.blocks, seconds: round(indexer.seconds, 2), sqlite: indexer,
-      postgres: null, postgresNote: "the indexer's PostgreSQL store is not on main yet (openIndexerStore refuses DATABASE_URL); measured into SQLite only",
+      eventsPerSecond: indexer.sqlite.eventsPerSecond, events: indexer.sqlite.events, blocks: indexer.sqlite.blocks, seconds: round(indexer.sqlite.seconds, 2),
+      sqlite: indexer.sqlite, postgres: indexer.postgres, postgresNote: indexer.postgresNote,
     },
     targets: [],
   };

@@ -1,7 +1,7 @@
 // The whole benchmark suite: the scale curve (one fresh chain per registry size), then on the
 // largest chain the read API under load and the indexer backfill; returns the results JSON.
 import { benchApi } from "./api.ts";
-import { benchIndexerSqlite } from "./indexer.ts";
+import { benchIndexer } from "./indexer.ts";
 import { runPoint, type PointResult } from "./point.ts";
 import { buildResults, machine, type BenchResults } from "./results.ts";
 
@@ -36,7 +36,7 @@ export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
       if (!fiscalCode) throw new Error("no beneficiary with a known fiscal code to look up");
       await point.runtime.oracle.stop();
       const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
-      const indexer = await benchIndexerSqlite(point.bench);
+      const indexer = await benchIndexer(point.bench);
       return buildResults({
         mode: options.mode, points, indexer, machineBefore,
         api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds } },
