@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { payrollPeriods } from "../../scripts/bench/payroll.ts";
+import type { PointResult } from "../../scripts/bench/point.ts";
+import { chart, markdown } from "../../scripts/bench/report.ts";
+import { buildResults, machine } from "../../scripts/bench/results.ts";
+
+// The benchmark itself is not part of npm test (it measures, it does not assert); these check that
+// its core functions turn measurements into the JSON issue 8 asks for, with the arithmetic right.
+
+const rate = (records: number, seconds: number, gas: number) => ({ records, seconds, recordsPerSecond: records / seconds, transactions: records, gasPerRecord: gas });
+const run = (paid: number, seconds: number, gas: number, slots?: number) =>
+  ({ period: 202611, orders: paid, paid, seconds, paymentsPerSecond: paid / seconds, transactions: Math.ceil(paid / 150), gasPerPayment: gas, newSlotsPerPayment: slots });
+
+function point(subjects: number, steadyGas: number): PointResult {
+  return {
+    subjects, facts: subjects * 3, applications: subjects,
+    ingest: rate(subjects * 3, 10, 80_000), naiveIngest: rate(300, 2, 160_000), decideSeconds: 1,
+    payrollFirst: run(subjects / 3, 1, 52_000, 1.1), payrollSteady: run(subjects / 3, 0.5, steadyGas, 0.01), naivePayroll: run(300, 1, 113_859, 4),
+  };
+}
+
+const api = { entitlement: { requestsPerSecond: 2500, p50Ms: 3, p99Ms: 9, requests: 25_000, errors: 0, ethCallRequestsPerSecond: 3000, ethCallP99Ms: 5, callsPerLookup: 13, connections: 10, durationSeconds: 10 } };
+const backfill = { events: 6000, blocks: 500, batches: 1, seconds: 0.25, eventsPerSecond: 24_000 };
+
+describe("benchmark results", function () {
+  const results = buildResults({
+    mode: "quick", points: [point(300, 36_000), point(1200, 34_000)], api, machineBefore: machine(),
+    indexer: { sqlite: backfill, postgres: null, postgresNote: "not measured" },
+  });
+
+  it("carries every key issue 8 names, as finite numbers, taken from the largest registry", function () {
+    const paths = [
+      "payroll.gasPerPayment", "payroll.naiveGasPerPayment", "payroll.paymentsPerSecond", "payroll.naivePaymentsPerSecond",
+      "ingest.recordsPerSecond", "ingest.naiveRecordsPerSecond", "api.entitlement.requestsPerSecond", "api.entitlement.p99Ms",
+      "api.entitlement.ethCallRequestsPerSecond", "indexer.eventsPerSecond", "machine.cores", "machine.memoryGb",
+    ];
+    for (const path of paths) {
+      const value = path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], results);
+      expect(Number.isFinite(value), path).to.equal(true);
+    }
+    expect(results.machine.node).to.match(/^v\d+\./);
+    expect(results.payroll.gasPerPayment).to.equal(34_000);
+    expect(results.payroll.subjects).to.equal(1200);
+    expect(results.scale.map((s) => s.subjects)).to.deep.equal([300, 1200]);
+  });
+
+  it("extrapolates 3 million payments to Besu block space: gas / 200 Mgas blocks × 2 s", function () {
+    // 3,000,000 × 34,000 = 102 Ggas = 510 blocks of 200 Mgas = 1,020 s = 17 min.
+    expect(results.extrapolation.besu.blocks).to.equal(510);
+    expect(results.extrapolation.besu.minutes).to.equal(17);
+    expect(results.extrapolation.besu.paymentsPerTransaction).to.equal(150);
+    const target = results.targets.find((t) => t.name.startsWith("3 million"))!;
+    expect(target.met).to.equal(false);
+  });
+
+  it("explains each missed target in the markdown and draws both panels of the chart", function () {
+    const md = markdown(results, "scale.svg");
+    const missed = results.targets.filter((t) => !t.met).map((t) => t.name);
+    expect(missed).to.include("payroll gas per checked payment ≤ 1/5 of naive");
+    expect(missed).not.to.include("indexer backfill into SQLite");
+    for (const name of missed) expect(md, name).to.contain(`- **${name}**:`);
+    const svg = chart(results);
+    expect(svg).to.match(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.match(/<polyline /g)).to.have.length(3);
+  });
+
+  it("pays the two payroll months in one word of the ledger's payment bitmap, never in the future", function () {
+    const index = (p: number) => Math.floor(p / 100) * 12 + (p % 100) - 1;
+    for (const day of ["2026-11-22", "2026-09-01", "2027-01-15", "2026-08-31"]) {
+      const { first, steady } = payrollPeriods(new Date(`${day}T12:00:00Z`));
+      expect(index(first) >> 8, day).to.equal(index(steady) >> 8);
+      expect(index(steady) - index(first), day).to.equal(1);
+      expect(steady, day).to.be.at.most(Number(day.slice(0, 7).replace("-", "")));
+    }
+  });
+});
