@@ -20,6 +20,9 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "RATE_LIMITED"
+  | "CONFLICT"
+  // A part the request needs (chain node, index, oracle) is not there or not ready: retry later.
+  | "UNAVAILABLE"
   // The rule table file could not be read at all (missing, unreadable, not JSON): a deployment fault.
   | "CATALOG_UNREADABLE";
 

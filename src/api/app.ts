@@ -1,41 +1,53 @@
-// Builds the read API (express 5): route (parse and validate) → service (no req/res) → data (the
-// chain client, the vault). server.ts listens; tests listen on port 0.
+// Builds the read API (express 5): route declarations (src/api/routes, parse and validate) →
+// services (src/api/services, no req/res) → data (index reader, access log, contracts, oracle
+// store). server.ts listens; tests listen on port 0.
 import { randomUUID } from "node:crypto";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import type { PAChainContracts } from "../chain/contracts.ts";
-import type { Catalog } from "../domain/catalog.ts";
-import { formatIsoDate, parseIsoDate, todayYmd } from "../domain/dates.ts";
 import { PaChainError, ValidationError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { PseudonymVault } from "../oracle/vault.ts";
-import { ROLES, type ApiRole, type Authenticator, type Principal } from "./auth.ts";
-import { entitlementsOn } from "./entitlements.ts";
+import { ROLES, type Authenticator } from "./auth.ts";
+import { renderDocsPage } from "./docs-page.ts";
+import type { ApiMetrics } from "./metrics.ts";
+import { createRateLimiter, type RateLimitOptions } from "./rate-limit.ts";
+import { mountRoute, openApiDocument, type RouteSpec } from "./route.ts";
+import { auditorRoutes } from "./routes/auditor.ts";
+import { citizenRoutes } from "./routes/citizen.ts";
+import { commissionRoutes } from "./routes/commission.ts";
+import { operatorRoutes } from "./routes/operator.ts";
+import type { ApiServices } from "./services.ts";
 
 const BODY_LIMIT = "16kb";
+export const API_VERSION = "1.0.0";
 
 export interface ApiDependencies {
-  contracts: Pick<PAChainContracts, "ledger">;
-  catalog: Catalog;
-  /** Turns a fiscal code into the on-chain pseudonym. */
-  vault: Pick<PseudonymVault, "pseudonymOf">;
+  services: ApiServices;
   auth: Authenticator;
   logger: Logger;
-  /** Whether the chain answers (readiness). */
-  chainReady: () => Promise<boolean>;
+  metrics: ApiMetrics;
+  rateLimit: RateLimitOptions;
+  /** Readiness: the chain answers and the index has caught up. */
+  readiness: () => Promise<{ ready: boolean; chain: string; index: string }>;
 }
 
-type Handler = (req: Request, res: Response) => Promise<void>;
+/** Every JSON endpoint of the API, in the order of the documentation. */
+export function apiRoutes(services: ApiServices): RouteSpec[] {
+  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services)];
+}
 
 export function createApp(deps: ApiDependencies): express.Express {
-  const { contracts, catalog, vault, auth, chainReady } = deps;
+  const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
+  const limiter = createRateLimiter(deps.rateLimit);
+  const routes = apiRoutes(services);
+  const openApi = openApiDocument(routes, { version: API_VERSION });
+  const docsPage = renderDocsPage(openApi as Parameters<typeof renderDocsPage>[0]);
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
 
   app.use((req, res, next) => {
-    const requestId = (req.header("x-request-id") ?? "").slice(0, 64) || randomUUID();
+    const requestId = (req.header("x-request-id") ?? "").replace(/[^\w.-]/g, "").slice(0, 64) || randomUUID();
     res.locals.requestId = requestId;
     res.setHeader("x-request-id", requestId);
     res.setHeader("x-content-type-options", "nosniff");
@@ -45,32 +57,42 @@ export function createApp(deps: ApiDependencies): express.Express {
     res.setHeader("cache-control", "no-store");
     const started = performance.now();
     res.on("finish", () => {
-      logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      const seconds = (performance.now() - started) / 1000;
+      // The declared route (":fiscalCode", never the value), so metrics carry no personal data.
+      const route = (req.route?.path as string | undefined) ?? "unmatched";
+      metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.duration.observe({ method: req.method, route }, seconds);
+      logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
     });
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT }));
-
-  /** Authenticates and checks the role before the handler runs. */
-  const as = (roles: readonly ApiRole[], handler: (req: Request, res: Response, who: Principal) => Promise<void>): Handler =>
-    async (req, res) => {
-      const who = await auth.verify(req.header("authorization"));
-      if (!roles.includes(who.role)) {
-        throw new PaChainError("FORBIDDEN", `role ${who.role} may not ${req.method} ${req.path}`, { status: 403 });
-      }
-      await handler(req, res, who);
-    };
 
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
-
   app.get("/ready", async (_req, res) => {
-    const ready = await chainReady();
-    res.status(ready ? 200 : 503).json({ ready, chain: ready ? "answering" : "unreachable" });
+    const state = await readiness();
+    res.status(state.ready ? 200 : 503).json(state);
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+  app.get("/docs", (_req, res) => {
+    res.setHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    res.type("html").send(docsPage);
   });
 
-  const tokenRequest = z.object({ role: z.enum(ROLES), fiscalCode: z.string() }).strict();
+  app.use("/v1", limiter.middleware);
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  const tokenRequest = z.object({
+    role: z.enum(ROLES),
+    fiscalCode: z.string(),
+    organisation: z.number().int().positive().optional(),
+  }).strict();
   app.post("/v1/dev/token", async (req, res) => {
     const body = tokenRequest.safeParse(req.body);
     if (!body.success) {
@@ -78,14 +100,16 @@ export function createApp(deps: ApiDependencies): express.Express {
       const field = issue.path.join(".") || "body";
       throw new ValidationError(field, `${field}: ${issue.message}`);
     }
-    res.status(201).json({ token: await auth.issueDemoToken(body.data.role, body.data.fiscalCode), role: body.data.role });
+    const { role, fiscalCode, organisation } = body.data;
+    if (role === "commission" && organisation === undefined) {
+      throw new ValidationError("organisation", "organisation: a commission token needs the commission's organisation id");
+    }
+    res.status(201).json({ token: await auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation), role });
   });
 
-  app.get("/v1/me/entitlements", as(["citizen"], async (req, res, who) => {
-    const date = typeof req.query.date === "string" ? parseIsoDate(req.query.date, "date") : todayYmd(Math.floor(Date.now() / 1000));
-    const entitlements = await entitlementsOn(contracts, catalog, vault.pseudonymOf(who.fiscalCode), date);
-    res.json({ fiscalCode: who.fiscalCode, date: formatIsoDate(date), entitlements });
-  }));
+  for (const spec of routes) {
+    mountRoute(app, spec, auth, (invalid) => logger.error({ err: invalid, route: spec.path }, "answer does not match its schema"));
+  }
 
   app.use((req, _res) => {
     throw new PaChainError("NOT_FOUND", `no route ${req.method} ${req.path}`, { status: 404 });
@@ -106,5 +130,8 @@ export function toHttpError(error: unknown): { status: number; body: { error: { 
   const e = error as { type?: string; status?: number };
   if (e?.type === "entity.parse.failed") return { status: 400, body: { error: { code: "INVALID_JSON", message: "the body is not valid JSON" } } };
   if (e?.type === "entity.too.large") return { status: 413, body: { error: { code: "BODY_TOO_LARGE", message: `the body is larger than ${BODY_LIMIT}` } } };
+  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
+    return { status: 415, body: { error: { code: "UNSUPPORTED_ENCODING", message: "the body's encoding or charset is not supported" } } };
+  }
   return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
 }

@@ -13,17 +13,19 @@ export interface Principal {
   role: ApiRole;
   /** Upper-cased fiscal code: the citizen's own, or the staff member's. */
   fiscalCode: string;
+  /** The on-chain organisation the staff member acts for (a commission's id); undefined for citizens. */
+  organisation?: number;
 }
 
 const DEMO_ISSUER = "pa-chain-demo";
 const AUDIENCE = "pa-chain-api";
 const TOKEN_TTL = "1h";
 
-const claims = z.object({ role: z.enum(ROLES), sub: z.string() });
+const claims = z.object({ role: z.enum(ROLES), sub: z.string(), org: z.number().int().positive().optional() });
 
 export interface Authenticator {
   /** Demo mode only: a token for any role, as a stand-in for SPID/CIE. */
-  issueDemoToken(role: ApiRole, fiscalCode: string): Promise<string>;
+  issueDemoToken(role: ApiRole, fiscalCode: string, organisation?: number): Promise<string>;
   verify(authorization: string | undefined): Promise<Principal>;
 }
 
@@ -33,9 +35,9 @@ export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: s
   const unauthenticated = (message: string) => new PaChainError("UNAUTHENTICATED", message, { status: 401 });
 
   return {
-    async issueDemoToken(role, fiscalCode) {
+    async issueDemoToken(role, fiscalCode, organisation) {
       if (!demoKey) throw new PaChainError("NOT_FOUND", "demo tokens are off (demo mode is not configured)", { status: 404 });
-      return new SignJWT({ role })
+      return new SignJWT(organisation === undefined ? { role } : { role, org: organisation })
         .setProtectedHeader({ alg: "HS256" })
         .setSubject(parseFiscalCode(fiscalCode, "fiscalCode"))
         .setIssuer(DEMO_ISSUER)
@@ -57,7 +59,9 @@ export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: s
       }
       const parsed = claims.safeParse(payload);
       if (!parsed.success) throw unauthenticated("token lacks a known role or a subject");
-      return { role: parsed.data.role, fiscalCode: parseFiscalCode(parsed.data.sub, "sub") };
+      const { role, sub, org } = parsed.data;
+      if (role === "commission" && org === undefined) throw unauthenticated("a commission token must name its commission (claim org)");
+      return { role, fiscalCode: parseFiscalCode(sub, "sub"), ...(org === undefined ? {} : { organisation: org }) };
     },
   };
 }

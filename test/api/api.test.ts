@@ -1,36 +1,101 @@
 import { expect } from "chai";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { loadConfig } from "../../src/config.ts";
 import { benefitId, loadCatalog, reasonName } from "../../src/domain/catalog.ts";
+import { formatPeriod } from "../../src/domain/dates.ts";
+import { loadConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
+import { apiRoutes } from "../../src/api/app.ts";
+import type { ApiServices } from "../../src/api/services.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
+import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, startSystem, type System } from "../oracle/harness.ts";
+import { join } from "node:path";
 
-describe("read API over a real node with the demo data", function () {
+// A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
+const STAFF = "RSSMRA85T10A562S";
+const PURPOSE = "purpose=Corte%20dei%20conti%20audit%2017";
+
+describe("read API over a real node, a real index and the oracle's outbox", function () {
   this.timeout(300_000);
   let system: System;
   let rt: OracleRuntime;
   let api: RunningApi;
+  /** A person with a granted application, and another person. */
   let citizen: string;
+  let other: string;
+  let commissionId: number;
+  let otherCommissionId: number;
+  let period: number;
 
-  const call = async (path: string, init: RequestInit & { token?: string } = {}) => {
+  type Answer = { status: number; headers: Headers; body: any; text: string };
+  const call = async (path: string, init: RequestInit & { token?: string; base?: string } = {}): Promise<Answer> => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set("authorization", `Bearer ${init.token}`);
     if (init.body) headers.set("content-type", "application/json");
-    const response = await fetch(`${api.url}${path}`, { ...init, headers });
-    return { status: response.status, headers: response.headers, body: await response.json() as Record<string, any> };
+    const response = await fetch(`${init.base ?? api.url}${path}`, { ...init, headers });
+    const text = await response.text();
+    let body: unknown = undefined;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // CSV, HTML, metrics
+    }
+    return { status: response.status, headers: response.headers, body, text };
   };
-  const token = async (role: string, fiscalCode: string) =>
-    (await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role, fiscalCode }) })).body.token as string;
+  const tokens = new Map<string, string>();
+  const token = async (role: string, fiscalCode = STAFF, organisation?: number) => {
+    const key = `${role}:${fiscalCode}:${organisation}`;
+    if (!tokens.has(key)) {
+      const answer = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role, fiscalCode, organisation }) });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      tokens.set(key, answer.body.token);
+    }
+    return tokens.get(key)!;
+  };
+  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const ready = () => waitFor("the index to catch up", async () => ((await call("/ready")).status === 200 ? true : undefined));
 
   before(async function () {
     system = await startSystem({ size: 60, seed: 3 });
     rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
     rt.oracle.start();
     await rt.oracle.idle(120_000);
-    const granted = (await readFeed(system.sources.inps)).find((e) => e.kind === "application")!;
-    citizen = String(granted.fiscalCode);
-    api = await startApi({ config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true" }), deployment: system.deployment, logger: createLogger("silent"), port: 0 });
+    const now = new Date();
+    period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+    const { run } = startPayrollRun(rt.store, rt.catalog, period);
+    await rt.oracle.idle(120_000);
+    expect(payrollReport(rt.store, period, run).paid).to.be.greaterThan(0);
+
+    // People with a payment this month, so every view has something to show.
+    const paidSubjects = new Set(rt.store.payrollItems(period, run).filter((i) => i.status === "done").map((i) => JSON.parse(i.payload).subject as string));
+    const applications = (await readFeed(system.sources.inps)).filter((e) => e.kind === "application");
+    const people = [...new Set(applications.map((a) => String(a.fiscalCode)))];
+    citizen = people.find((p) => paidSubjects.has(rt.vault.pseudonymOf(p)))!;
+    other = people.find((p) => p !== citizen)!;
+    expect(citizen, "a paid person in the demo data").to.be.a("string");
+
+    const commissions = loadConsortium(join(system.home, "consortium.json")).organisations.filter((o) => o.kind === "MEDICAL_COMMISSION");
+    commissionId = commissions[0].orgId;
+    otherCommissionId = commissions[1].orgId;
+
+    api = await startApi({
+      config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" }),
+      deployment: system.deployment,
+      logger: createLogger("silent"),
+      port: 0,
+      oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
+    });
+    await ready();
   });
 
   after(async function () {
@@ -39,62 +104,364 @@ describe("read API over a real node with the demo data", function () {
     await system?.stop();
   });
 
-  it("answers /health and /ready, with security headers and a request id", async function () {
-    const health = await call("/health");
-    expect(health).to.deep.include({ status: 200, body: { status: "ok" } });
-    expect(health.headers.get("x-content-type-options")).to.equal("nosniff");
-    expect(health.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
-    expect((await call("/ready")).body).to.deep.equal({ ready: true, chain: "answering" });
+  describe("system endpoints", function () {
+    it("answers /health and /ready, with security headers and a request id", async function () {
+      const health = await call("/health");
+      expect(health).to.deep.include({ status: 200, body: { status: "ok" } });
+      expect(health.headers.get("x-content-type-options")).to.equal("nosniff");
+      expect(health.headers.get("content-security-policy")).to.contain("default-src 'none'");
+      expect(health.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
+      expect((await call("/health", { headers: { "x-request-id": "abc-123" } })).headers.get("x-request-id")).to.equal("abc-123");
+      expect((await call("/ready")).body).to.deep.equal({ ready: true, chain: "answering", index: "caught up" });
+    });
+
+    it("publishes an OpenAPI 3.1 document that validates, and a readable /docs page", async function () {
+      const doc = (await call("/openapi.json")).body;
+      expect(doc.openapi).to.equal("3.1.0");
+      const result = await new Validator().validate(doc);
+      expect(result.valid, JSON.stringify(result.errors)).to.equal(true);
+      for (const spec of apiRoutes({} as ApiServices)) {
+        expect(doc.paths[spec.path.replace(/:(\w+)/g, "{$1}")]?.[spec.method], spec.path).to.have.property("summary");
+      }
+      const docs = await call("/docs");
+      expect(docs.status).to.equal(200);
+      expect(docs.headers.get("content-type")).to.match(/text\/html/);
+      expect(docs.text).to.contain("/v1/subjects/{fiscalCode}/history");
+    });
+
+    it("exposes Prometheus metrics by declared route, never with a fiscal code", async function () {
+      await call(`/v1/subjects/${other}/history?${PURPOSE}`, { token: await token("auditor") });
+      const metrics = await call("/metrics");
+      expect(metrics.text).to.match(/pachain_api_requests_total\{method="GET",route="\/v1\/subjects\/:fiscalCode\/history",status="200"\} \d+/);
+      expect(metrics.text).to.not.contain(other);
+    });
   });
 
-  it("shows a citizen every benefit with the contracts' answer, reason and amount", async function () {
-    const me = await call("/v1/me/entitlements?date=2026-11-01", { token: await token("citizen", citizen.toLowerCase()) });
-    expect(me.status).to.equal(200);
-    expect(me.body.fiscalCode).to.equal(citizen);
-    expect(me.body.entitlements).to.have.length(13);
-    const subject = rt.vault.pseudonymOf(citizen);
-    for (const e of me.body.entitlements) {
-      const [eligible, reason, amount] = await system.contracts.ledger.check(subject, benefitId(e.benefit), 20261101);
-      expect({ eligible: e.eligible, reason: e.reason, amount: e.monthlyAmountCents }, e.benefit)
-        .to.deep.equal({ eligible, reason: reasonName(Number(reason)), amount: Number(amount) });
-      expect(e.wave).to.equal(loadCatalog().benefits.find((b) => b.code === e.benefit)!.wave);
-      if (!e.eligible) expect(e.assessmentId).to.equal(null);
-    }
+  describe("citizens", function () {
+    it("shows every benefit with the contracts' answer, reason, amount, wave phase and assessment", async function () {
+      const me = await call("/v1/me/entitlements?date=2026-11-01", { token: await token("citizen", citizen.toLowerCase()) });
+      expect(me.status).to.equal(200);
+      expect(me.body.entitlements).to.have.length(13);
+      const subject = rt.vault.pseudonymOf(citizen);
+      let eligible = 0;
+      for (const e of me.body.entitlements) {
+        const [ok, reason, amount] = await system.contracts.ledger.check(subject, benefitId(e.benefit), 20261101);
+        expect({ eligible: e.eligible, reason: e.reason, amount: e.monthlyAmountCents }, e.benefit)
+          .to.deep.equal({ eligible: ok, reason: reasonName(Number(reason)), amount: Number(amount) });
+        expect(e.wave).to.equal(loadCatalog().benefits.find((b) => b.code === e.benefit)!.wave);
+        expect(["PLANNED", "PILOT", "LIVE"]).to.include(e.wavePhase);
+        expect(e.explanation.it).to.be.a("string").and.not.equal(e.explanation.en);
+        if (e.eligible) {
+          eligible++;
+          expect(e.assessment.assessmentId).to.match(/^0x[0-9a-f]{64}$/);
+          expect(e.assessment.commission).to.match(/Commissione/);
+        } else expect(e.assessment).to.equal(null);
+      }
+      expect(eligible).to.be.greaterThan(0);
+    });
+
+    it("lists the person's own payments, which match the chain's payment events", async function () {
+      const answer = await call("/v1/me/payments", { token: await token("citizen", citizen) });
+      expect(answer.status).to.equal(200);
+      expect(answer.body.payments.length).to.be.greaterThan(0);
+      const subject = rt.vault.pseudonymOf(citizen);
+      for (const p of answer.body.payments) {
+        expect(p.subject).to.equal(subject);
+        const receipt = await system.provider.getTransactionReceipt(p.place.txHash);
+        const log = receipt!.logs.find((l) => l.index === p.place.logIndex)!;
+        const parsed = system.contracts.ledger.interface.parseLog(log)!;
+        expect(parsed.name).to.equal("PaymentRecorded");
+        expect(parsed.args.subject).to.equal(subject);
+        expect(Number(parsed.args.amountCents)).to.equal(p.amountCents);
+      }
+    });
+
+    it("tells the history in Italian and English, with the certifying organisation", async function () {
+      const answer = await call("/v1/me/history", { token: await token("citizen", citizen) });
+      expect(answer.status).to.equal(200);
+      const kinds = answer.body.items.map((i: any) => i.kind);
+      expect(kinds).to.include.members(["civil", "assessment", "decision", "payment"]);
+      const civil = answer.body.items.find((i: any) => i.kind === "civil");
+      expect(civil.certifiedBy.name).to.match(/^Comune di /);
+      expect(civil.text.it).to.contain("ha certificato la nascita");
+      expect(civil.text.en).to.contain("certified the birth");
+      const blocks = answer.body.items.map((i: any) => i.place.block * 1e6 + i.place.logIndex);
+      expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
+    });
+
+    it("shows the person who read their data and why, and nothing of others' reads", async function () {
+      const auditorToken = await token("auditor");
+      const read = await call(`/v1/subjects/${citizen}/history?purpose=Verifica%20pagamenti%202026`, { token: auditorToken, headers: { "x-request-id": "audit-req-1" } });
+      expect(read.status).to.equal(200);
+      const log = await call("/v1/me/access-log", { token: await token("citizen", citizen) });
+      const entry = log.body.entries.find((e: any) => e.requestId === "audit-req-1");
+      expect(entry).to.deep.include({ role: "auditor", actor: STAFF, purpose: "Verifica pagamenti 2026", action: "history" });
+      const othersLog = await call("/v1/me/access-log", { token: await token("citizen", other) });
+      expect(othersLog.body.entries.map((e: any) => e.requestId)).to.not.include("audit-req-1");
+    });
   });
 
-  it("refuses without a token (401), with a forged token (401), and other roles on a citizen's route (403)", async function () {
-    expect((await call("/v1/me/entitlements")).body.error.code).to.equal("UNAUTHENTICATED");
-    const forged = (await token("citizen", citizen)).replace(/.$/, (c) => (c === "A" ? "B" : "A"));
-    expect((await call("/v1/me/entitlements", { token: forged })).status).to.equal(401);
-    const auditor = await call("/v1/me/entitlements", { token: await token("auditor", "RSSMRA85T10A562S") });
-    expect(auditor.status).to.equal(403);
-    expect(auditor.body.error.code).to.equal("FORBIDDEN");
+  describe("auditors", function () {
+    it("trace a person's full timeline with signers, decisions, payments, each with block, tx and time", async function () {
+      const answer = await call(`/v1/subjects/${citizen}/history?${PURPOSE}`, { token: await token("auditor") });
+      expect(answer.status).to.equal(200);
+      expect(answer.body.subject).to.equal(rt.vault.pseudonymOf(citizen));
+      const assessment = answer.body.items.find((i: any) => i.kind === "assessment");
+      expect(assessment.certifiedBy.signers.length).to.be.at.least(2);
+      expect(assessment.details.reportHash).to.match(/^0x[0-9a-f]{64}$/);
+      for (const item of answer.body.items) {
+        expect(item.place.txHash).to.match(/^0x[0-9a-f]{64}$/);
+        expect(new Date(item.place.time).getTime()).to.be.greaterThan(0);
+      }
+      const decision = answer.body.items.find((i: any) => i.type === "decision" && i.details.eligible);
+      expect(decision.details.assessmentId).to.match(/^0x/);
+    });
+
+    it("require a stated purpose to read a person, and refuse a malformed fiscal code", async function () {
+      const auditor = await token("auditor");
+      const noPurpose = await call(`/v1/subjects/${citizen}/history`, { token: auditor });
+      expect(noPurpose.status).to.equal(400);
+      expect(noPurpose.body.error.field).to.equal("purpose");
+      const badCode = await call(`/v1/subjects/RSSMRA85T10A562X/history?${PURPOSE}`, { token: auditor });
+      expect(badCode.status).to.equal(400);
+      expect(badCode.body.error).to.include({ code: "INVALID_FISCAL_CODE", field: "fiscalCode" });
+    });
+
+    it("filter payments by period, benefit and municipality, page them, and export the same rows as CSV", async function () {
+      const auditor = await token("auditor");
+      const all = await call(`/v1/payments?period=${formatPeriod(period)}&limit=100000`, { token: auditor });
+      expect(all.status).to.equal(200);
+      expect(all.body.payments.length).to.be.greaterThan(3);
+      const first = all.body.payments[0];
+      const byBenefit = await call(`/v1/payments?period=${formatPeriod(period)}&benefit=${first.benefit}&limit=100000`, { token: auditor });
+      expect(byBenefit.body.payments.every((p: any) => p.benefit === first.benefit)).to.equal(true);
+      expect(byBenefit.body.payments.length).to.equal(all.body.payments.filter((p: any) => p.benefit === first.benefit).length);
+      const byTown = await call(`/v1/payments?municipality=${first.municipality}&limit=100000`, { token: auditor });
+      expect(byTown.body.payments.length).to.be.greaterThan(0);
+      expect(byTown.body.payments.every((p: any) => p.municipality === first.municipality)).to.equal(true);
+
+      const pages: any[] = [];
+      let after = "";
+      for (;;) {
+        const page = await call(`/v1/payments?period=${formatPeriod(period)}&limit=2${after}`, { token: auditor });
+        pages.push(...page.body.payments);
+        if (page.body.next === null) break;
+        after = `&after=${page.body.next}`;
+      }
+      expect(pages).to.deep.equal(all.body.payments);
+
+      const csv = await call(`/v1/payments?period=${formatPeriod(period)}&limit=100000&format=csv`, { token: auditor });
+      expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
+      const lines = csv.text.trim().split("\r\n");
+      expect(lines[0]).to.equal("period,benefit,subject,amount_eur,municipality,block,tx_hash,log_index,time");
+      expect(lines.length - 1).to.equal(all.body.payments.length);
+      expect(lines[1]).to.contain(all.body.payments[0].place.txHash);
+    });
+
+    it("reconcile payroll totals per period and benefit with the ledger's totals on chain", async function () {
+      const answer = await call(`/v1/payroll/totals?period=${formatPeriod(period)}`, { token: await token("auditor") });
+      expect(answer.status).to.equal(200);
+      expect(answer.body.reconciled).to.equal(true);
+      const payments = (await call(`/v1/payments?period=${formatPeriod(period)}&limit=100000`, { token: await token("auditor") })).body.payments;
+      for (const t of answer.body.totals) {
+        const rows = payments.filter((p: any) => p.benefit === t.benefit);
+        expect(t.indexed).to.deep.equal({ payments: rows.length, amountCents: rows.reduce((s: number, p: any) => s + p.amountCents, 0) });
+        expect(t.onChain).to.deep.equal(t.indexed);
+      }
+    });
+
+    it("read a person's entitlements as of a date before anything was recorded: 404 naming the date", async function () {
+      const answer = await call(`/v1/subjects/${citizen}/entitlements?${PURPOSE}&asOf=2020-01-01`, { token: await token("auditor") });
+      expect(answer.status).to.equal(404);
+      expect(answer.body.error.message).to.contain("2020-01-01");
+    });
   });
 
-  it("names the offending field of bad input with a 400", async function () {
-    const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: await token("citizen", citizen) });
-    expect(badDate.status).to.equal(400);
-    expect(badDate.body.error).to.include({ code: "INVALID_DATE", field: "date" });
-    const badCode = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "RSSMRA85T10A562X" }) });
-    expect(badCode.status).to.equal(400);
-    expect(badCode.body.error.code).to.equal("INVALID_FISCAL_CODE");
-    const badRole = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "admin", fiscalCode: citizen }) });
-    expect(badRole.body.error.field).to.equal("role");
-    const badJson = await call("/v1/dev/token", { method: "POST", body: "{" });
-    expect(badJson.status).to.equal(400);
-    expect(badJson.body.error.code).to.equal("INVALID_JSON");
-    expect((await call("/v1/nothing")).status).to.equal(404);
-  });
+  describe("commissions", function () {
+    const assessment = (sourceId: string, fiscalCode: string) => ({
+      sourceId, fiscalCode, category: "CIVIL_INVALIDITY", percentage: 100, flags: ["NEEDS_CONTINUOUS_ASSISTANCE"],
+      effectiveDate: "2026-10-01", reviewDate: "2028-10-01", report: `report of ${sourceId}`,
+    });
 
-  it("issues no demo token unless demo mode is on", async function () {
-    const production = await startApi({ config: loadConfig(system.env), deployment: system.deployment, logger: createLogger("silent"), port: 0 });
-    try {
-      const response = await fetch(`${production.url}/v1/dev/token`, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role: "citizen", fiscalCode: citizen }),
+    it("submit a signed assessment, follow it until recorded, and find it in their list and the person's history; the chain's state as of before it differs", async function () {
+      const commission = await token("commission", STAFF, commissionId);
+      const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-1", other)) });
+      expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
+      const submitted = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
+      expect(submitted.body.status).to.equal("queued");
+      const id = submitted.body.assessmentId;
+      const recorded = await waitFor("the assessment on chain", async () => {
+        const status = await call(`/v1/assessments/${id}`, { token: commission });
+        return status.body.status === "recorded" && status.body.place ? status.body : undefined;
       });
-      expect(response.status).to.equal(404);
-    } finally {
-      await production.close();
-    }
+      const receipt = await system.provider.getTransactionReceipt(recorded.place.txHash);
+      expect(receipt!.blockNumber).to.equal(recorded.place.block);
+
+      const again = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      expect(again.status).to.equal(200);
+      expect(again.body.status).to.equal("recorded");
+      const changed = { ...signed.body.submission, signatures: [...signed.body.submission.signatures].reverse() };
+      expect((await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(changed) })).status).to.equal(409);
+
+      const list = await call("/v1/commission/assessments", { token: commission });
+      expect(list.body.assessments.map((a: any) => a.assessmentId)).to.include(id);
+      const history = await call(`/v1/subjects/${other}/history?${PURPOSE}`, { token: await token("auditor") });
+      expect(history.body.items.some((i: any) => i.kind === "assessment" && i.details.assessmentId === id)).to.equal(true);
+
+      // The chain as it was just before the assessment's block: the index's history cut there lacks it.
+      const before = await call(`/v1/subjects/${other}/history?${PURPOSE}&asOf=${new Date(Date.now() - 86_400_000 * 400).toISOString().slice(0, 10)}`, { token: await token("auditor") });
+      expect(before.body.items).to.deep.equal([]);
+    });
+
+    it("may not submit for another commission, nor see another commission's assessment", async function () {
+      const mine = await token("commission", STAFF, commissionId);
+      const theirs = await token("commission", STAFF, otherCommissionId);
+      const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: theirs, body: JSON.stringify(assessment("TEST-CML-2", other)) });
+      const foreign = await call("/v1/assessments", { method: "POST", token: mine, body: JSON.stringify(signed.body.submission) });
+      expect(foreign.status).to.equal(403);
+      expect(foreign.body.error.message).to.contain("not your commission");
+      const submitted = await call("/v1/assessments", { method: "POST", token: theirs, body: JSON.stringify(signed.body.submission) });
+      expect(submitted.status).to.equal(202);
+      expect((await call(`/v1/assessments/${submitted.body.assessmentId}`, { token: mine })).status).to.equal(404);
+    });
+
+    it("get a 400 naming the field for an invalid or tampered submission, and nothing is queued", async function () {
+      const commission = await token("commission", STAFF, commissionId);
+      const items = () => Object.values(rt.store.counts()).reduce((a, b) => a + b, 0);
+      const before = items();
+      const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-3", other)) });
+      const badPercentage = { ...signed.body.submission, record: { ...signed.body.submission.record, percentage: 101 } };
+      const answer = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(badPercentage) });
+      expect(answer.status).to.equal(400);
+      expect(answer.body.error.field).to.equal("record.percentage");
+      const wrongPerson = { ...signed.body.submission, fiscalCode: citizen };
+      const mismatch = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(wrongPerson) });
+      expect(mismatch.status).to.equal(400);
+      expect(mismatch.body.error.field).to.equal("record.subject");
+      const extra = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify({ ...signed.body.submission, extra: 1 }) });
+      expect(extra.body.error.field).to.equal("extra");
+      expect(items()).to.equal(before);
+    });
+  });
+
+  describe("operators", function () {
+    it("see the waves with their phases on chain and their benefits", async function () {
+      const answer = await call("/v1/waves", { token: await token("operator") });
+      expect(answer.body.waves.map((w: any) => [w.wave, w.phase, w.pilotProvinces])).to.deep.equal([
+        [1, "LIVE", []], [2, "PILOT", [15, 17, 48, 58, 63]], [3, "PILOT", [58]],
+      ]);
+      expect(answer.body.waves.flatMap((w: any) => w.benefits)).to.have.length(13);
+      expect(answer.body.waves[0].changed.txHash).to.match(/^0x/);
+    });
+
+    it("list dead letters and re-drive them, and see how far behind each part is", async function () {
+      const operator = await token("operator");
+      const dead = await call("/v1/oracle/dead-letters", { token: operator });
+      expect(dead.status).to.equal(200);
+      expect(dead.body.deadLetters.length).to.equal(rt.store.counts().dead);
+      const redrive = await call("/v1/oracle/dead-letters/redrive", { method: "POST", token: operator, body: JSON.stringify({ ids: [999_999_999] }) });
+      expect(redrive.body).to.deep.equal({ redriven: 0 });
+      const bad = await call("/v1/oracle/dead-letters/redrive", { method: "POST", token: operator, body: JSON.stringify({ ids: ["x"] }) });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.field).to.equal("ids.0");
+      const lag = await call("/v1/oracle/lag", { token: operator });
+      expect(lag.body.sources.map((s: any) => s.source).sort()).to.deep.equal(["asl", "comune", "inps"]);
+      for (const s of lag.body.sources) expect(s.newEvents).to.be.a("number");
+      expect(lag.body.index.lagBlocks).to.be.a("number");
+      expect(lag.body.outbox.done).to.be.greaterThan(0);
+    });
+  });
+
+  describe("errors and limits", function () {
+    it("refuse without a token (401), with a forged token (401), and a role on another role's route (403)", async function () {
+      expect((await call("/v1/me/entitlements")).body.error.code).to.equal("UNAUTHENTICATED");
+      const valid = await token("citizen", citizen);
+      // A character in the middle of the signature (the last one may only carry padding bits).
+      const at = valid.length - 10;
+      const forged = `${valid.slice(0, at)}${valid[at] === "A" ? "B" : "A"}${valid.slice(at + 1)}`;
+      expect((await call("/v1/me/entitlements", { token: forged })).status).to.equal(401);
+      const auditor = await call("/v1/me/entitlements", { token: await token("auditor") });
+      expect(auditor.status).to.equal(403);
+      expect(auditor.body.error.code).to.equal("FORBIDDEN");
+    });
+
+    it("name the offending field of bad input with a 400, and answer 404 for unknown routes", async function () {
+      const citizenToken = await token("citizen", citizen);
+      const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: citizenToken });
+      expect(badDate.status).to.equal(400);
+      expect(badDate.body.error).to.include({ code: "INVALID_DATE", field: "date" });
+      const badLimit = await call("/v1/me/payments?limit=0", { token: citizenToken });
+      expect(badLimit.body.error.field).to.equal("limit");
+      const badCode = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "RSSMRA85T10A562X" }) });
+      expect(badCode.body.error.code).to.equal("INVALID_FISCAL_CODE");
+      const badRole = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "admin", fiscalCode: citizen }) });
+      expect(badRole.body.error.field).to.equal("role");
+      const badJson = await call("/v1/dev/token", { method: "POST", body: "{" });
+      expect(badJson.body.error.code).to.equal("INVALID_JSON");
+      const auditor = await token("auditor");
+      expect((await call("/v1/payments?benefit=NOPE", { token: auditor })).body.error).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
+      expect((await call("/v1/payments?municipality=999999", { token: auditor })).body.error.field).to.equal("municipality");
+      expect((await call("/v1/payments?after=abc", { token: auditor })).body.error.field).to.equal("after");
+      const big = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "x".repeat(20_000) }) });
+      expect(big.status).to.equal(413);
+      expect((await call("/v1/nothing")).status).to.equal(404);
+    });
+
+    it("limit each client's rate with 429 and Retry-After, and issue no demo token unless demo mode is on", async function () {
+      const limited = await startApi({
+        config: loadConfig({
+          ...system.env, PACHAIN_API_RATE_LIMIT_PER_SECOND: "1", PACHAIN_API_RATE_LIMIT_BURST: "3",
+          PACHAIN_INDEXER_SQLITE_FILE: join(system.home, "second-index.sqlite"), PACHAIN_API_ACCESS_LOG_FILE: join(system.home, "second-log.sqlite"),
+        }),
+        deployment: system.deployment, logger: createLogger("silent"), port: 0,
+      });
+      try {
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push(await call("/v1/dev/token", { base: limited.url, method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: citizen }) }));
+        expect(statuses.map((s) => s.status)).to.deep.equal([404, 404, 404, 429, 429]);
+        expect(statuses[3].body.error.code).to.equal("RATE_LIMITED");
+        expect(Number(statuses[3].headers.get("retry-after"))).to.be.at.least(1);
+        expect(statuses[0].body.error.message).to.contain("demo tokens are off");
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  describe("authorisation matrix", function () {
+    const ROLES = ["citizen", "auditor", "commission", "operator"] as const;
+
+    it("lets every role reach exactly its routes, and every route refuses a missing token", async function () {
+      const specs = apiRoutes({} as ApiServices).filter((s) => s.roles !== "public");
+      const concrete = (path: string) => path.replace(":fiscalCode", other).replace(":assessmentId", `0x${"ab".repeat(32)}`);
+      for (const spec of specs) {
+        const path = `${concrete(spec.path)}${spec.path.startsWith("/v1/subjects") ? `?${PURPOSE}` : ""}`;
+        const method = spec.method.toUpperCase();
+        const body = method === "POST" ? "{}" : undefined;
+        expect((await call(path, { method, body })).status, `${method} ${spec.path} without a token`).to.equal(401);
+        for (const role of ROLES) {
+          const answer = await call(path, { method, body, token: await token(role, role === "citizen" ? citizen : STAFF, role === "commission" ? commissionId : undefined) });
+          const allowed = (spec.roles as readonly string[]).includes(role);
+          if (allowed) expect(answer.status, `${role} on ${method} ${spec.path}: ${answer.text}`).to.not.be.oneOf([401, 403]);
+          else expect(answer.status, `${role} on ${method} ${spec.path}`).to.equal(403);
+        }
+      }
+    });
+
+    it("gives a citizen only their own data: no route takes another person, and the answers are about the token's subject", async function () {
+      const specs = apiRoutes({} as ApiServices);
+      for (const spec of specs.filter((s) => s.roles !== "public" && (s.roles as readonly string[]).includes("citizen"))) {
+        expect(spec.path, "a citizen route naming a person").to.not.match(/:fiscalCode|subject/i);
+      }
+      const mine = await call("/v1/me/history", { token: await token("citizen", citizen) });
+      const theirs = await call("/v1/me/history", { token: await token("citizen", other) });
+      expect(mine.body.subject).to.equal(rt.vault.pseudonymOf(citizen));
+      expect(theirs.body.subject).to.equal(rt.vault.pseudonymOf(other));
+      const mySubjects = new Set(mine.body.items.filter((i: any) => i.type !== "fact" || i.kind !== "revocation").map((i: any) => i.place.txHash + i.place.logIndex));
+      for (const item of theirs.body.items) expect(mySubjects.has(item.place.txHash + item.place.logIndex)).to.equal(false);
+      const payments = await call("/v1/me/payments", { token: await token("citizen", citizen) });
+      expect(new Set(payments.body.payments.map((p: any) => p.subject))).to.deep.equal(new Set([rt.vault.pseudonymOf(citizen)]));
+    });
   });
 });

@@ -1,0 +1,101 @@
+// Auditors (and operators, for a person): a person's full timeline and entitlement state, "as of" a
+// past date; payments filtered and exported; payroll totals reconciled with the chain. Every read
+// of a person's data is written to the access log, with the stated purpose, before it is answered.
+import { z } from "zod/v4";
+import { formatIsoDate, unixSecondsFromIsoDate } from "../../domain/dates.ts";
+import { benefitByCode } from "../../domain/catalog.ts";
+import { PaChainError } from "../../errors.ts";
+import type { Principal } from "../auth.ts";
+import { route, reply, type RouteSpec } from "../route.ts";
+import {
+  entitlementsAnswer, fiscalCodeParam, historyAnswer, isoDateParam, limitParam, municipalityParam, paymentsAnswer, periodParam, periodTotal, purposeParam,
+} from "../schemas.ts";
+import { parseAfter, paymentsCsv } from "../services/payments.ts";
+import type { ApiServices } from "../services.ts";
+
+const SECONDS_PER_DAY = 86_400;
+const CSV_MAX_ROWS = 100_000;
+
+const subjectParams = z.object({ fiscalCode: fiscalCodeParam("fiscalCode") });
+const asOfParam = isoDateParam("asOf").optional()
+  .meta({ description: "Read the chain as it was at the end of this date (YYYY-MM-DD)" });
+
+export function auditorRoutes(s: ApiServices): RouteSpec[] {
+  /** Logs the read, then returns the person's pseudonym. */
+  const readPerson = async (who: Principal | undefined, fiscalCode: string, purpose: string, action: string, requestId: string) => {
+    const subject = s.pseudonymOf(fiscalCode);
+    await s.accessLog.record([{ at: Date.now(), actorRole: who!.role, actor: who!.fiscalCode, subject, purpose, action, requestId }]);
+    return subject;
+  };
+  /** End of the asOf day in unix seconds (UTC, the chain's calendar). */
+  const endOf = (asOf: number | undefined) =>
+    asOf === undefined ? undefined : unixSecondsFromIsoDate(formatIsoDate(asOf), "asOf") + SECONDS_PER_DAY - 1;
+
+  return [
+    route({
+      method: "get", path: "/v1/subjects/:fiscalCode/history", tag: "auditor", roles: ["auditor", "operator"],
+      summary: "A person's full timeline: facts with certifier and signers, decisions, payments, refusals",
+      description: "Each item carries its block, transaction hash and time. The read is logged with its purpose and shown to the person.",
+      params: subjectParams,
+      query: z.object({ purpose: purposeParam, asOf: asOfParam }),
+      response: historyAnswer,
+      async handle({ params, query, who, requestId }) {
+        const subject = await readPerson(who, params.fiscalCode, query.purpose, "history", requestId);
+        const items = await s.timelineOf(subject, endOf(query.asOf));
+        return { subject, asOf: query.asOf === undefined ? null : formatIsoDate(query.asOf), items };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/subjects/:fiscalCode/entitlements", tag: "auditor", roles: ["auditor", "operator"],
+      summary: "A person's entitlements at a date, optionally on the chain state as of a past date",
+      params: subjectParams,
+      query: z.object({ purpose: purposeParam, date: isoDateParam("date").optional(), asOf: asOfParam }),
+      response: entitlementsAnswer,
+      async handle({ params, query, who, requestId }) {
+        const subject = await readPerson(who, params.fiscalCode, query.purpose, "entitlements", requestId);
+        const date = query.date ?? query.asOf ?? Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
+        if (query.asOf === undefined) return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(subject, date) };
+        const block = await s.reader.lastBlockAtOrBefore(endOf(query.asOf)!);
+        if (block === undefined) throw new PaChainError("NOT_FOUND", `nothing was recorded on chain by ${formatIsoDate(query.asOf)}`, { status: 404 });
+        return {
+          date: formatIsoDate(date),
+          asOf: { date: formatIsoDate(query.asOf), block },
+          entitlements: await s.entitlementsOn(subject, date, block),
+        };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/payments", tag: "auditor", roles: ["auditor"],
+      summary: "Payments filtered by period, benefit and municipality of residence; CSV with format=csv",
+      description: "Rows name people by pseudonym only. Paged by `after` (the `next` of the previous page); CSV exports up to 100,000 rows.",
+      query: z.object({
+        period: periodParam("period").optional(),
+        benefit: z.string().optional().meta({ description: "Benefit code, e.g. INV_INDENNITA_ACCOMPAGNAMENTO" }),
+        municipality: municipalityParam("municipality").optional(),
+        limit: limitParam(CSV_MAX_ROWS, 100),
+        after: z.string().optional(),
+        format: z.enum(["json", "csv"]).default("json"),
+      }),
+      response: paymentsAnswer,
+      csv: true,
+      async handle({ query }) {
+        const benefitId = query.benefit === undefined ? undefined : benefitByCode(s.catalog, query.benefit).id;
+        const page = await s.listPayments({
+          benefitId, period: query.period, municipality: query.municipality, limit: query.limit, after: parseAfter(query.after),
+        });
+        if (query.format === "csv") return reply({ csv: { fileName: "pa-chain-payments.csv", text: paymentsCsv(page.payments) } });
+        return page;
+      },
+    }),
+    route({
+      method: "get", path: "/v1/payroll/totals", tag: "auditor", roles: ["auditor", "operator"],
+      summary: "Payroll totals per period and benefit, reconciled: the index's payment events against the ledger's totals on chain",
+      query: z.object({ period: periodParam("period").optional() }),
+      response: z.object({ totals: z.array(periodTotal), reconciled: z.boolean() }),
+      async handle({ query }) {
+        const totals = await s.reconciledTotals(query.period);
+        return { totals, reconciled: totals.every((t) => t.reconciled) };
+      },
+    }),
+  ];
+}

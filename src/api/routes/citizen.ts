@@ -1,0 +1,54 @@
+// Citizens: their own entitlement status, payments, history and who consulted their data. The
+// person is always the token's subject: no route here takes a fiscal code.
+import { z } from "zod/v4";
+import { formatIsoDate, todayYmd } from "../../domain/dates.ts";
+import { route, type RouteSpec } from "../route.ts";
+import { accessEntry, entitlementsAnswer, historyAnswer, isoDateParam, limitParam, paymentsAnswer } from "../schemas.ts";
+import type { ApiServices } from "../services.ts";
+import { parseAfter } from "../services/payments.ts";
+
+export function citizenRoutes(s: ApiServices): RouteSpec[] {
+  const me = (who: { fiscalCode: string } | undefined) => s.pseudonymOf(who!.fiscalCode);
+  return [
+    route({
+      method: "get", path: "/v1/me/entitlements", tag: "citizen", roles: ["citizen"],
+      summary: "My entitlement to every benefit at a date, as the contracts compute it",
+      query: z.object({ date: isoDateParam("date").optional() }),
+      response: entitlementsAnswer,
+      async handle({ query, who }) {
+        const date = query.date ?? todayYmd(Math.floor(Date.now() / 1000));
+        return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(me(who), date) };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/me/payments", tag: "citizen", roles: ["citizen"],
+      summary: "The payments I received, oldest first",
+      query: z.object({ limit: limitParam(1000, 100), after: z.string().optional() }),
+      response: paymentsAnswer,
+      handle: ({ query, who }) => s.listPayments({ subject: me(who), limit: query.limit, after: parseAfter(query.after) }),
+    }),
+    route({
+      method: "get", path: "/v1/me/history", tag: "citizen", roles: ["citizen"],
+      summary: "My history on chain in plain language (Italian and English)",
+      response: historyAnswer,
+      async handle({ who }) {
+        const subject = me(who);
+        return { subject, asOf: null, items: await s.timelineOf(subject) };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/me/access-log", tag: "citizen", roles: ["citizen"],
+      summary: "Who consulted my data, when and why",
+      query: z.object({ limit: limitParam(1000, 100) }),
+      response: z.object({ entries: z.array(accessEntry) }),
+      async handle({ query, who }) {
+        const entries = await s.accessLog.entriesFor(me(who), query.limit);
+        return {
+          entries: entries.map((e) => ({
+            at: new Date(e.at).toISOString(), role: e.actorRole, actor: e.actor, purpose: e.purpose, action: e.action, requestId: e.requestId,
+          })),
+        };
+      },
+    }),
+  ];
+}

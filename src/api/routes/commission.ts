@@ -1,0 +1,61 @@
+// Medical commissions: submit an assessment their members signed, follow it until it is recorded
+// or refused with the reason, list their own records. The commission is the token's `org`.
+import { z } from "zod/v4";
+import { PaChainError } from "../../errors.ts";
+import { route, reply, type RouteSpec } from "../route.ts";
+import { assessmentStatus, limitParam } from "../schemas.ts";
+import type { ApiServices } from "../services.ts";
+
+const signedAssessment = z.object({
+  sourceId: z.string().min(1).max(200).meta({ description: "The commission's own record number; its hash is the on-chain assessment id" }),
+  fiscalCode: z.string().meta({ description: "The assessed person's fiscal code (only its pseudonym reaches the chain)" }),
+  record: z.record(z.string(), z.unknown()).meta({ description: "The EIP-712 Assessment record the members signed (docs/feeds.md)" }),
+  signatures: z.array(z.string()).min(2).max(16).meta({ description: "Members' signatures, in ascending order of their addresses" }),
+}).strict().meta({ id: "SignedAssessment" });
+
+const assessmentToSign = z.object({
+  sourceId: z.string(), fiscalCode: z.string(), category: z.string(), percentage: z.number().int(),
+  flags: z.array(z.string()).optional(), effectiveDate: z.string(), reviewDate: z.string().nullable().optional(), report: z.string(),
+}).strict().meta({ id: "AssessmentToSign" });
+
+export function commissionRoutes(s: ApiServices): RouteSpec[] {
+  return [
+    route({
+      method: "post", path: "/v1/assessments", tag: "commission", roles: ["commission"],
+      summary: "Submit an assessment signed by the commission's members",
+      description: "Validated by the oracle's intake and queued in its outbox. 202 when queued; 200 with the current status when the same assessment was already submitted; 409 when it was submitted with other content.",
+      body: signedAssessment,
+      response: assessmentStatus,
+      status: 202,
+      handle: async ({ body, who }) => {
+        const { created, status } = s.commission.submit(who!.organisation!, body);
+        return reply({ status: created ? 202 : 200, body: status });
+      },
+    }),
+    route({
+      method: "get", path: "/v1/assessments/:assessmentId", tag: "commission", roles: ["commission"],
+      summary: "Where one of my assessments is: queued, sent, recorded (block and transaction) or refused (why)",
+      params: z.object({ assessmentId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed 32-byte assessment id") }),
+      response: assessmentStatus,
+      handle: ({ params, who }) => s.commission.status(who!.organisation!, params.assessmentId.toLowerCase()),
+    }),
+    route({
+      method: "post", path: "/v1/dev/assessments/sign", tag: "demo", roles: ["commission"],
+      summary: "Demo mode only: sign an assessment with the demo commission members' keys",
+      description: "Stands in for the members' own signing devices. The answer's `submission` is the body for POST /v1/assessments; keep `reportSalt` with the report.",
+      body: assessmentToSign,
+      response: z.object({ submission: signedAssessment, reportSalt: z.string() }),
+      handle: async ({ body, who }) => {
+        if (!s.demoSigner) throw new PaChainError("NOT_FOUND", "demo signing is off (demo mode is not configured)", { status: 404 });
+        return s.demoSigner(who!.organisation!, body);
+      },
+    }),
+    route({
+      method: "get", path: "/v1/commission/assessments", tag: "commission", roles: ["commission"],
+      summary: "My commission's assessments: those waiting first, then those on chain, newest first",
+      query: z.object({ limit: limitParam(1000, 100) }),
+      response: z.object({ assessments: z.array(assessmentStatus) }),
+      handle: async ({ query, who }) => ({ assessments: await s.commission.list(who!.organisation!, query.limit) }),
+    }),
+  ];
+}

@@ -1,0 +1,53 @@
+// The read API's services, built once from their dependencies: what the routes call. No req/res
+// here; the data layer (index reader, access log, contracts, oracle store) is passed in.
+import type { PAChainContracts } from "../chain/contracts.ts";
+import type { Catalog } from "../domain/catalog.ts";
+import { PaChainError } from "../errors.ts";
+import type { IndexerStatus } from "../indexer/indexer.ts";
+import type { DemoSigner } from "./demo-signer.ts";
+import type { AccessLog } from "./data/access-log.ts";
+import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
+import { createCommissionService, type OracleLink } from "./services/commission.ts";
+import { entitlementsOn } from "./services/entitlements.ts";
+import { timelineOf } from "./services/history.ts";
+import { createOperatorService } from "./services/operator.ts";
+import { listPayments, reconciledTotals } from "./services/payments.ts";
+
+export interface ServiceDependencies {
+  contracts: Pick<PAChainContracts, "ledger" | "facts">;
+  catalog: Catalog;
+  reader: IndexReader;
+  accessLog: AccessLog;
+  /** Turns a fiscal code into the on-chain pseudonym (HMAC under the consortium's key). */
+  pseudonymOf(fiscalCode: string): string;
+  /** The oracle's intake and outbox, when this API runs beside it. */
+  oracle?: OracleLink;
+  /** Demo mode only: signs assessments with the demo commission members' keys. */
+  demoSigner?: DemoSigner;
+  /** The indexer's progress, when this API runs it. */
+  indexStatus?: () => Promise<IndexerStatus>;
+}
+
+export function createServices(deps: ServiceDependencies) {
+  const { contracts, catalog, reader, accessLog, pseudonymOf, oracle } = deps;
+  return {
+    catalog,
+    reader,
+    accessLog,
+    pseudonymOf,
+    entitlementsOn: (subject: string, date: number, blockTag?: number) => entitlementsOn({ contracts, catalog, reader }, subject, date, blockTag),
+    timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
+    listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
+    reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
+    commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
+    operator: createOperatorService({ oracle, reader, catalog }),
+    outboxCounts() {
+      if (!oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
+      return oracle.store.counts();
+    },
+    demoSigner: deps.demoSigner,
+    indexStatus: async () => (deps.indexStatus ? deps.indexStatus() : null),
+  };
+}
+
+export type ApiServices = ReturnType<typeof createServices>;

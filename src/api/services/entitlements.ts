@@ -1,0 +1,78 @@
+// A person's entitlement status: for every benefit of the catalog, the contracts' own check at a
+// date (no copy of the rules off chain), with the assessment it rests on and the wave's phase
+// from the index. "As of" evaluates on the chain state at a past block.
+import type { PAChainContracts } from "../../chain/contracts.ts";
+import { categoryName, reasonName, type Catalog, type ReasonName, type WavePhaseName } from "../../domain/catalog.ts";
+import { formatIsoDate } from "../../domain/dates.ts";
+import type { IndexReader } from "../data/index-reader.ts";
+import { reasonText, type Text } from "./plain-language.ts";
+
+export interface AssessmentRef {
+  assessmentId: string;
+  commission: string | null;
+  category: string;
+  percentage: number;
+  effectiveDate: string;
+  reviewDate: string | null;
+}
+
+export interface EntitlementView {
+  benefit: string;
+  wave: number;
+  wavePhase: WavePhaseName | null;
+  monetary: boolean;
+  eligible: boolean;
+  reason: ReasonName;
+  explanation: Text;
+  /** euro cents */
+  monthlyAmountCents: number;
+  /** Next review of the assessment the entitlement rests on, YYYY-MM-DD. */
+  reviewDate: string | null;
+  assessment: AssessmentRef | null;
+}
+
+const ZERO_ID = /^0x0+$/;
+
+export async function assessmentRef(reader: IndexReader, assessmentId: string): Promise<AssessmentRef | null> {
+  const fact = await reader.fact("assessment", assessmentId);
+  if (!fact) return null;
+  return {
+    assessmentId,
+    commission: fact.orgName,
+    category: categoryName(fact.category ?? 0),
+    percentage: fact.percentage ?? 0,
+    effectiveDate: formatIsoDate(fact.effectiveDate ?? 0),
+    reviewDate: fact.reviewDate ? formatIsoDate(fact.reviewDate) : null,
+  };
+}
+
+export async function entitlementsOn(
+  deps: { contracts: Pick<PAChainContracts, "ledger">; catalog: Catalog; reader: IndexReader },
+  subject: string,
+  /** YYYYMMDD */
+  date: number,
+  /** Evaluate on the state of this block instead of the latest. */
+  blockTag?: number,
+): Promise<EntitlementView[]> {
+  const { contracts, catalog, reader } = deps;
+  const phases = new Map((await reader.waves()).map((w) => [w.wave, w.phaseName as WavePhaseName]));
+  return Promise.all(
+    catalog.benefits.map(async (benefit) => {
+      const e = await contracts.ledger.entitlement(subject, benefit.id, date, blockTag === undefined ? {} : { blockTag });
+      const reason = reasonName(Number(e.reason));
+      const assessmentId = ZERO_ID.test(e.assessmentId) ? null : String(e.assessmentId);
+      return {
+        benefit: benefit.code,
+        wave: benefit.wave,
+        wavePhase: phases.get(benefit.wave) ?? null,
+        monetary: benefit.monetary,
+        eligible: e.eligible,
+        reason,
+        explanation: reasonText(reason),
+        monthlyAmountCents: Number(e.monthlyAmountCents),
+        reviewDate: Number(e.reviewDate) === 0 ? null : formatIsoDate(Number(e.reviewDate)),
+        assessment: assessmentId === null ? null : await assessmentRef(reader, assessmentId),
+      };
+    }),
+  );
+}
