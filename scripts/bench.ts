@@ -1,15 +1,17 @@
 // npm run bench [-- --quick] [--json] [--sizes 10000,30000,100000] [--out DIR] [--seed N] [--api-seconds N]
+//               [-- --render bench/results.json]   (results.md and scale.svg again from a results.json)
 // Runs the benchmark suite (docs/performance.md) and writes DIR/results.json, DIR/results.md and
 // DIR/scale.svg (DIR: bench/, or bench/quick/ with --quick). Progress goes to standard error;
 // --json prints the results JSON to standard output.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { chart, markdown } from "./bench/report.ts";
+import type { BenchResults } from "./bench/results.ts";
 import { FULL, QUICK, runSuite } from "./bench/suite.ts";
 import { ROOT } from "./bench/system.ts";
 
-const USAGE = "usage: npm run bench -- [--quick] [--json] [--sizes N,N,…] [--out DIR] [--seed N] [--api-seconds N]";
+const USAGE = "usage: npm run bench -- [--quick] [--json] [--sizes N,N,…] [--out DIR] [--seed N] [--api-seconds N] | --render RESULTS.json";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -32,6 +34,7 @@ try {
       out: { type: "string" },
       seed: { type: "string" },
       "api-seconds": { type: "string" },
+      render: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -41,6 +44,16 @@ try {
 }
 if (args.help) {
   process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+if (args.render !== undefined) {
+  // Writes results.md and scale.svg again beside an existing results.json (after a change of the report).
+  const file = resolve(args.render);
+  const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  writeFileSync(join(dirname(file), "scale.svg"), chart(results));
+  writeFileSync(join(dirname(file), "results.md"), markdown(results, "scale.svg"));
+  process.stderr.write(`rendered ${join(dirname(file), "results.md")}\n`);
   process.exit(0);
 }
 
