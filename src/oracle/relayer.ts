@@ -258,8 +258,9 @@ export function createRelayer(options: {
       store.transaction(() => {
         for (const s of sends) store.markSent(s.items.map((i) => i.id), s.hash);
       });
-      // All transactions of the pipeline go out together, in nonce order (one JSON-RPC batch), so the
-      // node executes the next one while this process waits; a block can then hold several of them.
+      // All transactions of the pipeline go out together, in nonce order (one JSON-RPC batch): the node
+      // runs them back to back instead of idling between them, and on a network with a block period
+      // one block can take several of them.
       const broadcasts = await Promise.allSettled(sends.map((s) => provider.send("eth_sendRawTransaction", [s.signed])));
       const accepted = sends.filter((_, i) => broadcasts[i].status === "fulfilled");
       const failed = broadcasts.find((b) => b.status === "rejected");
