@@ -123,7 +123,13 @@ try {
 
   const decided = rt.store.applications("decided");
   // The demo turns the read API's demo tokens on: anyone can try every role (never in production).
-  const api = (apiServer = await startApi({ config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true }, deployment, logger }));
+  const api = (apiServer = await startApi({
+    config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true },
+    deployment,
+    logger,
+    oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES },
+  }));
+  const commission = organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
   // Someone entitled today, to show in the example below.
   const today = Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
   let citizen: string | undefined;
@@ -150,9 +156,15 @@ try {
     `  read API            ${api.url}  (demo tokens on)`,
     `  state               ${home} (deployment, keys, oracle outbox; survives restarts)`,
     "",
-    "A citizen's view (demo token, then their entitlements as the contracts compute them):",
-    `  TOKEN=$(curl -s -X POST ${api.url}/v1/dev/token -H 'content-type: application/json' -d '{"role":"citizen","fiscalCode":"${citizen ?? "RSSMRA85T10A562S"}"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
-    `  curl -s -H "Authorization: Bearer $TOKEN" ${api.url}/v1/me/entitlements`,
+    `The API's documentation: ${api.url}/docs (OpenAPI: ${api.url}/openapi.json). Demo tokens for every role (docs/api.md):`,
+    `  token() { curl -s -X POST ${api.url}/v1/dev/token -H 'content-type: application/json' -d "$1" | sed 's/.*"token":"\\([^"]*\\)".*/\\1/'; }`,
+    `  CITIZEN=$(token '{"role":"citizen","fiscalCode":"${citizen ?? "RSSMRA85T10A562S"}"}')`,
+    `  curl -s -H "Authorization: Bearer $CITIZEN" ${api.url}/v1/me/entitlements`,
+    `  AUDITOR=$(token '{"role":"auditor","fiscalCode":"RSSMRA85T10A562S"}')`,
+    `  curl -s -H "Authorization: Bearer $AUDITOR" "${api.url}/v1/subjects/${citizen ?? "RSSMRA85T10A562S"}/history?purpose=Demo%20audit"`,
+    `  curl -s -H "Authorization: Bearer $AUDITOR" "${api.url}/v1/payroll/totals?period=${String(period).slice(0, 4)}-${String(period).slice(4)}"`,
+    `  COMMISSION=$(token '{"role":"commission","fiscalCode":"RSSMRA85T10A562S","organisation":${commission.orgId}}')   # ${commission.name}`,
+    `  OPERATOR=$(token '{"role":"operator","fiscalCode":"RSSMRA85T10A562S"}'); curl -s -H "Authorization: Bearer $OPERATOR" ${api.url}/v1/oracle/lag`,
     "",
     "Live events keep arriving from the simulators and the oracle keeps relaying them.",
     "Try:  npm run oracle -- status      npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",
