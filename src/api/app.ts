@@ -15,6 +15,8 @@ import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
 import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { proofRoutes } from "./routes/proofs.ts";
+import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
 
 const BODY_LIMIT = "16kb";
@@ -32,7 +34,7 @@ export interface ApiDependencies {
 
 /** Every JSON endpoint of the API, in the order of the documentation. */
 export function apiRoutes(services: ApiServices): RouteSpec[] {
-  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services)];
+  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...proofRoutes(services)];
 }
 
 export function createApp(deps: ApiDependencies): express.Express {
@@ -84,6 +86,8 @@ export function createApp(deps: ApiDependencies): express.Express {
     res.setHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     res.type("html").send(docsPage);
   });
+
+  app.use(webRouter({ catalog: services.catalog }));
 
   app.use("/v1", limiter.middleware);
   app.use(express.json({ limit: BODY_LIMIT }));

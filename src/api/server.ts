@@ -77,6 +77,7 @@ export async function startApi(options: {
       oracle: options.oracle,
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey }) : undefined,
       indexStatus: () => indexLink.status(),
+      proofKey: resolveSecret(home, "api-proof-key", undefined),
     });
     const app = createApp({
       services,

@@ -8,10 +8,11 @@ import type { DemoSigner } from "./demo-signer.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
-import { entitlementsOn } from "./services/entitlements.ts";
+import { createEntitlementLookup } from "./services/entitlements.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
 import { listPayments, reconciledTotals } from "./services/payments.ts";
+import { createProofService } from "./services/proofs.ts";
 
 export interface ServiceDependencies {
   contracts: Pick<PAChainContracts, "ledger" | "facts">;
@@ -26,21 +27,26 @@ export interface ServiceDependencies {
   demoSigner?: DemoSigner;
   /** The indexer's progress, when this API runs it. */
   indexStatus?: () => Promise<IndexerStatus>;
+  /** The secret that signs proofs of status (0x + 64 hex); without it proofs answer 503. */
+  proofKey?: string;
 }
 
 export function createServices(deps: ServiceDependencies) {
   const { contracts, catalog, reader, accessLog, pseudonymOf, oracle } = deps;
+  const entitlementLookup = createEntitlementLookup({ contracts, catalog, reader });
   return {
     catalog,
     reader,
     accessLog,
     pseudonymOf,
-    entitlementsOn: (subject: string, date: number, blockTag?: number) => entitlementsOn({ contracts, catalog, reader }, subject, date, blockTag),
+    /** A person's entitlements at a date, on the current chain state or at a past block. */
+    entitlementsOn: entitlementLookup,
     timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
     listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
     commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
     operator: createOperatorService({ oracle, reader, catalog }),
+    proofs: createProofService({ contracts, catalog, key: deps.proofKey }),
     outboxCounts() {
       if (!oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
       return oracle.store.counts();

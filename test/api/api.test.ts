@@ -285,6 +285,9 @@ describe("read API over a real node, a real index and the oracle's outbox", func
 
     it("submit a signed assessment, follow it until recorded, and find it in their list and the person's history; the chain's state as of before it differs", async function () {
       const commission = await token("commission", STAFF, commissionId);
+      const today = new Date().toISOString().slice(0, 10);
+      const entitlementsOfOther = async () => (await call(`/v1/me/entitlements?date=${today}`, { token: await token("citizen", other) })).body.entitlements;
+      const cached = await entitlementsOfOther();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-1", other)) });
       expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
       const submitted = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
@@ -308,6 +311,17 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect(list.body.assessments.map((a: any) => a.assessmentId)).to.include(id);
       const history = await call(`/v1/subjects/${other}/history?${PURPOSE}`, { token: await token("auditor") });
       expect(history.body.items.some((i: any) => i.kind === "assessment" && i.details.assessmentId === id)).to.equal(true);
+
+      // Entitlements answered before the assessment are not served from the cache once it is indexed.
+      const after = await entitlementsOfOther();
+      const accompaniment = (list: any[]) => list.find((e) => e.benefit === "INV_INDENNITA_ACCOMPAGNAMENTO");
+      expect(accompaniment(cached).reason).to.equal("NO_VALID_ASSESSMENT");
+      expect(accompaniment(after)).to.deep.include({ reason: "ELIGIBLE" });
+      expect(accompaniment(after).assessment.assessmentId).to.equal(id);
+      for (const e of after) {
+        const [eligible, reason] = await system.contracts.ledger.check(rt.vault.pseudonymOf(other), benefitId(e.benefit), Number(today.replaceAll("-", "")));
+        expect({ eligible: e.eligible, reason: e.reason }, e.benefit).to.deep.equal({ eligible, reason: reasonName(Number(reason)) });
+      }
 
       // The chain as it was just before the assessment's block: the index's history cut there lacks it.
       const before = await call(`/v1/subjects/${other}/history?${PURPOSE}&asOf=${new Date(Date.now() - 86_400_000 * 400).toISOString().slice(0, 10)}`, { token: await token("auditor") });

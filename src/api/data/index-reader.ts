@@ -106,6 +106,8 @@ export interface IndexReader {
   organisationName(orgId: number): Promise<string | undefined>;
   /** The last block with a PA Chain event at or before a unix time: the state "as of" then. */
   lastBlockAtOrBefore(unixSeconds: number): Promise<number | undefined>;
+  /** The last block with an indexed PA Chain event: the contracts' state changes only there. */
+  lastEventBlock(): Promise<number | undefined>;
 }
 
 const num = (v: unknown): number => Number(v);
@@ -253,6 +255,11 @@ export function createIndexReader(store: Pick<IndexerStore, "query">): IndexRead
     async organisationName(orgId) {
       const [row] = await store.query<{ name: string }>("SELECT name FROM organisations WHERE org_id = ?", [orgId]);
       return row?.name;
+    },
+
+    async lastEventBlock() {
+      const [row] = await store.query<{ block: unknown }>("SELECT MAX(block_number) AS block FROM events");
+      return row?.block === null || row?.block === undefined ? undefined : num(row.block);
     },
 
     async lastBlockAtOrBefore(unixSeconds) {

@@ -46,6 +46,42 @@ export async function assessmentRef(reader: IndexReader, assessmentId: string): 
   };
 }
 
+/** How many (person, date) answers the cache keeps; the oldest go first. */
+export const ENTITLEMENT_CACHE_ENTRIES = 100_000;
+
+/**
+ * Entitlement lookups memoised per chain state. The contracts' state only changes in blocks with
+ * PA Chain events, and every event reaches the index: while the index's last event block stays
+ * the same, the same (person, date) has the same answer. A new event block empties the cache, so
+ * an answer is never older than the index (which follows the chain within its poll interval).
+ * Lookups "as of" a past block are keyed by that block and never change.
+ */
+export function createEntitlementLookup(
+  deps: { contracts: Pick<PAChainContracts, "ledger">; catalog: Catalog; reader: IndexReader },
+  maxEntries = ENTITLEMENT_CACHE_ENTRIES,
+) {
+  const cache = new Map<string, Promise<EntitlementView[]>>();
+  let stateBlock: number | undefined;
+  return async (subject: string, date: number, blockTag?: number): Promise<EntitlementView[]> => {
+    const block = blockTag ?? (await deps.reader.lastEventBlock());
+    if (block === undefined) return entitlementsOn(deps, subject, date);
+    if (blockTag === undefined && block !== stateBlock) {
+      cache.clear();
+      stateBlock = block;
+    }
+    const key = `${subject}:${date}:${blockTag === undefined ? "head" : blockTag}`;
+    let answer = cache.get(key);
+    if (!answer) {
+      answer = entitlementsOn(deps, subject, date, blockTag);
+      cache.set(key, answer);
+      // A failed lookup (node unreachable) is not remembered.
+      answer.catch(() => cache.delete(key));
+      if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
+    }
+    return answer;
+  };
+}
+
 export async function entitlementsOn(
   deps: { contracts: Pick<PAChainContracts, "ledger">; catalog: Catalog; reader: IndexReader },
   subject: string,
