@@ -67,11 +67,19 @@ export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, peri
   return { run: result, orders: paid };
 }
 
+/** What one payment does in the EVM, from a trace of a batch (nothing mined). */
+export interface PaymentTrace {
+  /** Storage slots that were zero before and are set after, per payment. */
+  newSlotsPerPayment: number;
+  /** EVM instructions executed per payment: a node's time follows them more than gas. */
+  evmStepsPerPayment: number;
+}
+
 /**
- * New storage slots per payment: the payment batch is traced (debug_traceCall, nothing mined) and
- * each slot the ledger writes is compared with its value before. Undefined if the node cannot trace.
+ * Traces a payment batch with debug_traceCall (nothing is mined) and compares each slot the called
+ * contract writes with its value before. Undefined if the node cannot trace.
  */
-export async function newSlotsPerPayment(bench: BenchChain, from: string, to: string, data: string, payments: number): Promise<number | undefined> {
+export async function tracePayments(bench: BenchChain, from: string, to: string, data: string, payments: number): Promise<PaymentTrace | undefined> {
   let trace: { structLogs: Array<{ op: string; depth: number; stack?: string[] }> };
   try {
     trace = await bench.provider.send("debug_traceCall", [{ from, to, data, gas: "0xf42400" }, "latest", { disableMemory: true, disableStorage: true }]);
@@ -89,7 +97,7 @@ export async function newSlotsPerPayment(bench: BenchChain, from: string, to: st
     const before = BigInt(await bench.provider.getStorage(to, `0x${slot}`));
     if (before === 0n && value !== 0n) created += 1;
   }
-  return created / payments;
+  return { newSlotsPerPayment: created / payments, evmStepsPerPayment: trace.structLogs.length / payments };
 }
 
 export async function deployNaiveLedger(bench: BenchChain): Promise<{ address: string; wallet: Wallet }> {
@@ -103,11 +111,11 @@ export async function deployNaiveLedger(bench: BenchChain): Promise<{ address: s
 }
 
 /** The baseline: the same payments, one NaiveLedger transaction each, up to NAIVE_WINDOW in flight. */
-export async function naivePayroll(bench: BenchChain, orders: readonly PaymentOrder[]): Promise<PayrollRun & { newSlotsPerPayment?: number }> {
+export async function naivePayroll(bench: BenchChain, orders: readonly PaymentOrder[]): Promise<PayrollRun & Partial<PaymentTrace>> {
   const { address, wallet } = await deployNaiveLedger(bench);
   const iface = new Interface(JSON.parse(readFileSync(NAIVE_ARTIFACT, "utf8")).abi);
   const calls = orders.map((o) => iface.encodeFunctionData("recordPayment", [o.subject, o.benefitId, o.period, o.amountCents]));
-  const slots = calls.length > 0 ? await newSlotsPerPayment(bench, wallet.address, address, calls[0], 1) : undefined;
+  const traced = calls.length > 0 ? await tracePayments(bench, wallet.address, address, calls[0], 1) : undefined;
   const { chainId } = await bench.provider.getNetwork();
   const gasPrice = (await bench.provider.getFeeData()).gasPrice ?? 0n;
   let nonce = 1;
@@ -128,7 +136,7 @@ export async function naivePayroll(bench: BenchChain, orders: readonly PaymentOr
   const seconds = (performance.now() - started) / 1000;
   const result = {
     period: orders[0]?.period ?? 0, orders: calls.length, paid: calls.length, seconds, paymentsPerSecond: calls.length / seconds,
-    transactions: calls.length, gasPerPayment: gas / Math.max(1, calls.length), newSlotsPerPayment: slots,
+    transactions: calls.length, gasPerPayment: gas / Math.max(1, calls.length), ...traced,
   };
   bar.done(`${result.paymentsPerSecond.toFixed(0)} payments/s, ${Math.round(result.gasPerPayment)} gas each`);
   return result;

@@ -5,7 +5,7 @@ import { Wallet } from "ethers";
 import { benefitId } from "../../src/domain/catalog.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { naiveIngest, oracleIngest, readFeeds, type RateResult } from "./ingest.ts";
-import { naivePayroll, newSlotsPerPayment, paymentBatchCall, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
+import { naivePayroll, paymentBatchCall, tracePayments, type PaymentTrace, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
 import { step } from "./progress.ts";
 import { startBenchChain, startSources, type BenchChain, type BenchSources } from "./system.ts";
 
@@ -19,9 +19,9 @@ export interface PointResult {
   ingest: RateResult;
   naiveIngest: RateResult;
   decideSeconds: number;
-  payrollFirst: PayrollRun & { newSlotsPerPayment?: number };
-  payrollSteady: PayrollRun & { newSlotsPerPayment?: number };
-  naivePayroll: PayrollRun & { newSlotsPerPayment?: number };
+  payrollFirst: PayrollRun & Partial<PaymentTrace>;
+  payrollSteady: PayrollRun & Partial<PaymentTrace>;
+  naivePayroll: PayrollRun & Partial<PaymentTrace>;
 }
 
 export interface Point {
@@ -63,10 +63,10 @@ export async function runPoint(options: { size: number; seed: number; naiveInges
     const sample = runtime.store.grantedEntitlements(monetary).slice(0, TRACE_ORDERS)
       .map((e) => ({ subject: e.subject, benefitId: benefitId(e.benefit), period: periods.first, amountCents: 0 }));
     const traceFirst = paymentBatchCall(runtime, sample, periods.first);
-    const slotsFirst = await newSlotsPerPayment(bench, inps, traceFirst.to, traceFirst.data, sample.length);
+    const tracedFirst = await tracePayments(bench, inps, traceFirst.to, traceFirst.data, sample.length);
     const first = await runPayroll(runtime, bench, periods.first, "payroll, first month (new slots)");
     const traceSteady = paymentBatchCall(runtime, sample, periods.steady);
-    const slotsSteady = await newSlotsPerPayment(bench, inps, traceSteady.to, traceSteady.data, sample.length);
+    const tracedSteady = await tracePayments(bench, inps, traceSteady.to, traceSteady.data, sample.length);
     const steady = await runPayroll(runtime, bench, periods.steady, "payroll, next month (steady)");
     const naivePayrollResult = await naivePayroll(bench, steady.orders.slice(0, options.naivePaymentLimit));
 
@@ -74,8 +74,8 @@ export async function runPoint(options: { size: number; seed: number; naiveInges
       result: {
         subjects: size, facts, applications,
         ingest: ingest.result, naiveIngest: naive, decideSeconds,
-        payrollFirst: { ...first.run, newSlotsPerPayment: slotsFirst },
-        payrollSteady: { ...steady.run, newSlotsPerPayment: slotsSteady },
+        payrollFirst: { ...first.run, ...tracedFirst },
+        payrollSteady: { ...steady.run, ...tracedSteady },
         naivePayroll: naivePayrollResult,
       },
       bench, sources, runtime, stop,

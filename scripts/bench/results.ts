@@ -25,6 +25,8 @@ export interface BenchResults {
     gasPerPayment: number; firstGasPerPayment: number; naiveGasPerPayment: number; gasRatio: number;
     paymentsPerSecond: number; firstPaymentsPerSecond: number; naivePaymentsPerSecond: number; speedup: number;
     newSlotsPerPayment: number | null; firstNewSlotsPerPayment: number | null; naiveNewSlotsPerPayment: number | null;
+    /** EVM instructions per payment (traced): why wall-clock time does not follow gas on one node. */
+    evmStepsPerPayment?: number | null; naiveEvmStepsPerPayment?: number | null;
     nodeMgasPerSecond: number;
   };
   scale: Array<{ subjects: number; facts: number; payments: number; gasPerPayment: number; firstGasPerPayment: number; naiveGasPerPayment: number; paymentsPerSecond: number; naivePaymentsPerSecond: number; ingestRecordsPerSecond: number }>;
@@ -74,6 +76,8 @@ export function buildResults(input: {
     newSlotsPerPayment: steady.newSlotsPerPayment ?? null,
     firstNewSlotsPerPayment: last.payrollFirst.newSlotsPerPayment ?? null,
     naiveNewSlotsPerPayment: naive.newSlotsPerPayment ?? null,
+    evmStepsPerPayment: steady.evmStepsPerPayment === undefined ? null : round(steady.evmStepsPerPayment),
+    naiveEvmStepsPerPayment: naive.evmStepsPerPayment === undefined ? null : round(naive.evmStepsPerPayment),
     nodeMgasPerSecond: round((steady.gasPerPayment * steady.paymentsPerSecond) / 1e6, 1),
   };
   // The relayer's batch: its gas limit (150k + 110k per order) stays under the per-transaction cap.
