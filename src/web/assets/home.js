@@ -1,0 +1,4 @@
+// The landing page: language switch only.
+import { setUpPage } from "./common.js";
+
+setUpPage();

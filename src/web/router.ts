@@ -1,0 +1,51 @@
+// The web pages (citizens, verifiers, auditors, commissions), served by the read API itself: plain
+// HTML, ES modules and CSS from src/web with no build step and nothing from the internet. Every
+// page and asset gets its own Content-Security-Policy (scripts, styles and fetches from this
+// origin only; QR images as data: URLs); the JSON API keeps `default-src 'none'`.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import type { Catalog } from "../domain/catalog.ts";
+import { benefitName } from "../api/services/plain-language.ts";
+
+export const PAGE_CSP = [
+  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+].join("; ");
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const JSQR = fileURLToPath(import.meta.resolve("jsqr/dist/jsQR.js"));
+
+/** URL path → page file. Italian paths first, as the pages are. */
+export const PAGES: Readonly<Record<string, string>> = {
+  "/": "index.html",
+  "/accedi": "signin.html",
+  "/cittadino": "citizen.html",
+  "/verifica": "verify.html",
+  "/revisore": "auditor.html",
+  "/commissione": "commission.html",
+};
+
+export function webRouter(options: { catalog: Catalog }): express.Router {
+  const router = express.Router();
+  const pageCsp: express.RequestHandler = (_req, res, next) => {
+    res.setHeader("content-security-policy", PAGE_CSP);
+    next();
+  };
+  // Read once: the pages are part of the release, not content that changes while it runs.
+  const pages = new Map(Object.entries(PAGES).map(([path, file]) => [path, readFileSync(`${HERE}pages/${file}`, "utf8")]));
+  for (const [path, html] of pages) {
+    router.get(path, pageCsp, (_req, res) => {
+      res.type("html").send(html);
+    });
+  }
+  const benefits = options.catalog.benefits.map((b) => ({ code: b.code, wave: b.wave, monetary: b.monetary, name: benefitName(b.code) }));
+  router.get("/web/benefits.json", (_req, res) => {
+    res.json({ benefits });
+  });
+  router.get("/web/vendor/jsQR.js", pageCsp, (_req, res) => {
+    res.type("js").sendFile(JSQR);
+  });
+  router.use("/web", pageCsp, express.static(`${HERE}assets`, { index: false, redirect: false, fallthrough: true }));
+  return router;
+}

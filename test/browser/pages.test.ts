@@ -1,0 +1,328 @@
+// Browser tests of the web pages: Debian's Chromium driven by playwright-core against the read API
+// over a real node, index and oracle (test/oracle/harness.ts), in demo mode. Each page is checked
+// with axe-core (no serious or critical violation) and photographed at phone and desktop widths
+// into test-results/screenshots/. Run by `npm run test:browser` (scripts/test-browser.sh), which
+// sets PACHAIN_BROWSER_TESTS=1; `npm test` loads this file too and then defines nothing.
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { id, Wallet } from "ethers";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { loadConfig } from "../../src/config.ts";
+import { factDomain, signFact } from "../../src/chain/signing.ts";
+import { benefitId, reasonName } from "../../src/domain/catalog.ts";
+import { formatPeriod, todayYmd } from "../../src/domain/dates.ts";
+import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startApi, type RunningApi } from "../../src/api/server.ts";
+import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
+import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
+import { readFeed, ROOT, startSystem, type System } from "../oracle/harness.ts";
+
+const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
+const SHOTS = join(ROOT, "test-results", "screenshots");
+const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
+const WIDTHS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 900 } } as const;
+const STAFF = "RSSMRA85T10A562S";
+const CARD = "EU_DISABILITY_CARD";
+
+if (process.env.PACHAIN_BROWSER_TESTS === "1") {
+  describe("web pages in Chromium over a real node, index and oracle", function () {
+    this.timeout(240_000);
+    let system: System;
+    let rt: OracleRuntime;
+    let api: RunningApi;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    /** A person paid this month; a person in Rome with no card yet, whom a commission assesses. */
+    let citizen: string;
+    let cardholder: string;
+    let commission: { orgId: number; slug: string };
+    let period: number;
+    let recordedAssessment: string;
+    let proofText: string;
+    const problems: string[] = [];
+    const today = () => todayYmd(Math.floor(Date.now() / 1000));
+
+    /** Full-page screenshots at both widths; the page is left at desktop width. */
+    const shoot = async (name: string) => {
+      for (const [width, size] of Object.entries(WIDTHS)) {
+        await page.setViewportSize(size);
+        await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      }
+    };
+    /** axe-core in the page (through the debugging protocol, so the page's CSP stays on). */
+    const axe = async (name: string) => {
+      await page.evaluate(AXE);
+      const violations = await page.evaluate(async () => {
+        const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ["violations"] });
+        return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n: any) => n.target.join(" ")).slice(0, 5) }));
+      });
+      const serious = violations.filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical");
+      expect(serious, `${name}: axe-core violations ${JSON.stringify(serious, null, 1)}`).to.deep.equal([]);
+    };
+    /** The same data straight from the API, to compare with what a page shows. */
+    const apiGet = async (path: string, role: string, fiscalCode: string): Promise<any> => {
+      const { token } = (await (await fetch(`${api.url}/v1/dev/token`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role, fiscalCode }),
+      })).json()) as { token: string };
+      const answer = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status, path).to.equal(200);
+      return answer.json();
+    };
+    const signIn = async (role: "citizen" | "auditor" | "commission", fiscalCode: string, organisation?: number) => {
+      await page.goto(`${api.url}/accedi?ruolo=${role}`);
+      await page.locator(`input[name=role][value=${role}]`).check();
+      await page.fill("#fiscal-code", fiscalCode);
+      if (organisation !== undefined) await page.fill("#organisation", String(organisation));
+      await Promise.all([page.waitForURL((url) => url.pathname !== "/accedi"), page.click("#signin-form button[type=submit]")]);
+    };
+
+    before(async function () {
+      mkdirSync(SHOTS, { recursive: true });
+      system = await startSystem({ size: 60, seed: 3 });
+      rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
+      rt.oracle.start();
+      await rt.oracle.idle(120_000);
+      const now = new Date();
+      period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+      const { run } = startPayrollRun(rt.store, rt.catalog, period);
+      await rt.oracle.idle(120_000);
+      expect(payrollReport(rt.store, period, run).paid).to.be.greaterThan(0);
+
+      const paid = new Set(rt.store.payrollItems(period, run).filter((i) => i.status === "done").map((i) => JSON.parse(i.payload).subject as string));
+      const people = [...new Set((await readFeed(system.sources.comune)).filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
+      citizen = people.find((p) => paid.has(rt.vault.pseudonymOf(p)))!;
+      expect(citizen, "a person paid this month").to.be.a("string");
+      // Someone the card is live for (Rome), alive, with no assessment that grants it yet.
+      for (const person of people) {
+        const e = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(person), benefitId(CARD), today());
+        if (["NO_VALID_ASSESSMENT", "REQUIREMENT_NOT_MET"].includes(reasonName(Number(e.reason)))) {
+          cardholder = person;
+          break;
+        }
+      }
+      expect(cardholder, "a person in Rome without a disability card").to.be.a("string");
+      const org = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
+      commission = { orgId: org.orgId, slug: org.slug };
+
+      api = await startApi({
+        config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" }),
+        deployment: system.deployment,
+        logger: createLogger("silent"),
+        port: 0,
+        oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
+      });
+      for (const deadline = Date.now() + 60_000; (await fetch(`${api.url}/ready`)).status !== 200;) {
+        if (Date.now() > deadline) throw new Error("the index did not catch up");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+      });
+      context = await browser.newContext({ viewport: WIDTHS.desktop, locale: "it-IT", timezoneId: "Europe/Rome", acceptDownloads: true });
+      page = await context.newPage();
+      // A page that breaks its own CSP, or throws, fails the test that loaded it.
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(message.text());
+      });
+      page.on("pageerror", (error) => problems.push(error.message));
+    });
+
+    afterEach(function () {
+      const seen = problems.splice(0);
+      expect(seen, "errors in the browser console").to.deep.equal([]);
+    });
+
+    after(async function () {
+      await browser?.close();
+      await api?.close();
+      await rt?.close();
+      await system?.stop();
+    });
+
+    it("serves the pages with their own CSP, the landing page passes axe, and the skip link comes first on the keyboard", async function () {
+      const answer = await fetch(`${api.url}/`);
+      expect(answer.headers.get("content-security-policy")).to.equal(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+      expect((await fetch(`${api.url}/v1/nothing`)).headers.get("content-security-policy")).to.contain("default-src 'none'");
+      await page.goto(`${api.url}/`);
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.className)).to.equal("skip");
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).to.equal("main");
+      await axe("home");
+      await shoot("home");
+      await page.click("#lang-switch");
+      expect(await page.getAttribute("html", "lang")).to.equal("en");
+      expect(await page.textContent("h1")).to.equal("Your disability benefits, verifiable");
+      await page.click("#lang-switch");
+      expect(await page.textContent("h1")).to.equal("Le tue prestazioni per la disabilità, verificabili");
+    });
+
+    it("a citizen signs in with the keyboard and sees each benefit's status as the contracts compute it, payments and history", async function () {
+      await page.goto(`${api.url}/cittadino`);
+      await page.waitForURL(/\/accedi\?ruolo=citizen/);
+      await axe("signin");
+      await shoot("signin");
+      // Keyboard only: Tab to the fiscal code field, type, Enter submits.
+      for (let i = 0; i < 20 && (await page.evaluate(() => (globalThis as any).document.activeElement?.id)) !== "fiscal-code"; i++) await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).to.equal("fiscal-code");
+      await page.keyboard.type(citizen.toLowerCase());
+      await Promise.all([page.waitForURL(/\/cittadino$/), page.keyboard.press("Enter")]);
+      await page.waitForSelector("body[data-loaded=true]");
+
+      const subject = rt.vault.pseudonymOf(citizen);
+      const cards = await page.$$eval("#benefits [data-benefit]", (els) => els.map((e) => ({
+        benefit: e.getAttribute("data-benefit")!, status: e.getAttribute("data-status")!, text: e.querySelector(".explanation")!.textContent!,
+      })));
+      expect(cards).to.have.length(13);
+      let granted = 0;
+      for (const card of cards) {
+        const [eligible, reason] = await system.contracts.ledger.check(subject, benefitId(card.benefit), today());
+        expect(card.status, card.benefit).to.equal(eligible ? "granted" : "not-granted");
+        if (eligible) granted++;
+        else expect(card.text, card.benefit).to.not.equal("");
+        expect(reasonName(Number(reason))).to.be.a("string");
+      }
+      expect(granted, "benefits granted to a person paid this month").to.be.greaterThan(0);
+      const payments = (await apiGet("/v1/me/payments?limit=1000", "citizen", citizen)).payments;
+      expect(await page.locator("#payments tbody tr").count()).to.equal(payments.length).and.to.be.greaterThan(0);
+      expect(await page.locator(`#payments tr[data-period="${formatPeriod(period)}"]`).count()).to.be.greaterThan(0);
+      expect(await page.locator("#history li[data-kind=civil]").count()).to.be.greaterThan(0);
+      await axe("citizen");
+      await shoot("citizen");
+      await page.click("#lang-switch");
+      expect(await page.textContent("h1")).to.equal("My benefits");
+      expect(await page.locator("#benefits .badge").first().textContent()).to.match(/Granted|Not granted/);
+      await shoot("citizen-en");
+      await page.click("#lang-switch");
+    });
+
+    it("a commission fills in an assessment, signs it with the members' keys, submits it and follows it until recorded", async function () {
+      await signIn("commission", STAFF, commission.orgId);
+      expect(new URL(page.url()).pathname).to.equal("/commissione");
+      await page.fill("#a-fiscal-code", cardholder);
+      await page.selectOption("#a-category", "CIVIL_INVALIDITY");
+      await page.fill("#a-percentage", "100");
+      await page.check("input[name=flags][value=NEEDS_CONTINUOUS_ASSISTANCE]");
+      await page.fill("#a-report", "Verbale di prova del test del browser");
+      await axe("commission-form");
+      await page.click("#sign-button");
+      await page.waitForSelector("#submit-button:not(.hidden)");
+      expect(await page.textContent('[data-step="signed"]')).to.match(/3/);
+      await page.click("#submit-button");
+      await page.waitForSelector('[data-step="recorded"][data-done="true"]', { timeout: 90_000 });
+      recordedAssessment = (await page.textContent("#progress .mono"))!.split(": ")[1].trim();
+      expect(recordedAssessment).to.match(/^0x[0-9a-f]{64}$/);
+      const e = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(cardholder), benefitId(CARD), today());
+      expect({ eligible: e.eligible, assessment: e.assessmentId }).to.deep.equal({ eligible: true, assessment: recordedAssessment });
+      await page.waitForSelector(`#assessment-list tr[data-assessment="${recordedAssessment}"]`);
+      await axe("commission");
+      await shoot("commission");
+    });
+
+    it("a proof is issued as a QR code, verified valid from a photo of it, then revoked once the assessment is revoked", async function () {
+      await signIn("citizen", cardholder);
+      await page.waitForSelector("body[data-loaded=true]");
+      expect(await page.getAttribute(`#benefits [data-benefit=${CARD}]`, "data-status")).to.equal("granted");
+      await page.selectOption("#proof-benefit", CARD);
+      await page.click("#proof-form button[type=submit]");
+      await page.waitForSelector("#proof-qr");
+      proofText = await page.inputValue("#proof-token");
+      expect(await page.textContent("#proof-result h3")).to.equal("È titolare di una Carta europea della disabilità valida.");
+      // Only the claim: the proof's payload names no benefit rule's numbers, no diagnosis, no person.
+      const payload = JSON.parse(Buffer.from(proofText.split(".")[1], "base64url").toString());
+      expect(Object.keys(payload).sort()).to.deep.equal(["clm", "exp", "iat", "iss", "jti", "nbf", "sub"]);
+      expect(payload.clm).to.deep.equal({ b: CARD });
+      expect(JSON.stringify(payload)).to.not.contain(rt.vault.pseudonymOf(cardholder).slice(2));
+      await axe("citizen-proof");
+      await shoot("citizen-proof");
+      const qrFile = join(SHOTS, "proof-qr.png");
+      await page.locator("#proof-qr").screenshot({ path: qrFile });
+
+      const verifier = await context.newPage();
+      verifier.on("pageerror", (error) => problems.push(error.message));
+      await verifier.goto(`${api.url}/verifica`);
+      await verifier.setInputFiles("#qr-file", qrFile);
+      await verifier.waitForSelector(".verdict");
+      expect(await verifier.inputValue("#proof-text")).to.equal(proofText);
+      expect(await verifier.getAttribute(".verdict", "data-verdict")).to.equal("valid");
+      const previous = page;
+      page = verifier;
+      await axe("verify-valid");
+      await shoot("verify-valid");
+
+      // The commission revokes the assessment: a member signs the revocation, the oracle records it.
+      const [member] = organisationKeys(join(system.home, "keys"), { slug: commission.slug, keys: 0 });
+      const record = { recordId: id(`REV-BROWSER-${Date.now()}`), assessmentId: recordedAssessment, reason: 1, signedAt: Math.floor(Date.now() / 1000) };
+      const signature = await signFact(member as Wallet, factDomain(system.deployment.chainId, system.deployment.addresses.facts), "RevocationRecord", record);
+      const accepted = rt.intake.accept(`commission-${commission.orgId}`, "health", { cursor: 0, kind: "revocation", sourceId: "REV-BROWSER", record, signatures: [signature] });
+      if (accepted.type !== "item" || accepted.item.dead) throw new Error(`revocation refused: ${JSON.stringify(accepted)}`);
+      rt.store.enqueue([accepted.item]);
+      await rt.oracle.idle(60_000);
+      const after = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(cardholder), benefitId(CARD), today());
+      expect(after.eligible, "the card after the revocation").to.equal(false);
+
+      await verifier.fill("#proof-text", proofText);
+      await verifier.click("#verify-form button[type=submit]");
+      await verifier.waitForSelector('.verdict[data-verdict="revoked"]');
+      expect(await verifier.getAttribute(".verdict", "data-reason")).to.equal(reasonName(Number(after.reason)));
+      await axe("verify-revoked");
+      await shoot("verify-revoked");
+      await verifier.fill("#proof-text", `${proofText.slice(0, -4)}AAAA`);
+      await verifier.click("#verify-form button[type=submit]");
+      await verifier.waitForSelector('.verdict[data-verdict="invalid"]');
+      page = previous;
+      await verifier.close();
+    });
+
+    it("an auditor follows a payment back to the decision, the assessment and the signed source records; sees payroll totals as a chart; exports CSV", async function () {
+      await signIn("auditor", STAFF);
+      await page.fill("#subject-code", citizen);
+      await page.fill("#purpose", "Verifica a campione dei pagamenti 2026");
+      await page.click("#search-form button[type=submit]");
+      await page.waitForSelector("#timeline-region .timeline");
+      // Keyboard: focus the first payment's trace button and press Enter.
+      await page.focus("#timeline-region li[data-type=payment] button");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector(".trace");
+      const history = await apiGet(`/v1/subjects/${citizen}/history?purpose=browser%20test%20check`, "auditor", STAFF);
+      const payment = history.items.find((i: any) => i.type === "payment");
+      const decision = history.items.filter((i: any) => i.type === "decision" && i.benefit === payment.benefit && i.details.eligible)
+        .filter((i: any) => i.place.block < payment.place.block || (i.place.block === payment.place.block && i.place.logIndex < payment.place.logIndex)).at(-1);
+      const assessment = history.items.find((i: any) => i.kind === "assessment" && i.details.assessmentId === decision.details.assessmentId);
+      const trace = (role: string) => page.textContent(`.trace [data-trace=${role}]`);
+      expect(await trace("payment")).to.contain(payment.place.txHash);
+      expect(await trace("decision")).to.contain(decision.place.txHash);
+      const assessmentText = (await trace("assessment"))!;
+      expect(assessmentText).to.contain(assessment.place.txHash);
+      for (const signer of assessment.certifiedBy.signers) expect(assessmentText).to.contain(signer);
+      expect(assessment.certifiedBy.signers.length).to.be.at.least(2);
+      expect(await trace("civil")).to.match(/Comune di/);
+      await axe("auditor-trace");
+      await shoot("auditor-trace");
+
+      await page.fill("#period", formatPeriod(period));
+      await page.click("#totals-form button[type=submit]");
+      await page.waitForSelector("#totals-region svg.chart");
+      expect(await page.getAttribute("[data-reconciled]", "data-reconciled")).to.equal("true");
+      const rows = await page.locator("#totals-region tbody tr").count();
+      expect(await page.locator("#totals-region svg rect.bar").count()).to.equal(rows).and.to.be.greaterThan(0);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv-export")]);
+      const csv = readFileSync((await download.path())!, "utf8");
+      expect(csv.split("\r\n")[0]).to.equal("period,benefit,subject,amount_eur,municipality,block,tx_hash,log_index,time");
+      expect(csv).to.contain(payment.place.txHash);
+      await axe("auditor");
+      await shoot("auditor");
+
+      // The person sees the auditor's read, with its purpose, and the checks of their proof.
+      await signIn("citizen", citizen);
+      await page.waitForSelector("body[data-loaded=true]");
+      expect(await page.textContent("#access-log")).to.contain("Verifica a campione dei pagamenti 2026");
+    });
+  });
+}
