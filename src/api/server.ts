@@ -10,6 +10,7 @@ import type { Deployment } from "../chain/deploy.ts";
 import { loadCatalog } from "../domain/catalog.ts";
 import { pseudonymise } from "../domain/pseudonym.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
+import { openPostgresDatabase } from "../indexer/postgres.ts";
 import { openSqliteDatabase } from "../indexer/sqlite.ts";
 import type { IndexerStore } from "../indexer/store.ts";
 import { createIndexerRuntime, type IndexerRuntime } from "../indexer/wiring.ts";
@@ -66,7 +67,10 @@ export async function startApi(options: {
       index = { store: runtime.store, status: () => runtime.indexer.status() };
     }
     const indexLink = index;
-    const accessLog = await createAccessLog(openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
+    // Beside the index in PostgreSQL when there is one (its own table), else in its own SQLite file.
+    const accessLog = await createAccessLog(config.DATABASE_URL !== undefined
+      ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
+      : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
     const services = createServices({
       contracts: attachContracts(deployment.addresses, provider),

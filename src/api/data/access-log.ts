@@ -2,6 +2,7 @@
 // here BEFORE the answer leaves, so no read goes unlogged. The person sees their own entries.
 // Kept apart from the index (which is rebuilt from the chain and may be reset) in its own
 // database, through the same SQL port as the indexer, so SQLite and PostgreSQL both serve.
+import { randomUUID } from "node:crypto";
 import type { SqlDatabase } from "../../indexer/store.ts";
 
 export interface AccessEntry {
@@ -24,18 +25,19 @@ export interface AccessLog {
   close(): Promise<void>;
 }
 
+// entry_id is made here, never taken from the client: a reused request id cannot hide a read.
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS access_log (
+  `CREATE TABLE IF NOT EXISTS person_reads (
+    entry_id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL,
     subject TEXT NOT NULL,
     at BIGINT NOT NULL,
     actor_role TEXT NOT NULL,
     actor TEXT NOT NULL,
     purpose TEXT NOT NULL,
-    action TEXT NOT NULL,
-    PRIMARY KEY (request_id, subject)
+    action TEXT NOT NULL
   )`,
-  "CREATE INDEX IF NOT EXISTS access_log_subject ON access_log (subject, at)",
+  "CREATE INDEX IF NOT EXISTS person_reads_subject ON person_reads (subject, at)",
 ];
 
 export async function createAccessLog(db: SqlDatabase): Promise<AccessLog> {
@@ -45,16 +47,15 @@ export async function createAccessLog(db: SqlDatabase): Promise<AccessLog> {
       await db.transaction(async (session) => {
         for (const e of entries) {
           await session.run(
-            `INSERT INTO access_log (request_id, subject, at, actor_role, actor, purpose, action) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (request_id, subject) DO NOTHING`,
-            [e.requestId, e.subject, e.at, e.actorRole, e.actor, e.purpose, e.action],
+            "INSERT INTO person_reads (entry_id, request_id, subject, at, actor_role, actor, purpose, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [randomUUID(), e.requestId, e.subject, e.at, e.actorRole, e.actor, e.purpose, e.action],
           );
         }
       });
     },
     async entriesFor(subject, limit) {
       const rows = await db.all(
-        "SELECT request_id, subject, at, actor_role, actor, purpose, action FROM access_log WHERE subject = ? ORDER BY at DESC LIMIT ?",
+        "SELECT request_id, subject, at, actor_role, actor, purpose, action FROM person_reads WHERE subject = ? ORDER BY at DESC, entry_id LIMIT ?",
         [subject, limit],
       );
       return rows.map((r) => ({
