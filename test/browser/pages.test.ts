@@ -127,7 +127,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       page = await context.newPage();
       // A page that breaks its own CSP, or throws, fails the test that loaded it.
       page.on("console", (message) => {
-        if (message.type() === "error") problems.push(message.text());
+        if (message.type() === "error") problems.push(`${message.text()} (${message.location().url})`);
       });
       page.on("pageerror", (error) => problems.push(error.message));
     });
