@@ -95,10 +95,14 @@ library DateLib {
         return ((ymd / 10000 - MIN_YEAR) << 9) | (((ymd / 100) % 100) << 5) | (ymd % 100);
     }
 
-    /// @notice The YYYYMMDD date of a compact date; 0 for 0.
+    /// @notice The YYYYMMDD date of a compact date (its low 18 bits); 0 for 0.
     function fromCompact(uint256 compact) internal pure returns (uint32) {
+        compact &= (1 << 18) - 1;
         if (compact == 0) return 0;
-        return uint32(((compact >> 9) + MIN_YEAR) * 10000 + ((compact >> 5) & 15) * 100 + (compact & 31));
+        // 18 bits in: at most (511 + 1900) * 10000 + 15 * 100 + 31, far from overflowing.
+        unchecked {
+            return uint32(((compact >> 9) + MIN_YEAR) * 10000 + ((compact >> 5) & 15) * 100 + (compact & 31));
+        }
     }
 
     /// @notice The YYYYMM period of a YYYYMMDD date.

@@ -572,14 +572,16 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             birth != 0,
             DateLib.fromCompact(birth),
             uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK),
-            DateLib.fromCompact((word >> DEATH_SHIFT) & DATE_MASK)
+            DateLib.fromCompact(word >> DEATH_SHIFT)
         );
         uint256 toScan;
+        uint256 heads = word >> HEADS_SHIFT;
         for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
-            if (needs & (1 << c) == 0) continue;
-            uint256 head = (word >> _headShift(c)) & HEAD_MASK;
-            if (head == 0) continue; // no unrevoked assessment of this category on any date
-            if (DateLib.fromCompact(head & DATE_MASK) > date) {
+            uint256 head = heads & HEAD_MASK;
+            heads >>= HEAD_BITS;
+            // No head: no unrevoked assessment of this category on any date.
+            if (needs & (1 << c) == 0 || head == 0) continue;
+            if (DateLib.fromCompact(head) > date) {
                 toScan |= 1 << c;
             } else {
                 facts = FactWord.withAssessment(facts, c, uint8((head >> 18) & 0x7f), uint8(head >> 25));
