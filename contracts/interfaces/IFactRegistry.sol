@@ -262,6 +262,12 @@ interface IFactRegistry {
     /// @notice The parts of `snapshot` named by `needs` (SnapshotNeeds bits); the rest stays zero.
     function snapshotFor(bytes32 subjectId, uint32 date, uint256 needs) external view returns (FactSnapshot memory);
 
+    /// @notice What the entitlement rules read about a subject on `date` (YYYYMMDD), packed as a
+    /// FactWord (contracts/libraries/FactWord.sol): `snapshotFor(subjectId, date, needs)` without
+    /// assessment ids and review dates, in one word. The payroll's read: one storage slot in the
+    /// usual case.
+    function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256 facts);
+
     /// @notice EIP-712 digest of a record, for signers and verifiers off chain.
     function civilDigest(CivilRecord calldata record) external view returns (bytes32);
     function deathDigest(DeathRecord calldata record) external view returns (bytes32);

@@ -8,18 +8,21 @@ import {IBenefitLedger} from "../interfaces/IBenefitLedger.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
 import {EntitlementRules} from "../libraries/EntitlementRules.sol";
+import {FactWord} from "../libraries/FactWord.sol";
 import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, WavePhase} from "../types/PATypes.sol";
 
 /// @title BenefitLedger
 /// @notice Computes entitlements from the FactRegistry and the BenefitCatalog, records INPS
 /// decisions, and records monthly payments only when the rules back them.
 /// @dev Payments are a bitmap: one slot per (subject, benefit) covers 256 months, so a monthly
-/// payroll flips a bit in a slot that already exists instead of creating one per payment.
+/// payroll flips a bit in a slot that already exists instead of creating one per payment. A payment
+/// reads the subject's facts as one FactWord (`FactRegistry.factsAt`, one cold slot in the usual
+/// case) and runs the rules on the stack; a batch adds to each period total once per run.
 contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     IFactRegistry public immutable facts;
     IBenefitCatalog public immutable catalog;
 
-    mapping(bytes32 subjectBenefit => mapping(uint256 word => uint256 bits)) private _paid;
+    mapping(bytes32 paidKey => uint256 bits) private _paid; // keccak256(subject, benefitId, monthIndex >> 8)
     mapping(bytes32 benefitId => mapping(uint32 period => PeriodTotal)) private _totals;
     mapping(bytes32 applicationId => bool) private _decided;
 
@@ -37,8 +40,10 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool eligible, Reason reason, uint64 monthlyAmountCents)
     {
         _requireDate(date);
-        Entitlement memory e = _evaluate(subject, _terms(benefitId, date), date, 0);
-        return (e.eligible, e.reason, e.monthlyAmountCents);
+        BenefitTerms memory t = _terms(benefitId, date);
+        (reason,) = _reasonAt(subject, t, date, EntitlementRules.snapshotNeeds(t));
+        eligible = reason == Reason.ELIGIBLE;
+        if (eligible && t.monetary) monthlyAmountCents = t.monthlyAmountCents;
     }
 
     /// @inheritdoc IBenefitLedger
@@ -54,7 +59,9 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
         PaymentContext memory ctx = _paymentContext(benefitId, period);
-        return _assessPayment(subject, ctx);
+        (reason,,) = _assessPayment(subject, ctx);
+        payable_ = reason == Reason.ELIGIBLE;
+        if (payable_) amountCents = _amount(ctx);
     }
 
     /// @inheritdoc IBenefitLedger
@@ -85,7 +92,9 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (bool recorded, Reason reason, uint64 amountCents)
     {
-        return _pay(subject, _paymentContext(benefitId, period));
+        PaymentContext memory ctx = _paymentContext(benefitId, period);
+        (recorded, reason, amountCents) = _pay(subject, ctx);
+        _addToTotal(ctx);
     }
 
     /// @inheritdoc IBenefitLedger
@@ -100,6 +109,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
             PaymentOrder calldata order = orders[i];
             // A payroll batch is normally one benefit and one period: load its terms once.
             if (i == 0 || order.benefitId != ctx.benefitId || order.period != ctx.period) {
+                if (i != 0) _addToTotal(ctx);
                 ctx = _paymentContext(order.benefitId, order.period);
             }
             (bool recorded,, uint64 amountCents) = _pay(order.subject, ctx);
@@ -108,6 +118,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
                 recordedCents += amountCents;
             }
         }
+        if (orders.length != 0) _addToTotal(ctx);
     }
 
     /// @inheritdoc IBenefitLedger
@@ -122,8 +133,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     /// @inheritdoc IBenefitLedger
     function isPaid(bytes32 subject, bytes32 benefitId, uint32 period) external view returns (bool) {
-        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, benefitId, period);
-        return _paid[key][word] & mask != 0;
+        (bytes32 key, uint256 mask) = _paidBit(subject, benefitId, period);
+        return _paid[key] & mask != 0;
     }
 
     /// @inheritdoc IBenefitLedger
@@ -150,13 +161,18 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         );
     }
 
-    /// @dev What every payment of one benefit and period shares.
+    /// @dev What every payment of one benefit and period shares, and what a batch has recorded
+    /// under it but not yet added to the period total.
     struct PaymentContext {
         bytes32 benefitId;
         uint32 period; // YYYYMM
         uint32 firstDay; // YYYYMMDD, the day the payment is checked on
         uint32 today; // YYYYMMDD of the chain's clock
         BenefitTerms terms;
+        uint256 needs; // SnapshotNeeds of the terms' rules
+        uint256 monthIndex; // DateLib.monthIndex(period)
+        uint64 recorded; // payments recorded, not yet in the period total
+        uint128 recordedCents; // euro cents, their sum
     }
 
     function _paymentContext(bytes32 benefitId, uint32 period) private view returns (PaymentContext memory ctx) {
@@ -166,41 +182,72 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         ctx.firstDay = DateLib.firstDayOf(period);
         ctx.today = DateLib.fromTimestamp(block.timestamp);
         ctx.terms = _terms(benefitId, ctx.firstDay);
+        ctx.needs = EntitlementRules.snapshotNeeds(ctx.terms);
+        ctx.monthIndex = DateLib.monthIndex(period);
     }
 
-    /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it.
+    /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it. The
+    /// period total is left to `_addToTotal`, once per context.
     function _pay(bytes32 subject, PaymentContext memory ctx)
         private
         returns (bool recorded, Reason reason, uint64 amountCents)
     {
-        (recorded, reason, amountCents) = _assessPayment(subject, ctx);
-        if (!recorded) {
+        bytes32 key;
+        uint256 bits;
+        (reason, key, bits) = _assessPayment(subject, ctx);
+        if (reason != Reason.ELIGIBLE) {
             emit PaymentRefused(subject, ctx.benefitId, ctx.period, reason);
             return (false, reason, 0);
         }
-        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, ctx.benefitId, ctx.period);
-        _paid[key][word] |= mask;
-        PeriodTotal storage total = _totals[ctx.benefitId][ctx.period];
-        total.payments += 1;
-        total.amountCents += amountCents;
+        _paid[key] = bits | (1 << (ctx.monthIndex & 0xff));
+        amountCents = _amount(ctx);
+        ctx.recorded += 1;
+        ctx.recordedCents += amountCents;
         emit PaymentRecorded(subject, ctx.benefitId, ctx.period, amountCents);
+        return (true, Reason.ELIGIBLE, amountCents);
+    }
+
+    function _addToTotal(PaymentContext memory ctx) private {
+        if (ctx.recorded == 0) return;
+        PeriodTotal storage total = _totals[ctx.benefitId][ctx.period];
+        total.payments += ctx.recorded;
+        total.amountCents += ctx.recordedCents;
+        ctx.recorded = 0;
+        ctx.recordedCents = 0;
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
-    /// period's first day, not yet paid, in that order.
+    /// period's first day, not yet paid, in that order. Also returns the subject's bitmap word.
     function _assessPayment(bytes32 subject, PaymentContext memory ctx)
         private
         view
-        returns (bool payable_, Reason reason, uint64 amountCents)
+        returns (Reason reason, bytes32 key, uint256 bits)
     {
         BenefitTerms memory t = ctx.terms;
-        if (!t.monetary) return (false, Reason.NOT_MONETARY, 0);
-        if (ctx.firstDay > ctx.today) return (false, Reason.PERIOD_IN_FUTURE, 0);
-        Entitlement memory e = _evaluate(subject, t, ctx.firstDay, 0);
-        if (!e.eligible) return (false, e.reason, 0);
-        (bytes32 key, uint256 word, uint256 mask) = _paidBit(subject, ctx.benefitId, ctx.period);
-        if (_paid[key][word] & mask != 0) return (false, Reason.ALREADY_PAID, 0);
-        return (true, Reason.ELIGIBLE, EntitlementRules.paymentAmount(e.monthlyAmountCents, t.paymentsPerYear, ctx.period));
+        if (!t.monetary) return (Reason.NOT_MONETARY, 0, 0);
+        if (ctx.firstDay > ctx.today) return (Reason.PERIOD_IN_FUTURE, 0, 0);
+        (reason,) = _reasonAt(subject, t, ctx.firstDay, ctx.needs);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
+        key = keccak256(abi.encode(subject, ctx.benefitId, ctx.monthIndex >> 8));
+        bits = _paid[key];
+        if (bits & (1 << (ctx.monthIndex & 0xff)) != 0) return (Reason.ALREADY_PAID, key, bits);
+    }
+
+    /// @dev The amount of an eligible payment of the context's period.
+    function _amount(PaymentContext memory ctx) private pure returns (uint64) {
+        return EntitlementRules.paymentAmount(ctx.terms.monthlyAmountCents, ctx.terms.paymentsPerYear, ctx.period);
+    }
+
+    /// @dev check() of RULES.md on the subject's FactWord: the reason, and the category met.
+    function _reasonAt(bytes32 subject, BenefitTerms memory t, uint32 date, uint256 needs)
+        private
+        view
+        returns (Reason reason, uint8 category)
+    {
+        uint256 f = facts.factsAt(subject, date, needs);
+        bool live = t.wavePhase == WavePhase.LIVE
+            || (t.wavePhase == WavePhase.PILOT && catalog.isLive(t.wave, uint16(FactWord.residence(f) / 1000)));
+        return EntitlementRules.evaluateFacts(f, t, live, date);
     }
 
     /// @dev check() of RULES.md; `extraNeeds` adds snapshot parts beyond what the rules read.
@@ -230,11 +277,10 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     function _paidBit(bytes32 subject, bytes32 benefitId, uint32 period)
         private
         pure
-        returns (bytes32 key, uint256 word, uint256 mask)
+        returns (bytes32 key, uint256 mask)
     {
         uint256 index = DateLib.monthIndex(period);
-        key = keccak256(abi.encode(subject, benefitId));
-        word = index >> 8;
+        key = keccak256(abi.encode(subject, benefitId, index >> 8));
         mask = 1 << (index & 0xff);
     }
 

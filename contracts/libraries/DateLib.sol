@@ -89,6 +89,22 @@ library DateLib {
         return uint32(year * 10000 + month * 100 + day);
     }
 
+    /// @notice A valid YYYYMMDD date in 18 bits, `(year - 1900) << 9 | month << 5 | day`, so storage
+    /// can pack several dates in one slot. It orders as the dates do; 0 is no valid date.
+    function toCompact(uint256 ymd) internal pure returns (uint256) {
+        return ((ymd / 10000 - MIN_YEAR) << 9) | (((ymd / 100) % 100) << 5) | (ymd % 100);
+    }
+
+    /// @notice The YYYYMMDD date of a compact date (its low 18 bits); 0 for 0.
+    function fromCompact(uint256 compact) internal pure returns (uint32) {
+        compact &= (1 << 18) - 1;
+        if (compact == 0) return 0;
+        // 18 bits in: at most (511 + 1900) * 10000 + 15 * 100 + 31, far from overflowing.
+        unchecked {
+            return uint32(((compact >> 9) + MIN_YEAR) * 10000 + ((compact >> 5) & 15) * 100 + (compact & 31));
+        }
+    }
+
     /// @notice The YYYYMM period of a YYYYMMDD date.
     function periodOf(uint256 ymd) internal pure returns (uint32) {
         return uint32(ymd / 100);

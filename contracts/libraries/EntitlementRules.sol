@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {DateLib} from "./DateLib.sol";
+import {FactWord} from "./FactWord.sol";
 import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 
 /// @title EntitlementRules
@@ -24,27 +25,37 @@ library EntitlementRules {
         pure
         returns (Outcome memory outcome)
     {
-        if (!snap.hasCivilRecord) return _refuse(Reason.NO_CIVIL_RECORD);
+        (outcome.reason, outcome.category) = evaluateFacts(FactWord.fromSnapshot(snap), t, live, date);
+        if (outcome.reason == Reason.ELIGIBLE && t.monetary) outcome.monthlyAmountCents = t.monthlyAmountCents;
+    }
+
+    /// @notice The same check on the facts packed as a FactWord: the one implementation of the steps,
+    /// which the payroll runs on the stack.
+    /// @return reason The first failing step, or ELIGIBLE.
+    /// @return category The category of the requirement met when ELIGIBLE, else 0.
+    function evaluateFacts(uint256 facts, BenefitTerms memory t, bool live, uint32 date)
+        internal
+        pure
+        returns (Reason reason, uint8 category)
+    {
+        if (!FactWord.hasCivilRecord(facts)) return (Reason.NO_CIVIL_RECORD, 0);
         // The month of death is still due: only a death strictly before the date stops it.
-        if (snap.deathDate != 0 && snap.deathDate < date) return _refuse(Reason.DECEASED);
-        if (!live) return _refuse(Reason.BENEFIT_NOT_LIVE);
-        (bool anyValid, uint8 metCategory) = matchRequirements(snap.assessments, t.requirements, t.requirementCount);
-        if (!anyValid) return _refuse(Reason.NO_VALID_ASSESSMENT);
-        if (metCategory == 0) return _refuse(Reason.REQUIREMENT_NOT_MET);
-        if (!isAgeInRange(snap.birthDate, date, t.minAge, t.maxAgeExclusive)) {
-            return _refuse(Reason.AGE_OUT_OF_RANGE);
+        uint32 deathDate = FactWord.deathDate(facts);
+        if (deathDate != 0 && deathDate < date) return (Reason.DECEASED, 0);
+        if (!live) return (Reason.BENEFIT_NOT_LIVE, 0);
+        (bool anyValid, uint8 metCategory) = matchRequirements(facts, t.requirements, t.requirementCount);
+        if (!anyValid) return (Reason.NO_VALID_ASSESSMENT, 0);
+        if (metCategory == 0) return (Reason.REQUIREMENT_NOT_MET, 0);
+        if (!isAgeInRange(FactWord.birthDate(facts), date, t.minAge, t.maxAgeExclusive)) {
+            return (Reason.AGE_OUT_OF_RANGE, 0);
         }
         if (t.hasIncomeLimit) {
-            if (!snap.incomeAttested) return _refuse(Reason.INCOME_NOT_ATTESTED);
+            if (!FactWord.incomeAttested(facts)) return (Reason.INCOME_NOT_ATTESTED, 0);
             // Equal to the limit passes.
-            if (snap.incomeCents > t.incomeLimitCents) return _refuse(Reason.INCOME_ABOVE_LIMIT);
+            if (FactWord.incomeCents(facts) > t.incomeLimitCents) return (Reason.INCOME_ABOVE_LIMIT, 0);
         }
-        if (t.suspendedByLongHospitalStay && snap.longHospitalStay) return _refuse(Reason.HOSPITALISED);
-        return Outcome({
-            reason: Reason.ELIGIBLE,
-            monthlyAmountCents: t.monetary ? t.monthlyAmountCents : 0,
-            category: metCategory
-        });
+        if (t.suspendedByLongHospitalStay && FactWord.longHospitalStay(facts)) return (Reason.HOSPITALISED, 0);
+        return (Reason.ELIGIBLE, metCategory);
     }
 
     /// @notice Whether any accepted category has a valid assessment, and the category of the first
@@ -54,17 +65,29 @@ library EntitlementRules {
         pure
         returns (bool anyValid, uint8 metCategory)
     {
+        uint256 facts;
+        for (uint256 c = 1; c < 5; ++c) {
+            ValidAssessment memory a = assessments[c];
+            if (a.exists) facts = FactWord.withAssessment(facts, c, a.percentage, a.flags);
+        }
+        return matchRequirements(facts, requirements, count);
+    }
+
+    /// @notice matchRequirements on the valid assessments of a FactWord.
+    function matchRequirements(uint256 facts, uint256 requirements, uint8 count)
+        internal
+        pure
+        returns (bool anyValid, uint8 metCategory)
+    {
         for (uint256 i = 0; i < count; ++i) {
             uint256 word = requirements >> (32 * i);
             uint8 category = uint8(word);
             // Categories are validated 1-4 when the rule is defined.
-            ValidAssessment memory a = assessments[category];
-            if (!a.exists) continue;
+            (bool exists, uint8 percentage, uint8 flags) = FactWord.assessment(facts, category);
+            if (!exists) continue;
             anyValid = true;
-            uint8 minPct = uint8(word >> 8);
-            uint8 maxPct = uint8(word >> 16);
-            uint8 flags = uint8(word >> 24);
-            if (a.percentage >= minPct && a.percentage <= maxPct && a.flags & flags == flags) {
+            uint8 required = uint8(word >> 24);
+            if (percentage >= uint8(word >> 8) && percentage <= uint8(word >> 16) && flags & required == required) {
                 return (true, category);
             }
         }
@@ -103,7 +126,4 @@ library EntitlementRules {
         return thirteenth ? monthlyAmountCents * 2 : monthlyAmountCents;
     }
 
-    function _refuse(Reason reason) private pure returns (Outcome memory outcome) {
-        outcome.reason = reason;
-    }
 }

@@ -8,13 +8,17 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
+import {FactWord} from "../libraries/FactWord.sol";
 import {Category, FactSnapshot, Flags, OrgKind, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 
 /// @title FactRegistry
 /// @notice Records certified facts about subjects after verifying the certifier's EIP-712 signature.
-/// @dev Storage is laid out for the entitlement check: one packed `Subject` slot holds the civil
-/// facts and the counters that bound every scan, so a check reads 1 slot + 1 per assessment +
-/// 1-2 for income + 1 per hospital stay.
+/// @dev Storage is laid out for the monthly payroll: one slot per subject (`_payroll`) holds what a
+/// payment reads in the usual case — civil facts, the latest income, and per category the
+/// assessment that is valid on every date from its effective date on — so `factsAt` answers a
+/// payment with one cold read. Only a date before that effective date or that income year, or a
+/// subject with hospital stays, reads further (the counters, then one slot per assessment, income
+/// year or stay, as `snapshot` always does).
 contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     bytes32 public constant CIVIL_TYPEHASH =
         keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)");
@@ -37,10 +41,31 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     uint256 public constant LONG_STAY_DAYS = 30;
     uint8 private constant CATEGORY_COUNT = 5;
 
+    // The payroll word of a subject, lowest bit first. Dates are DateLib compact dates (18 bits, 0 = none).
+    uint256 private constant DATE_MASK = (1 << 18) - 1;
+    uint256 private constant BIRTH_SHIFT = 0; // birth date, 0 = no civil record
+    uint256 private constant RESIDENCE_SHIFT = 18; // ISTAT code, 17 bits
+    uint256 private constant RESIDENCE_MASK = (1 << 17) - 1;
+    uint256 private constant DEATH_SHIFT = 35; // death date, 0 = alive
+    uint256 private constant HAS_STAYS = 1 << 53; // at least one hospital stay recorded
+    uint256 private constant INCOME_YEAR_SHIFT = 54; // latest attested income year - 1899, 9 bits, 0 = none
+    uint256 private constant INCOME_YEAR_MASK = (1 << 9) - 1;
+    uint256 private constant INCOME_YEAR_BASE = 1899;
+    uint256 private constant INCOME_SHIFT = 63; // that year's income, euro cents, 64 bits
+    uint256 private constant INCOME_MASK = (1 << 64) - 1;
+    // Per category c = 1..4, 30 bits at HEADS_SHIFT + 30 * (c - 1): the head, i.e. the unrevoked
+    // assessment with the latest effective date (ties: recorded last), which is the valid one on
+    // every date from its effective date on. Effective date [0, 18), percentage [18, 25), flags [25, 30);
+    // 0 = no unrevoked assessment of the category.
+    uint256 private constant HEADS_SHIFT = 127;
+    uint256 private constant HEAD_BITS = 30;
+    uint256 private constant HEAD_MASK = (1 << 30) - 1;
+
     IOrganisationRegistry public immutable organisations;
 
     mapping(bytes32 recordKey => bool) private _recorded;
-    mapping(bytes32 subjectId => Subject) private _subjects;
+    mapping(bytes32 subjectId => uint256 word) private _payroll;
+    mapping(bytes32 subjectId => Counters) private _counters;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredAssessment)) private _assessments;
     mapping(bytes32 subjectId => mapping(uint256 index => bytes32 assessmentId)) private _assessmentIds;
     mapping(bytes32 assessmentId => bytes32 subjectId) private _assessmentSubject;
@@ -48,6 +73,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     mapping(bytes32 subjectId => mapping(uint256 year => uint256 amountPlusOne)) private _incomes;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredStay)) private _stays;
     mapping(bytes32 subjectId => mapping(uint32 admission => uint256 indexPlusOne)) private _stayIndex;
+
+    /// @dev What bounds the scans of a subject's history. One slot.
+    struct Counters {
+        uint16 assessmentCount;
+        uint16 stayCount;
+        uint16 firstIncomeYear; // 0 = no income attested
+    }
 
     constructor(address authority, IOrganisationRegistry organisationRegistry)
         AccessManaged(authority)
@@ -139,6 +171,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
         }
         assessment.revoked = true;
+        _recomputeHead(subjectId, assessment.category);
         emit AssessmentRevoked(
             record.assessmentId, subjectId, orgId, record.recordId, record.reason, signer, record.signedAt
         );
@@ -193,7 +226,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function subject(bytes32 subjectId) external view returns (Subject memory) {
-        return _subjects[subjectId];
+        return _subject(subjectId);
     }
 
     /// @inheritdoc IFactRegistry
@@ -240,6 +273,11 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     /// @inheritdoc IFactRegistry
+    function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256) {
+        return _factsAt(subjectId, date, needs);
+    }
+
+    /// @inheritdoc IFactRegistry
     function civilDigest(CivilRecord calldata record) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(CIVIL_TYPEHASH, record)));
     }
@@ -272,10 +310,11 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     // ---------------------------------------------------------------- state changes
 
     function _recordCivil(CivilRecord calldata record, uint32 orgId, address signer) private {
-        Subject storage s = _subjects[record.subject];
-        uint32 oldResidence = s.residence;
-        s.birthDate = record.birthDate;
-        s.residence = record.residence;
+        uint256 word = _payroll[record.subject];
+        uint32 oldResidence = uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK);
+        word &= ~((DATE_MASK << BIRTH_SHIFT) | (RESIDENCE_MASK << RESIDENCE_SHIFT));
+        _payroll[record.subject] = word | (DateLib.toCompact(record.birthDate) << BIRTH_SHIFT)
+            | (uint256(record.residence) << RESIDENCE_SHIFT);
         emit CivilRecordRecorded(
             record.recordId,
             record.subject,
@@ -289,19 +328,20 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     function _recordDeath(DeathRecord calldata record, uint32 orgId, address signer) private {
-        Subject storage s = _subjects[record.subject];
-        uint32 oldDeathDate = s.deathDate;
-        s.deathDate = record.deathDate;
+        uint256 word = _payroll[record.subject];
+        uint32 oldDeathDate = DateLib.fromCompact((word >> DEATH_SHIFT) & DATE_MASK);
+        _payroll[record.subject] =
+            (word & ~(DATE_MASK << DEATH_SHIFT)) | (DateLib.toCompact(record.deathDate) << DEATH_SHIFT);
         emit DeathRecorded(
             record.recordId, record.subject, orgId, oldDeathDate, record.deathDate, signer, record.signedAt
         );
     }
 
     function _recordAssessment(AssessmentRecord calldata record, address[] memory signers) private {
-        Subject storage s = _subjects[record.subject];
-        uint16 index = s.assessmentCount;
+        Counters storage counters = _counters[record.subject];
+        uint16 index = counters.assessmentCount;
         if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
-        s.assessmentCount = index + 1;
+        counters.assessmentCount = index + 1;
         _assessments[record.subject][index] = StoredAssessment({
             category: record.category,
             percentage: record.percentage,
@@ -314,6 +354,15 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         _assessmentIds[record.subject][index] = record.assessmentId;
         _assessmentSubject[record.assessmentId] = record.subject;
         _assessmentIndex[record.assessmentId] = uint256(index) + 1;
+        // Recorded last, it is the new head unless the head is effective later.
+        uint256 word = _payroll[record.subject];
+        uint256 shift = _headShift(record.category);
+        uint256 effective = DateLib.toCompact(record.effectiveDate);
+        uint256 head = (word >> shift) & HEAD_MASK;
+        if (head == 0 || effective >= head & DATE_MASK) {
+            _payroll[record.subject] = (word & ~(HEAD_MASK << shift))
+                | (_head(effective, record.percentage, record.flags) << shift);
+        }
         emit AssessmentRecorded(
             record.assessmentId,
             record.subject,
@@ -330,11 +379,19 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     function _recordIncome(IncomeRecord calldata record, address signer) private {
-        Subject storage s = _subjects[record.subject];
+        Counters storage counters = _counters[record.subject];
         uint256 old = _incomes[record.subject][record.year];
         _incomes[record.subject][record.year] = uint256(record.amountCents) + 1;
-        if (s.firstIncomeYear == 0 || record.year < s.firstIncomeYear) s.firstIncomeYear = record.year;
-        if (record.year > s.lastIncomeYear) s.lastIncomeYear = record.year;
+        if (counters.firstIncomeYear == 0 || record.year < counters.firstIncomeYear) {
+            counters.firstIncomeYear = record.year;
+        }
+        uint256 word = _payroll[record.subject];
+        // The latest year's income lives in the payroll word too (a replacement of it included).
+        if (record.year >= _lastIncomeYear(word)) {
+            word &= ~((INCOME_YEAR_MASK << INCOME_YEAR_SHIFT) | (INCOME_MASK << INCOME_SHIFT));
+            _payroll[record.subject] = word | ((uint256(record.year) - INCOME_YEAR_BASE) << INCOME_YEAR_SHIFT)
+                | (uint256(record.amountCents) << INCOME_SHIFT);
+        }
         emit IncomeRecorded(
             record.recordId,
             record.subject,
@@ -351,10 +408,11 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         uint256 indexPlusOne = _stayIndex[record.subject][record.admission];
         uint32 oldDischarge;
         if (indexPlusOne == 0) {
-            Subject storage s = _subjects[record.subject];
-            uint16 index = s.stayCount;
+            Counters storage counters = _counters[record.subject];
+            uint16 index = counters.stayCount;
             if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
-            s.stayCount = index + 1;
+            counters.stayCount = index + 1;
+            _payroll[record.subject] |= HAS_STAYS;
             indexPlusOne = uint256(index) + 1;
             _stayIndex[record.subject][record.admission] = indexPlusOne;
         } else {
@@ -434,14 +492,15 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     function _snapshot(bytes32 subjectId, uint32 date, uint256 needs) private view returns (FactSnapshot memory snap) {
-        Subject memory s = _subjects[subjectId];
+        Subject memory s = _subject(subjectId);
         snap.hasCivilRecord = s.birthDate != 0;
         snap.birthDate = s.birthDate;
         snap.residence = s.residence;
         snap.deathDate = s.deathDate;
         _validAssessments(subjectId, s.assessmentCount, date, needs, snap.assessments);
         if (needs & SnapshotNeeds.INCOME != 0) {
-            (snap.incomeAttested, snap.incomeCents) = _incomeForYearOrEarlier(subjectId, s, DateLib.yearOf(date));
+            (snap.incomeAttested, snap.incomeCents) =
+                _incomeForYearOrEarlier(subjectId, s.firstIncomeYear, s.lastIncomeYear, DateLib.yearOf(date));
         }
         if (needs & SnapshotNeeds.STAYS != 0) snap.longHospitalStay = _hasLongStay(subjectId, s.stayCount, date);
     }
@@ -477,15 +536,15 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     /// @dev The income of `year`, else of the latest earlier attested year.
-    function _incomeForYearOrEarlier(bytes32 subjectId, Subject memory s, uint16 year)
+    function _incomeForYearOrEarlier(bytes32 subjectId, uint256 firstYear, uint256 lastYear, uint16 year)
         private
         view
         returns (bool attested, uint64 amountCents)
     {
-        if (s.firstIncomeYear == 0 || year < s.firstIncomeYear) return (false, 0);
-        uint256 y = year < s.lastIncomeYear ? year : s.lastIncomeYear;
+        if (firstYear == 0 || year < firstYear) return (false, 0);
+        uint256 y = year < lastYear ? year : lastYear;
         // Bounded by lastIncomeYear - firstIncomeYear; incomes are normally attested every year.
-        for (; y >= s.firstIncomeYear; --y) {
+        for (; y >= firstYear; --y) {
             uint256 stored = _incomes[subjectId][y];
             if (stored != 0) return (true, uint64(stored - 1));
         }
@@ -499,5 +558,104 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             if (covers && DateLib.daysBetween(stay.admission, date) >= LONG_STAY_DAYS) return true;
         }
         return false;
+    }
+
+    // ---------------------------------------------------------------- the payroll word
+
+    /// @dev factsAt: the payroll word answers every part it can; a part it cannot (a date before a
+    /// head's effective date or before the latest income year, stays when the subject has any) is
+    /// computed as `snapshot` computes it.
+    function _factsAt(bytes32 subjectId, uint32 date, uint256 needs) private view returns (uint256 facts) {
+        uint256 word = _payroll[subjectId];
+        uint256 birth = (word >> BIRTH_SHIFT) & DATE_MASK;
+        facts = FactWord.civil(
+            birth != 0,
+            DateLib.fromCompact(birth),
+            uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK),
+            DateLib.fromCompact(word >> DEATH_SHIFT)
+        );
+        uint256 toScan;
+        uint256 heads = word >> HEADS_SHIFT;
+        for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
+            uint256 head = heads & HEAD_MASK;
+            heads >>= HEAD_BITS;
+            // No head: no unrevoked assessment of this category on any date.
+            if (needs & (1 << c) == 0 || head == 0) continue;
+            if (DateLib.fromCompact(head) > date) {
+                toScan |= 1 << c;
+            } else {
+                facts = FactWord.withAssessment(facts, c, uint8((head >> 18) & 0x7f), uint8(head >> 25));
+            }
+        }
+        bool needsIncome = needs & SnapshotNeeds.INCOME != 0;
+        bool needsStays = needs & SnapshotNeeds.STAYS != 0 && word & HAS_STAYS != 0;
+        uint16 year = DateLib.yearOf(date);
+        uint256 lastIncomeYear = _lastIncomeYear(word);
+        if (needsIncome && lastIncomeYear != 0 && year >= lastIncomeYear) {
+            facts = FactWord.withIncome(facts, uint64((word >> INCOME_SHIFT) & INCOME_MASK));
+            needsIncome = false;
+        } else if (lastIncomeYear == 0) {
+            needsIncome = false; // never attested
+        }
+        if (toScan == 0 && !needsIncome && !needsStays) return facts;
+
+        Counters memory counters = _counters[subjectId];
+        if (toScan != 0) {
+            ValidAssessment[5] memory valid;
+            _validAssessments(subjectId, counters.assessmentCount, date, toScan, valid);
+            for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
+                if (valid[c].exists) facts = FactWord.withAssessment(facts, c, valid[c].percentage, valid[c].flags);
+            }
+        }
+        if (needsIncome) {
+            (bool attested, uint64 amountCents) =
+                _incomeForYearOrEarlier(subjectId, counters.firstIncomeYear, lastIncomeYear, year);
+            if (attested) facts = FactWord.withIncome(facts, amountCents);
+        }
+        if (needsStays && _hasLongStay(subjectId, counters.stayCount, date)) facts |= FactWord.LONG_HOSPITAL_STAY;
+    }
+
+    /// @dev After a revocation: the head of `category` is again the unrevoked assessment with the
+    /// latest effective date, recorded last on equal dates (hence `>=` scanning in order).
+    function _recomputeHead(bytes32 subjectId, Category category) private {
+        uint256 count = _counters[subjectId].assessmentCount;
+        uint256 head;
+        for (uint256 i = 0; i < count; ++i) {
+            StoredAssessment memory a = _assessments[subjectId][i];
+            if (a.category != category || a.revoked) continue;
+            uint256 effective = DateLib.toCompact(a.effectiveDate);
+            if (head == 0 || effective >= head & DATE_MASK) head = _head(effective, a.percentage, a.flags);
+        }
+        uint256 shift = _headShift(category);
+        _payroll[subjectId] = (_payroll[subjectId] & ~(HEAD_MASK << shift)) | (head << shift);
+    }
+
+    function _subject(bytes32 subjectId) private view returns (Subject memory s) {
+        uint256 word = _payroll[subjectId];
+        Counters memory counters = _counters[subjectId];
+        s.birthDate = DateLib.fromCompact((word >> BIRTH_SHIFT) & DATE_MASK);
+        s.residence = uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK);
+        s.deathDate = DateLib.fromCompact((word >> DEATH_SHIFT) & DATE_MASK);
+        s.assessmentCount = counters.assessmentCount;
+        s.stayCount = counters.stayCount;
+        s.firstIncomeYear = counters.firstIncomeYear;
+        s.lastIncomeYear = uint16(_lastIncomeYear(word));
+    }
+
+    function _lastIncomeYear(uint256 word) private pure returns (uint256) {
+        uint256 code = (word >> INCOME_YEAR_SHIFT) & INCOME_YEAR_MASK;
+        return code == 0 ? 0 : code + INCOME_YEAR_BASE;
+    }
+
+    function _headShift(Category category) private pure returns (uint256) {
+        return _headShift(uint256(category));
+    }
+
+    function _headShift(uint256 category) private pure returns (uint256) {
+        return HEADS_SHIFT + HEAD_BITS * (category - 1);
+    }
+
+    function _head(uint256 effective, uint8 percentage, uint8 flags) private pure returns (uint256) {
+        return effective | (uint256(percentage) << 18) | (uint256(flags) << 25);
     }
 }

@@ -179,4 +179,28 @@ contract DateLibTest is Assertions {
         assertEq(DateLib.monthIndex(202601) - DateLib.monthIndex(202512), 1, "months are dense across years");
         assertEq(DateLib.monthIndex(202612) - DateLib.monthIndex(202601), 11, "within a year");
     }
+
+    // ------------------------------------------------------------ compact dates
+
+    function test_compact_coversTheWholeCalendarIn18Bits() public pure {
+        assertEq(DateLib.toCompact(19000101), (1 << 5) | 1, "first day");
+        assertEq(DateLib.fromCompact(DateLib.toCompact(19000101)), 19000101, "first day back");
+        assertTrue(DateLib.toCompact(21991231) < 1 << 18, "last day fits 18 bits");
+        assertEq(DateLib.fromCompact(DateLib.toCompact(21991231)), 21991231, "last day back");
+        assertEq(DateLib.fromCompact(0), 0, "0 is no date");
+    }
+
+    /// @dev Compact dates round-trip and order as the dates do, so storage compares them directly.
+    function testFuzz_compact_roundTripsAndKeepsTheOrder(uint256 a, uint256 b) public pure {
+        a = bound(a, 0, END_OF_CALENDAR_TS - 1);
+        b = bound(b, 0, END_OF_CALENDAR_TS - 1);
+        // Before 1970 too: half the draws go back 68 years (a multiple of 4: February 29 stays real).
+        uint256 dateA = a % 2 == 0 ? DateLib.fromTimestamp(a) : DateLib.fromTimestamp(a / 4) - 680000;
+        uint256 dateB = DateLib.fromTimestamp(b);
+        assertTrue(DateLib.isValidDate(dateA), "a real date");
+        assertEq(DateLib.fromCompact(DateLib.toCompact(dateA)), dateA, "round trip a");
+        assertEq(DateLib.fromCompact(DateLib.toCompact(dateB)), dateB, "round trip b");
+        assertEq(DateLib.toCompact(dateA) < DateLib.toCompact(dateB), dateA < dateB, "order");
+        assertTrue(DateLib.toCompact(dateA) != 0, "never 0");
+    }
 }

@@ -42,6 +42,12 @@ abstract contract Assertions {
         }
     }
 
+    function assertLe(uint256 a, uint256 b, string memory message) internal pure {
+        if (a > b) {
+            revert AssertionFailed(string.concat(message, ": ", Strings.toString(a), " > ", Strings.toString(b)));
+        }
+    }
+
     /// @dev `x` mapped into [min, max] (inclusive) by modulo; min <= max.
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         return min + (x % (max - min + 1));
