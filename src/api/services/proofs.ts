@@ -23,7 +23,9 @@ export const DISABILITY_CARD = "EU_DISABILITY_CARD";
 const SUBJECT_KEY_INFO = "pa-chain proof subject v1";
 // PKCS#8 DER header of an Ed25519 private key: the 32-byte seed follows (RFC 8410).
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-const JWS_PATTERN = /[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
+// A compact JWS whose header and payload are JSON objects (base64url of `{"` is `eyJ`), so an
+// address around it (a scanned link, "127.0.0.1") is not taken for one.
+const JWS_PATTERN = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+/;
 
 export interface ProofClaim {
   benefit: string;
