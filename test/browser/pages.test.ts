@@ -47,6 +47,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
 
     /** Full-page screenshots at both widths; the page is left at desktop width. */
     const shoot = async (name: string) => {
+      // A value the page failed to fill in shows up as these words.
+      expect(await page.innerText("main"), `${name}: text of the page`).to.not.match(/\b(undefined|null|NaN|\[object Object\])\b/);
       for (const [width, size] of Object.entries(WIDTHS)) {
         await page.setViewportSize(size);
         await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });

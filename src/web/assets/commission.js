@@ -26,13 +26,13 @@ function renderProgress() {
       ? t("commission.step.recordedAt", { block: status.place.block, tx: shortHash(status.place.txHash), time: dateTime(status.place.time) })
       : t("commission.step.recorded")],
   ];
-  el("progress").replaceChildren(
+  el("progress").replaceChildren(...[
     h("p", { class: "mono" }, `${t("commission.assessmentId")}: ${status?.assessmentId ?? signed.submission.record.assessmentId}`),
     h("ol", { class: "steps" }, steps.map(([key, done, label]) => h("li", { "data-step": key, "data-done": String(Boolean(done)) }, `${done ? "✓" : "…"} ${label}`))),
     status?.status === "refused" ? h("p", { class: "error", "data-status": "refused" }, t("commission.refused", { reason: status.reason ?? "" })) : null,
     status ? h("p", { "data-status": status.status }, h("span", { class: `badge ${status.status === "recorded" ? "ok" : status.status === "refused" ? "bad" : "warn"}` }, t(`status.${status.status}`))) : null,
     h("p", { class: "muted" }, t("commission.salt", { salt: signed.reportSalt })),
-  );
+  ].filter(Boolean));
 }
 
 function renderList() {
