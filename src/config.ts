@@ -70,6 +70,8 @@ const schema = z.object({
   /** Production token issuer (OIDC, SPID/CIE) and its JWKS. */
   PACHAIN_API_ISSUER: z.string().optional(),
   PACHAIN_API_JWKS_URL: z.string().url().optional(),
+  /** Key that signs the citizens' proofs of status (Ed25519 seed, 0x hex; default: created in PACHAIN_HOME). */
+  PACHAIN_API_PROOF_KEY: z.string().optional(),
   /** Read API rate limit per client (token, or address without one): sustained requests per second… */
   PACHAIN_API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** …and the burst a client may send at once. */

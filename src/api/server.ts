@@ -81,7 +81,7 @@ export async function startApi(options: {
       oracle: options.oracle,
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey }) : undefined,
       indexStatus: () => indexLink.status(),
-      proofKey: resolveSecret(home, "api-proof-key", undefined),
+      proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
     });
     const app = createApp({
       services,
