@@ -1,0 +1,50 @@
+// npm run test:faults [-- --size N --seed S --faults F --load-seconds T]
+// The long fault and load suite of issue 6 (test/faults/suite.ts): a reference run without faults,
+// the same population under SIGKILLs of the oracle and the indexer, node cut-offs and PostgreSQL
+// restarts, then sustained load and the rate limiter. Prints progress, a summary table and, last,
+// one JSON line {"faultsInjected", "recordsChecked", "mismatches"}. Exit 1 on any mismatch.
+import { runFaultSuite } from "../test/faults/suite.ts";
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    process.stderr.write(`test:faults: ${name} needs a whole number, got ${JSON.stringify(process.argv[i + 1])}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const options = {
+  size: option("--size", 150),
+  seed: option("--seed", 61),
+  faults: option("--faults", 12),
+  loadSeconds: option("--load-seconds", 15),
+  log: (line: string) => process.stderr.write(`test:faults: ${line}\n`),
+};
+
+const startedAt = Date.now();
+try {
+  const report = await runFaultSuite(options);
+  const rows: Array<[string, string]> = [
+    ["runs (reference + faulty)", String(report.runs)],
+    ["faults injected", `${report.faultsInjected} (${Object.entries(report.faultsByKind).map(([k, n]) => `${k} ×${n}`).join(", ")})`],
+    ["records checked", String(report.recordsChecked)],
+    ["mismatches", String(report.mismatches)],
+    ["load: requests / non-2xx / errors", `${report.load.requests} / ${report.load.non2xx} / ${report.load.errors}`],
+    ["load: p99 latency", `${report.load.latencyP99Ms} ms`],
+    ["load: RSS start / max / end", `${report.load.rssStartMb} / ${report.load.rssMaxMb} / ${report.load.rssEndMb} MB`],
+    ["rate limit: answered / 429 / allowed at most", `${report.rateLimit.ok} / ${report.rateLimit.limited} / ${report.rateLimit.allowedMax}`],
+    ["duration", `${Math.round((Date.now() - startedAt) / 1000)} s`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n| ${"what".padEnd(width)} | value |\n|${"-".repeat(width + 2)}|-------|`);
+  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
+  for (const detail of report.details) console.log(`  mismatch: ${detail}`);
+  console.log(JSON.stringify({ faultsInjected: report.faultsInjected, recordsChecked: report.recordsChecked, mismatches: report.mismatches }));
+  process.exit(report.mismatches === 0 ? 0 : 1);
+} catch (error) {
+  process.stderr.write(`test:faults: failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,378 @@
+// The long fault and load suite of issue 6 (run by scripts/test-faults.ts, not by npm test; this
+// module only exports functions, so mocha loading it runs nothing).
+//
+// 1. A reference run without faults: node, deployment, demo consortium and simulated feeds
+//    (test/oracle/harness.ts), the oracle in-process until every fact and decision is on chain, a
+//    month's payroll, then the read API with its own indexer (SQLite). Its answers are recorded.
+// 2. The same population with faults: the oracle and the indexer (into PostgreSQL) run as child
+//    processes and are SIGKILLed at random points, the chain node is cut off behind a TCP proxy and
+//    restored, PostgreSQL is crashed and restarted — while the feeds are read, decided and paid.
+//    After recovery the chain, the index and the API's answers must equal the reference's.
+// 3. Load: autocannon from a second process against the recovered API, sampling memory; the
+//    answers afterwards are still the reference's; then a rate-limited API holds its limit.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { loadCatalog } from "../../src/domain/catalog.ts";
+import { formatPeriod } from "../../src/domain/dates.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startApi, type RunningApi } from "../../src/api/server.ts";
+import { startPayrollRun } from "../../src/oracle/payroll.ts";
+import { openOracleStore, type OracleStore } from "../../src/oracle/store.ts";
+import { createOracleRuntime } from "../../src/oracle/wiring.ts";
+import { createPseudonymVault } from "../../src/oracle/vault.ts";
+import { resolveSecret } from "../../src/secrets.ts";
+import { stopProcess } from "../../src/node/processes.ts";
+import { readChainState } from "../oracle/chain-state.ts";
+import { readFeed, ROOT, startCuttableProxy, startProcess, startSystem, type System } from "../oracle/harness.ts";
+import { startTestPostgres } from "../support/postgres.ts";
+
+export interface FaultOptions {
+  size: number;
+  seed: number;
+  /** Faults to inject in the faulty run. */
+  faults: number;
+  /** Seconds of sustained load. */
+  loadSeconds: number;
+  log: (line: string) => void;
+}
+
+export interface FaultReport {
+  runs: number;
+  faultsInjected: number;
+  faultsByKind: Record<string, number>;
+  recordsChecked: number;
+  mismatches: number;
+  details: string[];
+  load: { requests: number; non2xx: number; errors: number; rssStartMb: number; rssMaxMb: number; rssEndMb: number; latencyP99Ms: number };
+  rateLimit: { ok: number; limited: number; allowedMax: number };
+}
+
+/** What a run is compared on: keyed, normalised values (no block, tx, time, signer or pseudonym). */
+type Answers = Map<string, string>;
+
+const STAFF = "RSSMRA85T10A562S";
+const PURPOSE = "purpose=fault%20suite%20comparison";
+const SILENT = createLogger("silent");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
+
+/** Fields that differ between two correct runs of the same population: where and when, not what. */
+const VOLATILE = new Set([
+  "block", "blockNumber", "blockHash", "tx", "txHash", "transactionHash", "logIndex", "time", "timestamp", "at",
+  "signer", "signers", "signedAt", "place", "recordedAt", "reportHash", "requestId", "subject",
+]);
+
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normalise(v)]));
+  }
+  return value;
+}
+
+function currentPeriod(): number {
+  const now = new Date();
+  return now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+}
+
+/** The chain's content keyed by person (fiscal code), so two runs with their own pseudonym keys compare. */
+async function chainAnswers(system: System, reveal: (subject: string) => string | undefined): Promise<Answers> {
+  const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+  const answers: Answers = new Map();
+  for (const [key, count] of state.facts) answers.set(`chain fact ${key}`, String(count));
+  for (const [id, outcome] of state.decisions) answers.set(`chain decision ${id}`, outcome);
+  for (const [key, cents] of state.payments) {
+    const [subject, benefit, period] = key.split(":");
+    answers.set(`chain payment ${reveal(subject) ?? `unknown ${subject}`}:${benefit}:${period}`, String(cents));
+  }
+  return answers;
+}
+
+async function apiAnswers(api: RunningApi, home: string, people: readonly string[], period: number): Promise<Answers> {
+  const token = async (role: string, organisation?: number) => {
+    const r = await fetch(`${api.url}/v1/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role, fiscalCode: STAFF, organisation }) });
+    return ((await r.json()) as { token: string }).token;
+  };
+  const auditor = await token("auditor", 1);
+  const get = async (path: string) => {
+    const r = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
+    return `${r.status} ${JSON.stringify(normalise(await r.json()))}`;
+  };
+  const answers: Answers = new Map();
+  const p = formatPeriod(period);
+  answers.set(`api /v1/payroll/totals?period=${p}`, await get(`/v1/payroll/totals?period=${p}`));
+  const payments = (await (await fetch(`${api.url}/v1/payments?period=${p}&limit=100000`, { headers: { authorization: `Bearer ${auditor}` } })).json()) as { payments: Array<Record<string, unknown>> };
+  // Each payment row keyed by its person, benefit and period: the order of rows follows blocks.
+  for (const row of payments.payments ?? []) answers.set(`api payment ${JSON.stringify(normalise(row))}`, "present");
+  answers.set("api payment rows", String(payments.payments?.length));
+  answers.set("api /v1/waves", await get("/v1/waves"));
+  for (const person of people) {
+    answers.set(`api entitlements ${person}`, await get(`/v1/subjects/${person}/entitlements?${PURPOSE}&date=${p}-01`));
+    // A timeline follows block order, which differs between two correct runs (relays interleave
+    // differently under faults): compared as the set of its items.
+    const history = await fetch(`${api.url}/v1/subjects/${person}/history?${PURPOSE}`, { headers: { authorization: `Bearer ${auditor}` } });
+    const body = (await history.json()) as { items?: unknown[] };
+    const items = (body.items ?? []).map((item) => JSON.stringify(normalise(item))).sort();
+    answers.set(`api history ${person}`, `${history.status} ${JSON.stringify({ ...(normalise(body) as object), items })}`);
+  }
+  void home;
+  return answers;
+}
+
+async function waitReady(api: RunningApi, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fetch(`${api.url}/ready`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error("the API's index did not catch up");
+    await sleep(300);
+  }
+}
+
+function settled(store: OracleStore, applications: number): boolean {
+  return store.pendingCount() === 0 && store.applications("decided").length === applications;
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs: number, during?: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (during) await during();
+    else await sleep(500);
+  }
+}
+
+function compare(reference: Answers, actual: Answers, details: string[]): { checked: number; mismatches: number } {
+  let mismatches = 0;
+  for (const key of new Set([...reference.keys(), ...actual.keys()])) {
+    if (reference.get(key) !== actual.get(key)) {
+      mismatches += 1;
+      if (details.length < 20) details.push(`${key}: expected ${reference.get(key)?.slice(0, 300)} got ${actual.get(key)?.slice(0, 300)}`);
+    }
+  }
+  return { checked: reference.size, mismatches };
+}
+
+/** People with an application, sorted: the persons whose answers are compared. */
+async function peopleOf(system: System, count: number): Promise<string[]> {
+  const applications = (await readFeed(system.sources.inps)).filter((e) => e.kind === "application");
+  return [...new Set(applications.map((a) => String(a.fiscalCode).toUpperCase()))].sort().slice(0, count);
+}
+
+async function referenceRun(options: FaultOptions, period: number): Promise<{ answers: Answers; people: string[]; applications: number }> {
+  options.log("reference run (no faults): oracle, payroll, index, API");
+  const system = await startSystem({ size: options.size, seed: options.seed });
+  try {
+    const rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: SILENT });
+    let api: RunningApi | undefined;
+    try {
+      rt.oracle.start();
+      await rt.oracle.idle(900_000);
+      startPayrollRun(rt.store, rt.catalog, period);
+      await rt.oracle.idle(900_000);
+      const people = await peopleOf(system, 15);
+      const applications = rt.store.applications().length;
+      api = await startApi({ config: apiConfig(system.env, {}), deployment: system.deployment, logger: SILENT, port: 0 });
+      await waitReady(api);
+      const answers = new Map([...(await chainAnswers(system, (s) => rt.vault.reveal(s))), ...(await apiAnswers(api, system.home, people, period))]);
+      return { answers, people, applications };
+    } finally {
+      await api?.close();
+      await rt.close();
+    }
+  } finally {
+    await system.stop();
+  }
+}
+
+function apiConfig(env: Record<string, string>, extra: Record<string, string>): Config {
+  return loadConfig({ ...env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "1000000", PACHAIN_API_RATE_LIMIT_BURST: "1000000", ...extra });
+}
+
+export async function runFaultSuite(options: FaultOptions): Promise<FaultReport> {
+  const period = currentPeriod();
+  const details: string[] = [];
+  const reference = await referenceRun(options, period);
+  options.log(`reference: ${reference.answers.size} answers, ${reference.applications} applications`);
+
+  options.log("faulty run: oracle and indexer as processes, SIGKILLs, node cut-offs, PostgreSQL restarts");
+  let proxy: Awaited<ReturnType<typeof startCuttableProxy>> | undefined;
+  const system = await startSystem({
+    size: options.size,
+    seed: options.seed,
+    rpcUrl: async (chainUrl) => (proxy = await startCuttableProxy(chainUrl)).url,
+  });
+  const pg = await startTestPostgres();
+  const children = new Set<ChildProcess>();
+  const faultsByKind: Record<string, number> = { "oracle SIGKILL": 0, "indexer SIGKILL": 0, "node unreachable": 0, "PostgreSQL restart": 0 };
+  let faultsInjected = 0;
+  let api: RunningApi | undefined;
+  try {
+    const databaseUrl = await pg.createDatabase();
+    const env = { ...system.env, DATABASE_URL: databaseUrl, PACHAIN_INDEXER_POLL_INTERVAL_MS: "200" };
+    const spawnChild = async (args: string[]) => {
+      const child = await startProcess(args, env, null);
+      children.add(child);
+      child.once("exit", () => children.delete(child));
+      return child;
+    };
+    let oracle = await spawnChild(["scripts/oracle.ts", "run"]);
+    let indexer = await spawnChild(["scripts/indexer.ts", "run"]);
+    const kill = async (child: ChildProcess) => {
+      child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
+    };
+    const faults: Array<[string, () => Promise<void>]> = [
+      ["oracle SIGKILL", async () => {
+        await kill(oracle);
+        oracle = await spawnChild(["scripts/oracle.ts", "run"]);
+      }],
+      ["indexer SIGKILL", async () => {
+        await kill(indexer);
+        indexer = await spawnChild(["scripts/indexer.ts", "run"]);
+      }],
+      ["node unreachable", async () => {
+        proxy!.cut();
+        await sleep(random(1000, 4000));
+        proxy!.restore();
+      }],
+      ["PostgreSQL restart", async () => {
+        if (!pg.crash || !pg.start) return;
+        pg.crash();
+        await sleep(random(500, 2000));
+        pg.start();
+      }],
+    ];
+    const injectOne = async (): Promise<void> => {
+      if (faultsInjected >= options.faults) {
+        await sleep(500);
+        return;
+      }
+      await sleep(random(800, 3000));
+      const [kind, inject] = faults[random(0, faults.length - 1)];
+      await inject();
+      faultsInjected += 1;
+      faultsByKind[kind] += 1;
+      options.log(`  fault ${faultsInjected}/${options.faults}: ${kind}`);
+    };
+
+    const store = openOracleStore(join(system.home, "oracle", "oracle.sqlite"));
+    try {
+      const applications = (await readFeed(system.sources.inps)).filter((e) => e.kind === "application").length;
+      // Facts and decisions under faults; then the payroll, under faults too.
+      await until("facts and decisions to settle", () => settled(store, applications), 1_200_000, injectOne);
+      startPayrollRun(store, loadCatalog(), period);
+      await until("the payroll to settle", () => store.pendingCount() === 0, 1_200_000, injectOne);
+      // Whatever faults are left, then a last check that everything is still settled.
+      while (faultsInjected < options.faults) await injectOne();
+      await until("the outbox to settle after the last faults", () => settled(store, applications), 600_000);
+    } finally {
+      store.close();
+    }
+    await stopProcess(oracle);
+    // The API then runs its own indexer on the same PostgreSQL index: it resumes from the
+    // checkpoint the killed and restarted indexer processes left.
+    await sleep(2000);
+    await stopProcess(indexer);
+
+    const links = openOracleStore(join(system.home, "oracle", "oracle.sqlite"));
+    const vault = createPseudonymVault({
+      store: links,
+      pseudonymKey: resolveSecret(system.home, "pseudonym-key", undefined),
+      vaultKey: resolveSecret(system.home, "vault-key", undefined),
+    });
+    api = await startApi({ config: apiConfig(env, { PACHAIN_RPC_URL: system.chain.url }), deployment: system.deployment, logger: SILENT, port: 0 });
+    await waitReady(api);
+    const actual = new Map([...(await chainAnswers(system, (s) => vault.reveal(s))), ...(await apiAnswers(api, system.home, reference.people, period))]);
+    links.close();
+    let { checked, mismatches } = compare(reference.answers, actual, details);
+    options.log(`faulty run: ${checked} answers checked, ${mismatches} mismatches`);
+
+    // ---------------------------------------------------------------- load
+    options.log(`load: autocannon from a second process for ${options.loadSeconds} s`);
+    const load = await runLoad(api, options.loadSeconds);
+    const afterLoad = await apiAnswers(api, system.home, reference.people, period);
+    const again = compare(new Map([...reference.answers].filter(([k]) => k.startsWith("api "))), afterLoad, details);
+    checked += again.checked;
+    mismatches += again.mismatches;
+    if (load.errors > 0 || load.non2xx > 0) {
+      mismatches += 1;
+      details.push(`load: ${load.non2xx} non-2xx answers and ${load.errors} errors out of ${load.requests}`);
+    }
+    if (load.rssMaxMb - load.rssStartMb > 300) {
+      mismatches += 1;
+      details.push(`load: memory grew from ${load.rssStartMb} MB to ${load.rssMaxMb} MB`);
+    }
+
+    const rateLimit = await runRateLimit(system, env);
+    if (rateLimit.ok > rateLimit.allowedMax || rateLimit.limited === 0) {
+      mismatches += 1;
+      details.push(`rate limit: ${rateLimit.ok} answered (at most ${rateLimit.allowedMax} allowed), ${rateLimit.limited} refused with 429`);
+    }
+    return { runs: 2, faultsInjected, faultsByKind, recordsChecked: checked, mismatches, details, load, rateLimit };
+  } finally {
+    await api?.close();
+    for (const child of children) child.kill("SIGKILL");
+    proxy?.close();
+    await system.stop();
+    await pg.stop();
+  }
+}
+
+/** autocannon's JSON result of a run against `url` with these headers. */
+function autocannon(url: string, seconds: number, connections: number, headers: Record<string, string>): Promise<{ requests: { total: number }; non2xx: number; errors: number; latency: { p99: number }; "2xx": number; statusCodeStats?: Record<string, { count: number }> }> {
+  const args = [join(ROOT, "node_modules", "autocannon", "autocannon.js"), "-j", "-c", String(connections), "-d", String(seconds)];
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}=${v}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.once("exit", (code) => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        reject(new Error(`autocannon exited ${code} without a JSON result`));
+      }
+    });
+  });
+}
+
+async function runLoad(api: RunningApi, seconds: number): Promise<FaultReport["load"]> {
+  const r = await fetch(`${api.url}/v1/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role: "auditor", fiscalCode: STAFF, organisation: 1 }) });
+  const { token } = (await r.json()) as { token: string };
+  const mb = () => Math.round(process.memoryUsage().rss / 1e6);
+  const rssStartMb = mb();
+  let rssMaxMb = rssStartMb;
+  const sampler = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, mb())), 200);
+  try {
+    const result = await autocannon(`${api.url}/v1/payroll/totals?period=${formatPeriod(currentPeriod())}`, seconds, 20, { authorization: `Bearer ${token}` });
+    return { requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, rssStartMb, rssMaxMb, rssEndMb: mb(), latencyP99Ms: result.latency.p99 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** A second API with a small limit, hammered for a few seconds: no more answers than the bucket allows. */
+async function runRateLimit(system: System, env: Record<string, string>): Promise<FaultReport["rateLimit"]> {
+  const perSecond = 20;
+  const burst = 40;
+  const seconds = 4;
+  const { DATABASE_URL: _postgres, ...withoutPostgres } = env;
+  const config = loadConfig({
+    ...withoutPostgres, PACHAIN_RPC_URL: system.chain.url, PACHAIN_API_DEMO: "true",
+    PACHAIN_API_RATE_LIMIT_PER_SECOND: String(perSecond), PACHAIN_API_RATE_LIMIT_BURST: String(burst),
+    PACHAIN_INDEXER_SQLITE_FILE: join(system.home, "rate-limit-index.sqlite"),
+  });
+  const limited = await startApi({ config, deployment: system.deployment, logger: SILENT, port: 0 });
+  try {
+    const result = await autocannon(`${limited.url}/v1/waves`, seconds, 10, { authorization: "Bearer none" });
+    const codes = result.statusCodeStats ?? {};
+    // Without a valid token the answers are 401 — still counted by the limiter, which runs first.
+    const ok = Object.entries(codes).filter(([code]) => code !== "429").reduce((n, [, s]) => n + s.count, 0);
+    const limitedCount = codes["429"]?.count ?? 0;
+    return { ok, limited: limitedCount, allowedMax: burst + Math.ceil(perSecond * (seconds + 1)) };
+  } finally {
+    await limited.close();
+  }
+}
+
