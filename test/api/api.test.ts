@@ -8,9 +8,9 @@ import { createLogger } from "../../src/logger.ts";
 import { apiRoutes } from "../../src/api/app.ts";
 import type { ApiServices } from "../../src/api/services.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
-import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
-import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
-import { readFeed, startSystem, type System } from "../oracle/harness.ts";
+import type { OracleRuntime } from "../../src/oracle/wiring.ts";
+import { readFeed, type System } from "../oracle/harness.ts";
+import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
@@ -19,6 +19,7 @@ const PURPOSE = "purpose=Corte%20dei%20conti%20audit%2017";
 
 describe("read API over a real node, a real index and the oracle's outbox", function () {
   this.timeout(300_000);
+  let demo: DemoApi;
   let system: System;
   let rt: OracleRuntime;
   let api: RunningApi;
@@ -63,45 +64,24 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  const ready = () => waitFor("the index to catch up", async () => ((await call("/ready")).status === 200 ? true : undefined));
 
   before(async function () {
-    system = await startSystem({ size: 60, seed: 3 });
-    rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
-    rt.oracle.start();
-    await rt.oracle.idle(120_000);
-    const now = new Date();
-    period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
-    const { run } = startPayrollRun(rt.store, rt.catalog, period);
-    await rt.oracle.idle(120_000);
-    expect(payrollReport(rt.store, period, run).paid).to.be.greaterThan(0);
-
+    demo = await startDemoApi({ size: 60, seed: 3, payroll: true });
+    ({ system, rt, api, period } = demo);
     // People with a payment this month, so every view has something to show.
-    const paidSubjects = new Set(rt.store.payrollItems(period, run).filter((i) => i.status === "done").map((i) => JSON.parse(i.payload).subject as string));
     const applications = (await readFeed(system.sources.inps)).filter((e) => e.kind === "application");
     const people = [...new Set(applications.map((a) => String(a.fiscalCode)))];
-    citizen = people.find((p) => paidSubjects.has(rt.vault.pseudonymOf(p)))!;
+    citizen = people.find((p) => demo.paidSubjects.has(rt.vault.pseudonymOf(p)))!;
     other = people.find((p) => p !== citizen)!;
     expect(citizen, "a paid person in the demo data").to.be.a("string");
 
     const commissions = loadConsortium(join(system.home, "consortium.json")).organisations.filter((o) => o.kind === "MEDICAL_COMMISSION");
     commissionId = commissions[0].orgId;
     otherCommissionId = commissions[1].orgId;
-
-    api = await startApi({
-      config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" }),
-      deployment: system.deployment,
-      logger: createLogger("silent"),
-      port: 0,
-      oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
-    });
-    await ready();
   });
 
   after(async function () {
-    await api?.close();
-    await rt?.close();
-    await system?.stop();
+    await demo?.close();
   });
 
   describe("system endpoints", function () {

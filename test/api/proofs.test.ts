@@ -3,22 +3,22 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { id, Wallet } from "ethers";
 import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
-import { loadConfig } from "../../src/config.ts";
 import { factDomain, signFact } from "../../src/chain/signing.ts";
 import { benefitId, loadCatalog, reasonName } from "../../src/domain/catalog.ts";
 import { todayYmd } from "../../src/domain/dates.ts";
 import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
-import { createLogger } from "../../src/logger.ts";
-import { startApi, type RunningApi } from "../../src/api/server.ts";
+import type { RunningApi } from "../../src/api/server.ts";
 import { createProofService, proofKeys, PROOF_TTL_SECONDS } from "../../src/api/services/proofs.ts";
-import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
-import { readFeed, startSystem, type System } from "../oracle/harness.ts";
+import type { OracleRuntime } from "../../src/oracle/wiring.ts";
+import { readFeed, type System } from "../oracle/harness.ts";
+import { startDemoApi, type DemoApi } from "./demo-api.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 const CARD = "EU_DISABILITY_CARD";
 
 describe("proofs of status: issued to a citizen, verified by anyone against the chain", function () {
   this.timeout(300_000);
+  let demo: DemoApi;
   let system: System;
   let rt: OracleRuntime;
   let api: RunningApi;
@@ -42,17 +42,8 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   const verify = (proof: string) => call("/v1/proofs/verify", { method: "POST", body: { proof } });
 
   before(async function () {
-    system = await startSystem({ size: 40, seed: 5 });
-    rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
-    rt.oracle.start();
-    await rt.oracle.idle(120_000);
-    api = await startApi({
-      config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" }),
-      deployment: system.deployment,
-      logger: createLogger("silent"),
-      port: 0,
-      oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
-    });
+    demo = await startDemoApi({ size: 40, seed: 5 });
+    ({ system, rt, api } = demo);
     const people = [...new Set((await readFeed(system.sources.comune)).filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
     for (const person of people) {
       const e = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(person), benefitId(CARD), today());
@@ -77,9 +68,7 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   });
 
   after(async function () {
-    await api?.close();
-    await rt?.close();
-    await system?.stop();
+    await demo?.close();
   });
 
   it("issues a proof that reveals only the claim, a validity window, a nonce and a sealed subject, with its QR code", async function () {

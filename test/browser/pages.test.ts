@@ -8,16 +8,14 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { id, Wallet } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { loadConfig } from "../../src/config.ts";
 import { factDomain, signFact } from "../../src/chain/signing.ts";
 import { benefitId, reasonName } from "../../src/domain/catalog.ts";
 import { formatPeriod, todayYmd } from "../../src/domain/dates.ts";
 import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
-import { createLogger } from "../../src/logger.ts";
-import { startApi, type RunningApi } from "../../src/api/server.ts";
-import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
-import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
-import { readFeed, ROOT, startSystem, type System } from "../oracle/harness.ts";
+import type { RunningApi } from "../../src/api/server.ts";
+import type { OracleRuntime } from "../../src/oracle/wiring.ts";
+import { readFeed, ROOT, type System } from "../oracle/harness.ts";
+import { startDemoApi, type DemoApi } from "../api/demo-api.ts";
 
 const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "screenshots");
@@ -29,6 +27,7 @@ const CARD = "EU_DISABILITY_CARD";
 if (process.env.PACHAIN_BROWSER_TESTS === "1") {
   describe("web pages in Chromium over a real node, index and oracle", function () {
     this.timeout(240_000);
+    let demo: DemoApi;
     let system: System;
     let rt: OracleRuntime;
     let api: RunningApi;
@@ -83,17 +82,9 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
 
     before(async function () {
       mkdirSync(SHOTS, { recursive: true });
-      system = await startSystem({ size: 60, seed: 3 });
-      rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
-      rt.oracle.start();
-      await rt.oracle.idle(120_000);
-      const now = new Date();
-      period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
-      const { run } = startPayrollRun(rt.store, rt.catalog, period);
-      await rt.oracle.idle(120_000);
-      expect(payrollReport(rt.store, period, run).paid).to.be.greaterThan(0);
-
-      const paid = new Set(rt.store.payrollItems(period, run).filter((i) => i.status === "done").map((i) => JSON.parse(i.payload).subject as string));
+      demo = await startDemoApi({ size: 60, seed: 3, payroll: true });
+      ({ system, rt, api, period } = demo);
+      const paid = demo.paidSubjects;
       const people = [...new Set((await readFeed(system.sources.comune)).filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
       citizen = people.find((p) => paid.has(rt.vault.pseudonymOf(p)))!;
       expect(citizen, "a person paid this month").to.be.a("string");
@@ -108,18 +99,6 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       expect(cardholder, "a person in Rome without a disability card").to.be.a("string");
       const org = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
       commission = { orgId: org.orgId, slug: org.slug };
-
-      api = await startApi({
-        config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" }),
-        deployment: system.deployment,
-        logger: createLogger("silent"),
-        port: 0,
-        oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
-      });
-      for (const deadline = Date.now() + 60_000; (await fetch(`${api.url}/ready`)).status !== 200;) {
-        if (Date.now() > deadline) throw new Error("the index did not catch up");
-        await new Promise((r) => setTimeout(r, 200));
-      }
 
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -141,9 +120,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
 
     after(async function () {
       await browser?.close();
-      await api?.close();
-      await rt?.close();
-      await system?.stop();
+      await demo?.close();
     });
 
     it("serves the pages with their own CSP, the landing page passes axe, and the skip link comes first on the keyboard", async function () {

@@ -1,0 +1,65 @@
+// The read API over a whole PA Chain for end-to-end tests: a real node with the demo consortium,
+// the source simulators, the oracle (optionally after a payroll of the current month) and the API
+// in-process on port 0 with demo tokens, its own indexer caught up before the tests start.
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { startApi, type RunningApi } from "../../src/api/server.ts";
+import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
+import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
+import { startSystem, type System } from "../oracle/harness.ts";
+
+const READY_TIMEOUT_MS = 60_000;
+
+export interface DemoApi {
+  system: System;
+  rt: OracleRuntime;
+  api: RunningApi;
+  /** YYYYMM of the payroll run, when one was asked for. */
+  period: number;
+  /** Pseudonyms of the people paid by that payroll. */
+  paidSubjects: Set<string>;
+  close(): Promise<void>;
+}
+
+export async function waitUntilReady(url: string): Promise<void> {
+  for (const deadline = Date.now() + READY_TIMEOUT_MS; (await fetch(`${url}/ready`)).status !== 200;) {
+    if (Date.now() > deadline) throw new Error(`the read API at ${url} did not get ready (its index did not catch up)`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function startDemoApi(options: { size: number; seed: number; payroll?: boolean; env?: Record<string, string> }): Promise<DemoApi> {
+  const system = await startSystem({ size: options.size, seed: options.seed });
+  const rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
+  rt.oracle.start();
+  await rt.oracle.idle(120_000);
+  const now = new Date();
+  const period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+  const paidSubjects = new Set<string>();
+  if (options.payroll) {
+    const { run } = startPayrollRun(rt.store, rt.catalog, period);
+    await rt.oracle.idle(120_000);
+    if (payrollReport(rt.store, period, run).paid === 0) throw new Error("the demo payroll paid no one");
+    for (const item of rt.store.payrollItems(period, run)) {
+      if (item.status === "done") paidSubjects.add(JSON.parse(item.payload).subject as string);
+    }
+  }
+  const api = await startApi({
+    config: loadConfig({
+      ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000", ...options.env,
+    }),
+    deployment: system.deployment,
+    logger: createLogger("silent"),
+    port: 0,
+    oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
+  });
+  await waitUntilReady(api.url);
+  return {
+    system, rt, api, period, paidSubjects,
+    async close() {
+      await api.close();
+      await rt.close();
+      await system.stop();
+    },
+  };
+}
