@@ -111,7 +111,12 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
       const cursor = typeof (event as { cursor?: unknown })?.cursor === "number" ? (event as { cursor: number }).cursor : -1;
       try {
         if ((event as { kind?: unknown })?.kind === "application") {
-          const a = applicationEvent.parse(event);
+          const parsed = applicationEvent.safeParse(event);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new IntakeRefusal(`${issue.path.join(".") || "event"}: ${issue.message}`);
+          }
+          const a = parsed.data;
           benefitByCode(catalog, a.benefit);
           formatIsoDate(a.date, "date");
           return {

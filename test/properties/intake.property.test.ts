@@ -104,14 +104,9 @@ describe("oracle intake: properties over arbitrary input (fast-check)", function
     );
   });
 
-  // BUG (src/oracle/intake.ts, lead): an "application" event with a missing or wrongly typed
-  // field (e.g. {"kind":"application","record":[]} or fiscalCode: 0) makes accept() throw a raw
-  // ZodError: `applicationEvent.parse` throws, and the catch rethrows anything that is not an
-  // IntakeRefusal or a PaChainError. In the feed adapter that aborts the page's transaction, so
-  // the INPS feed retries the same page for ever (a poison message) and, since decisions wait for
-  // every feed to catch up, no application is decided any more. Fix: safeParse like fact events
-  // (or catch ZodError) so it becomes a dead letter. Un-skip this test once fixed.
-  it.skip("BUG: never throws on a malformed application event either (it is a dead letter naming the field)", function () {
+  // A malformed application once threw a raw ZodError out of accept(): a poison page the INPS
+  // feed retried for ever, blocking every decision. It must be a dead letter naming the field.
+  it("never throws on a malformed application event either (it is a dead letter naming the field)", function () {
     fc.assert(
       fc.property(
         fc.record({ kind: fc.constant("application"), cursor: fc.anything(), applicationId: fc.anything(), fiscalCode: fc.anything(), benefit: fc.anything(), date: fc.anything() }, { requiredKeys: ["kind"] }),
