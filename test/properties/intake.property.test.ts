@@ -255,7 +255,7 @@ describe("oracle intake: properties over arbitrary input (fast-check)", function
       fc.property(
         fc.oneof(
           fc.string({ maxLength: 40 }).filter((b) => !loadCatalog().benefits.some((x) => x.code === b)).map((benefit) => ({ benefit })),
-          // Wrongly typed or out-of-schema values are the BUG above: only well-typed ones here.
+          // Wrongly typed values are covered by the malformed-application property above.
           impossibleDate().filter((d) => d !== 0 && d <= 21991231).map((date) => ({ date })),
           invalidFiscalCode().filter((c) => typeof c === "string").map((fiscalCode) => ({ fiscalCode })),
           injectionString().map((benefit) => ({ benefit })),
