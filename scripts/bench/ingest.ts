@@ -14,6 +14,7 @@ import { progress } from "./progress.ts";
 import type { BenchChain, BenchSources } from "./system.ts";
 
 const POLL_MS = 50;
+const RECEIPT_GROUP = 10;
 const NAIVE_GAS_LIMIT = 1_000_000n;
 
 export type FeedEvent = Record<string, unknown> & { kind: string };
@@ -46,7 +47,15 @@ export async function readFeeds(sources: BenchSources): Promise<Record<SourceNam
 /** The receipt, polled without ethers' 4 s block polling (an automining node has it at once). */
 export async function receiptOf(provider: JsonRpcProvider, hash: string): Promise<TransactionReceipt> {
   for (let tries = 0; ; tries++) {
-    const receipt = await provider.getTransactionReceipt(hash);
+    let receipt: TransactionReceipt | null = null;
+    try {
+      receipt = await provider.getTransactionReceipt(hash);
+    } catch (error) {
+      // A dropped connection under load is retried; the receipt does not go away.
+      if (tries > 20) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     if (receipt) return receipt;
     if (tries > 2000) throw new Error(`no receipt for ${hash}`);
     await new Promise((r) => setTimeout(r, 5));
@@ -56,9 +65,12 @@ export async function receiptOf(provider: JsonRpcProvider, hash: string): Promis
 export async function sumGas(provider: JsonRpcProvider, hashes: Iterable<string>): Promise<{ gas: number; transactions: number }> {
   const unique = [...new Set(hashes)];
   let gas = 0;
-  for (let i = 0; i < unique.length; i += 100) {
-    const receipts = await Promise.all(unique.slice(i, i + 100).map((h) => provider.getTransactionReceipt(h)));
-    for (const r of receipts) gas += Number(r!.gasUsed);
+  // Small groups: a JSON-RPC batch of a hundred receipts with their logs is megabytes the node
+  // must build at once (it dropped the connection at 30k people).
+  for (let i = 0; i < unique.length; i += RECEIPT_GROUP) {
+    const hashes = unique.slice(i, i + RECEIPT_GROUP);
+    const receipts = await Promise.all(hashes.map((h) => receiptOf(provider, h)));
+    for (const r of receipts) gas += Number(r.gasUsed);
   }
   return { gas, transactions: unique.length };
 }
