@@ -15,10 +15,17 @@ import type { BenchChain } from "./system.ts";
 
 export type BackfillResult = BackfillMeasurement;
 
+/**
+ * Blocks per eth_getLogs: a benchmark block holds a whole batch (40 facts, 150 payments), so the
+ * indexer's default 2,000 blocks make responses of tens of megabytes that the embedded node dropped
+ * at 10k people; 250 keeps each response to a few megabytes.
+ */
+const BATCH_BLOCKS = 250;
+
 async function backfill(bench: BenchChain, label: string, store: IndexerStore): Promise<BackfillResult> {
   process.stderr.write(`indexer backfill into ${label} …\n`);
   try {
-    const result = await measureBackfill({ provider: createIndexerRpc(bench.chain.url), deployment: bench.deployment, store });
+    const result = await measureBackfill({ provider: createIndexerRpc(bench.chain.url), deployment: bench.deployment, store, batchBlocks: BATCH_BLOCKS });
     process.stderr.write(`indexer backfill into ${label}: ${result.events} events, ${result.blocks} blocks in ${result.seconds.toFixed(1)} s, ${result.eventsPerSecond} events/s\n`);
     return result;
   } finally {

@@ -35,8 +35,9 @@ export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
       const fiscalCode = beneficiary && point.runtime.vault.reveal(beneficiary.subject);
       if (!fiscalCode) throw new Error("no beneficiary with a known fiscal code to look up");
       await point.runtime.oracle.stop();
-      const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
+      // The backfill first: it reads the whole history, before the node has served the API's load.
       const indexer = await benchIndexer(point.bench);
+      const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
       return buildResults({
         mode: options.mode, points, indexer, machineBefore,
         api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds } },
