@@ -28,13 +28,21 @@ export function createOracle(options: {
   metrics?: OracleMetrics;
   /** Whether this oracle decides INPS applications (the INPS oracle does). */
   decides: boolean;
+  /**
+   * How long an application waits, once seen, before it is decided. With one oracle per
+   * organisation, INPS's oracle cannot see the municipalities' and ASLs' outboxes: the wait gives
+   * their facts (birth, residence, assessment) time to reach the chain, so an application is not
+   * refused for evidence that is still on its way. 0 when one oracle relays every source.
+   */
+  decisionGraceMs?: number;
 }): Oracle {
-  const { store, adapters, relayers, metrics, decides } = options;
+  const { store, adapters, relayers, metrics, decides, decisionGraceMs = 0 } = options;
   const logger = options.logger.child({ module: "oracle" });
   const caughtUp = new Map<string, boolean>(adapters.map((a) => [a.source, false]));
   const lastCaughtUpAt = new Map<string, number>(adapters.map((a) => [a.source, Date.now()]));
   let running = false;
   const loops: Promise<void>[] = [];
+  const firstSeen = new Map<string, number>();
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,8 +67,13 @@ export function createOracle(options: {
     if (!decides) return 0;
     const ready = [...caughtUp.values()].every(Boolean) && store.pendingCount("fact") === 0;
     if (!ready) return 0;
-    // Facts first: decide only once every feed is read and every fact settled on chain.
-    const received = store.applications("received");
+    // Facts first: decide only once every feed is read and every fact settled on chain, and each
+    // application has waited its grace period (counted from when this process first saw it).
+    const now = Date.now();
+    const received = store.applications("received").filter((a) => {
+      if (!firstSeen.has(a.applicationId)) firstSeen.set(a.applicationId, now);
+      return now - firstSeen.get(a.applicationId)! >= decisionGraceMs;
+    });
     if (received.length === 0) return 0;
     store.enqueue(received.map((a) => ({
       source: "inps",
@@ -69,7 +82,10 @@ export function createOracle(options: {
       relayer: "inps" as const,
       payload: JSON.stringify({ applicationId: a.applicationId, subject: a.subject, benefit: a.benefit, date: a.date }),
     })));
-    for (const a of received) store.setApplicationStatus(a.applicationId, "queued");
+    for (const a of received) {
+      store.setApplicationStatus(a.applicationId, "queued");
+      firstSeen.delete(a.applicationId);
+    }
     logger.info({ applications: received.length }, "applications queued for decision");
     return received.length;
   }

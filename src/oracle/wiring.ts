@@ -108,7 +108,11 @@ export function createOracleRuntime(options: {
         createSourceAdapter({ source, baseUrl: url, relayer: RELAYER_OF_SOURCE[source], store, intake, logger, metrics }),
       )
     : [];
-  const oracle = createOracle({ store, adapters, relayers, logger, metrics, decides: relayerNames.includes("inps") && readFeeds });
+  const oracle = createOracle({
+    store, adapters, relayers, logger, metrics,
+    decides: relayerNames.includes("inps") && readFeeds,
+    decisionGraceMs: config.PACHAIN_DECISION_GRACE_SECONDS * 1000,
+  });
   return {
     oracle, store, vault, intake, catalog, contracts, provider, relayers, metrics,
     async close() {
