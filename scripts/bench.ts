@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { chart, markdown } from "./bench/report.ts";
-import type { BenchResults } from "./bench/results.ts";
+import { targets, type BenchResults } from "./bench/results.ts";
 import { FULL, QUICK, runSuite } from "./bench/suite.ts";
 import { ROOT } from "./bench/system.ts";
 
@@ -51,6 +51,8 @@ if (args.render !== undefined) {
   // Writes results.md and scale.svg again beside an existing results.json (after a change of the report).
   const file = resolve(args.render);
   const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  results.targets = targets(results);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(dirname(file), "scale.svg"), chart(results));
   writeFileSync(join(dirname(file), "results.md"), markdown(results, "scale.svg"));
   process.stderr.write(`rendered ${join(dirname(file), "results.md")}\n`);

@@ -119,7 +119,7 @@ export function buildResults(input: {
   return results;
 }
 
-function targets(r: BenchResults): Target[] {
+export function targets(r: BenchResults): Target[] {
   const p = r.payroll;
   return [
     { name: "payroll gas per checked payment ≤ 1/5 of naive", target: `≤ ${round(p.naiveGasPerPayment / 5)} gas (stretch 1/8: ${round(p.naiveGasPerPayment / 8)})`, measured: `${p.gasPerPayment} gas (1/${p.gasRatio})`, met: p.gasRatio >= 5 },
@@ -127,7 +127,7 @@ function targets(r: BenchResults): Target[] {
     { name: "payroll speed-up over naive", target: "≥ 10×", measured: `${p.speedup}×`, met: p.speedup >= 10 },
     { name: "3 million payments on Besu (200 Mgas / 2 s)", target: "≤ 12 min of block space (stretch 7)", measured: `${r.extrapolation.besu.minutes} min`, met: r.extrapolation.besu.minutes <= 12 },
     { name: "ingestion, signed records end to end", target: "≥ 1,000 records/s", measured: `${r.ingest.recordsPerSecond}/s`, met: r.ingest.recordsPerSecond >= 1000 },
-    { name: "read API entitlement lookup", target: "≥ 2,000 req/s, p99 ≤ 10 ms", measured: `${r.api.entitlement.requestsPerSecond} req/s, p99 ${r.api.entitlement.p99Ms} ms`, met: r.api.entitlement.requestsPerSecond >= 2000 && r.api.entitlement.p99Ms <= 10 },
+    { name: "read API entitlement lookup", target: "≥ 2,000 req/s, p99 ≤ 10 ms", measured: `${round(r.api.entitlement.requestsPerSecond)} req/s, p99 ${r.api.entitlement.p99Ms} ms`, met: r.api.entitlement.requestsPerSecond >= 2000 && r.api.entitlement.p99Ms <= 10 },
     { name: "indexer backfill into SQLite", target: "≥ 20,000 events/s", measured: `${r.indexer.eventsPerSecond}/s`, met: r.indexer.eventsPerSecond >= 20000 },
   ];
 }
