@@ -24,6 +24,14 @@ interface IBenefitLedger {
         uint32 period; // YYYYMM
     }
 
+    /// @notice A payroll run: one benefit and period for many subjects, the packed form of a batch
+    /// (32 bytes of calldata per payment instead of 96).
+    struct PaymentRun {
+        bytes32 benefitId;
+        uint32 period; // YYYYMM
+        bytes32[] subjects;
+    }
+
     /// @notice One application of a batch of decisions.
     struct DecisionOrder {
         bytes32 applicationId;
@@ -79,6 +87,11 @@ interface IBenefitLedger {
     /// @notice The same check, with the assessment it rests on.
     function entitlement(bytes32 subject, bytes32 benefitId, uint32 date) external view returns (Entitlement memory);
 
+    /// @notice `entitlement(subject, benefitId, date)` for every benefit of the catalog, in catalog
+    /// order (`BenefitCatalog.benefitIds`), reading the subject's facts once: the read API's answer
+    /// for one person in one call.
+    function entitlements(bytes32 subject, uint32 date) external view returns (Entitlement[] memory);
+
     /// @notice What `recordPayment` would answer now, without recording anything.
     function previewPayment(bytes32 subject, bytes32 benefitId, uint32 period)
         external
@@ -104,6 +117,13 @@ interface IBenefitLedger {
     /// @notice Records a payroll batch: each item is recorded or refused on its own (events); the
     /// batch reverts only for malformed input.
     function recordPayments(PaymentOrder[] calldata orders)
+        external
+        returns (uint256 recordedCount, uint256 recordedCents);
+
+    /// @notice Records a payroll sent as runs: exactly `recordPayments` of the orders (subject,
+    /// run.benefitId, run.period) of each run in turn, with the same events, totals and answer, for
+    /// less calldata and one facts read per run.
+    function recordPaymentRuns(PaymentRun[] calldata runs)
         external
         returns (uint256 recordedCount, uint256 recordedCents);
 

@@ -268,6 +268,14 @@ interface IFactRegistry {
     /// usual case.
     function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256 facts);
 
+    /// @notice `factsAt(subjectIds[i], date, needs)` for every subject of a payroll run, in one call:
+    /// the ledger pays a run of one benefit and period with one call to the registry instead of one
+    /// per payment.
+    function factsAtBatch(bytes32[] calldata subjectIds, uint32 date, uint256 needs)
+        external
+        view
+        returns (uint256[] memory facts);
+
     /// @notice EIP-712 digest of a record, for signers and verifiers off chain.
     function civilDigest(CivilRecord calldata record) external view returns (bytes32);
     function deathDigest(DeathRecord calldata record) external view returns (bytes32);

@@ -15,14 +15,17 @@ import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, WavePhase} from "../t
 /// @notice Computes entitlements from the FactRegistry and the BenefitCatalog, records INPS
 /// decisions, and records monthly payments only when the rules back them.
 /// @dev Payments are a bitmap: one slot per (subject, benefit) covers 256 months, so a monthly
-/// payroll flips a bit in a slot that already exists instead of creating one per payment. A payment
-/// reads the subject's facts as one FactWord (`FactRegistry.factsAt`, one cold slot in the usual
-/// case) and runs the rules on the stack; a batch adds to each period total once per run.
+/// payroll flips a bit in a slot that already exists instead of creating one per payment. A payroll
+/// is paid in runs (consecutive payments of one benefit and period): a run loads the terms once,
+/// reads its subjects' facts as FactWords with one call (`FactRegistry.factsAtBatch`, one cold slot
+/// per subject in the usual case), runs the rules on the stack and adds to the period total once.
 contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     IFactRegistry public immutable facts;
     IBenefitCatalog public immutable catalog;
 
-    mapping(bytes32 paidKey => uint256 bits) private _paid; // keccak256(subject, benefitId, monthIndex >> 8)
+    // Bit (monthIndex & 0xff) of _paid[subject][keccak256(benefitId, monthIndex >> 8)]: the second key
+    // is the same for a whole run, so a payment hashes only its subject into the slot.
+    mapping(bytes32 subject => mapping(bytes32 benefitEpoch => uint256 bits)) private _paid;
     mapping(bytes32 benefitId => mapping(uint32 period => PeriodTotal)) private _totals;
     mapping(bytes32 applicationId => bool) private _decided;
 
@@ -53,15 +56,27 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     }
 
     /// @inheritdoc IBenefitLedger
+    function entitlements(bytes32 subject, uint32 date) external view returns (Entitlement[] memory list) {
+        _requireDate(date);
+        bytes32[] memory benefitIds = catalog.benefitIds();
+        // Every part for every benefit: a snapshot's parts do not depend on which others are asked.
+        FactSnapshot memory snap = facts.snapshotFor(subject, date, SnapshotNeeds.ALL);
+        list = new Entitlement[](benefitIds.length);
+        for (uint256 i = 0; i < benefitIds.length; ++i) {
+            list[i] = _entitlementOf(snap, _terms(benefitIds[i], date), date);
+        }
+    }
+
+    /// @inheritdoc IBenefitLedger
     function previewPayment(bytes32 subject, bytes32 benefitId, uint32 period)
         external
         view
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
-        PaymentContext memory ctx = _paymentContext(benefitId, period);
-        (reason,,) = _assessPayment(subject, ctx);
+        PaymentRunContext memory run = _runContext(benefitId, period);
+        (reason,) = _assessPayment(run, subject, _factsOf(run, subject));
         payable_ = reason == Reason.ELIGIBLE;
-        if (payable_) amountCents = _amount(ctx);
+        if (payable_) amountCents = run.amountCents;
     }
 
     /// @inheritdoc IBenefitLedger
@@ -92,9 +107,13 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (bool recorded, Reason reason, uint64 amountCents)
     {
-        PaymentContext memory ctx = _paymentContext(benefitId, period);
-        (recorded, reason, amountCents) = _pay(subject, ctx);
-        _addToTotal(ctx);
+        PaymentRunContext memory run = _runContext(benefitId, period);
+        reason = _pay(run, subject, _factsOf(run, subject));
+        recorded = reason == Reason.ELIGIBLE;
+        if (recorded) {
+            amountCents = run.amountCents;
+            _addToTotal(run, 1);
+        }
     }
 
     /// @inheritdoc IBenefitLedger
@@ -104,21 +123,41 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         whenNotPaused
         returns (uint256 recordedCount, uint256 recordedCents)
     {
-        PaymentContext memory ctx;
-        for (uint256 i = 0; i < orders.length; ++i) {
-            PaymentOrder calldata order = orders[i];
-            // A payroll batch is normally one benefit and one period: load its terms once.
-            if (i == 0 || order.benefitId != ctx.benefitId || order.period != ctx.period) {
-                if (i != 0) _addToTotal(ctx);
-                ctx = _paymentContext(order.benefitId, order.period);
+        uint256 start = 0;
+        while (start < orders.length) {
+            // A payroll batch is normally one benefit and one period: pay each run of them at once.
+            bytes32 benefitId = orders[start].benefitId;
+            uint32 period = orders[start].period;
+            uint256 end = start + 1;
+            while (end < orders.length && orders[end].benefitId == benefitId && orders[end].period == period) {
+                ++end;
             }
-            (bool recorded,, uint64 amountCents) = _pay(order.subject, ctx);
-            if (recorded) {
-                ++recordedCount;
-                recordedCents += amountCents;
+            bytes32[] memory subjects = new bytes32[](end - start);
+            for (uint256 i = 0; i < subjects.length; ++i) {
+                subjects[i] = orders[start + i].subject;
             }
+            (uint256 count, uint256 cents) = _payRun(_runContext(benefitId, period), subjects);
+            recordedCount += count;
+            recordedCents += cents;
+            start = end;
         }
-        if (orders.length != 0) _addToTotal(ctx);
+    }
+
+    /// @inheritdoc IBenefitLedger
+    function recordPaymentRuns(PaymentRun[] calldata runs)
+        external
+        restricted
+        whenNotPaused
+        returns (uint256 recordedCount, uint256 recordedCents)
+    {
+        for (uint256 r = 0; r < runs.length; ++r) {
+            PaymentRun calldata run = runs[r];
+            // No orders: as `recordPayments` of none, nothing to check.
+            if (run.subjects.length == 0) continue;
+            (uint256 count, uint256 cents) = _payRun(_runContext(run.benefitId, run.period), run.subjects);
+            recordedCount += count;
+            recordedCents += cents;
+        }
     }
 
     /// @inheritdoc IBenefitLedger
@@ -133,8 +172,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     /// @inheritdoc IBenefitLedger
     function isPaid(bytes32 subject, bytes32 benefitId, uint32 period) external view returns (bool) {
-        (bytes32 key, uint256 mask) = _paidBit(subject, benefitId, period);
-        return _paid[key] & mask != 0;
+        uint256 index = DateLib.monthIndex(period);
+        return _paid[subject][_benefitEpoch(benefitId, index)] & (1 << (index & 0xff)) != 0;
     }
 
     /// @inheritdoc IBenefitLedger
@@ -161,81 +200,90 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         );
     }
 
-    /// @dev What every payment of one benefit and period shares, and what a batch has recorded
-    /// under it but not yet added to the period total.
-    struct PaymentContext {
+    /// @dev What every payment of a run (one benefit and period) shares, computed once per run.
+    struct PaymentRunContext {
         bytes32 benefitId;
         uint32 period; // YYYYMM
-        uint32 firstDay; // YYYYMMDD, the day the payment is checked on
-        uint32 today; // YYYYMMDD of the chain's clock
+        uint32 firstDay; // YYYYMMDD, the day the payments are checked on
+        Reason runReason; // NOT_MONETARY or PERIOD_IN_FUTURE for every payment of the run, else ELIGIBLE
+        uint64 amountCents; // euro cents, the amount of each payment of the period
         BenefitTerms terms;
         uint256 needs; // SnapshotNeeds of the terms' rules
-        uint256 monthIndex; // DateLib.monthIndex(period)
-        uint64 recorded; // payments recorded, not yet in the period total
-        uint128 recordedCents; // euro cents, their sum
+        bytes32 benefitEpoch; // the second key of the run's bitmap slots
+        uint256 mask; // the period's bit in them
     }
 
-    function _paymentContext(bytes32 benefitId, uint32 period) private view returns (PaymentContext memory ctx) {
+    function _runContext(bytes32 benefitId, uint32 period) private view returns (PaymentRunContext memory run) {
         if (!DateLib.isValidPeriod(period)) revert BenefitLedgerInvalidPeriod(period);
-        ctx.benefitId = benefitId;
-        ctx.period = period;
-        ctx.firstDay = DateLib.firstDayOf(period);
-        ctx.today = DateLib.fromTimestamp(block.timestamp);
-        ctx.terms = _terms(benefitId, ctx.firstDay);
-        ctx.needs = EntitlementRules.snapshotNeeds(ctx.terms);
-        ctx.monthIndex = DateLib.monthIndex(period);
+        run.benefitId = benefitId;
+        run.period = period;
+        run.firstDay = DateLib.firstDayOf(period);
+        run.terms = _terms(benefitId, run.firstDay);
+        run.needs = EntitlementRules.snapshotNeeds(run.terms);
+        run.amountCents =
+            EntitlementRules.paymentAmount(run.terms.monthlyAmountCents, run.terms.paymentsPerYear, period);
+        uint256 index = DateLib.monthIndex(period);
+        run.benefitEpoch = _benefitEpoch(benefitId, index);
+        run.mask = 1 << (index & 0xff);
+        // pay() of RULES.md checks these two before the facts, in this order.
+        if (!run.terms.monetary) run.runReason = Reason.NOT_MONETARY;
+        else if (run.firstDay > DateLib.fromTimestamp(block.timestamp)) run.runReason = Reason.PERIOD_IN_FUTURE;
     }
 
-    /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it. The
-    /// period total is left to `_addToTotal`, once per context.
-    function _pay(bytes32 subject, PaymentContext memory ctx)
+    /// @dev Pays a run: one facts read for all its subjects (none when the run's own reason refuses
+    /// every payment), then each payment in order; the period total once.
+    function _payRun(PaymentRunContext memory run, bytes32[] memory subjects)
         private
-        returns (bool recorded, Reason reason, uint64 amountCents)
+        returns (uint256 count, uint256 cents)
     {
-        bytes32 key;
-        uint256 bits;
-        (reason, key, bits) = _assessPayment(subject, ctx);
-        if (reason != Reason.ELIGIBLE) {
-            emit PaymentRefused(subject, ctx.benefitId, ctx.period, reason);
-            return (false, reason, 0);
+        uint256[] memory words;
+        if (run.runReason == Reason.ELIGIBLE) words = facts.factsAtBatch(subjects, run.firstDay, run.needs);
+        for (uint256 i = 0; i < subjects.length; ++i) {
+            if (_pay(run, subjects[i], words.length == 0 ? 0 : words[i]) == Reason.ELIGIBLE) ++count;
         }
-        _paid[key] = bits | (1 << (ctx.monthIndex & 0xff));
-        amountCents = _amount(ctx);
-        ctx.recorded += 1;
-        ctx.recordedCents += amountCents;
-        emit PaymentRecorded(subject, ctx.benefitId, ctx.period, amountCents);
-        return (true, Reason.ELIGIBLE, amountCents);
+        cents = count * run.amountCents;
+        _addToTotal(run, count);
     }
 
-    function _addToTotal(PaymentContext memory ctx) private {
-        if (ctx.recorded == 0) return;
-        PeriodTotal storage total = _totals[ctx.benefitId][ctx.period];
-        total.payments += ctx.recorded;
-        total.amountCents += ctx.recordedCents;
-        ctx.recorded = 0;
-        ctx.recordedCents = 0;
+    /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it, on
+    /// the subject's FactWord `f`. The period total is left to the caller.
+    function _pay(PaymentRunContext memory run, bytes32 subject, uint256 f) private returns (Reason reason) {
+        uint256 bits;
+        (reason, bits) = _assessPayment(run, subject, f);
+        if (reason != Reason.ELIGIBLE) {
+            emit PaymentRefused(subject, run.benefitId, run.period, reason);
+            return reason;
+        }
+        _paid[subject][run.benefitEpoch] = bits | run.mask;
+        emit PaymentRecorded(subject, run.benefitId, run.period, run.amountCents);
+    }
+
+    function _addToTotal(PaymentRunContext memory run, uint256 count) private {
+        if (count == 0) return;
+        PeriodTotal storage total = _totals[run.benefitId][run.period];
+        total.payments += uint64(count);
+        total.amountCents += uint128(count * run.amountCents);
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
-    /// period's first day, not yet paid, in that order. Also returns the subject's bitmap word.
-    function _assessPayment(bytes32 subject, PaymentContext memory ctx)
+    /// period's first day (facts `f`), not yet paid, in that order. Also returns the subject's bitmap word.
+    function _assessPayment(PaymentRunContext memory run, bytes32 subject, uint256 f)
         private
         view
-        returns (Reason reason, bytes32 key, uint256 bits)
+        returns (Reason reason, uint256 bits)
     {
-        BenefitTerms memory t = ctx.terms;
-        if (!t.monetary) return (Reason.NOT_MONETARY, 0, 0);
-        if (ctx.firstDay > ctx.today) return (Reason.PERIOD_IN_FUTURE, 0, 0);
-        (reason,) = _reasonAt(subject, t, ctx.firstDay, ctx.needs);
-        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
-        key = keccak256(abi.encode(subject, ctx.benefitId, ctx.monthIndex >> 8));
-        bits = _paid[key];
-        if (bits & (1 << (ctx.monthIndex & 0xff)) != 0) return (Reason.ALREADY_PAID, key, bits);
+        reason = run.runReason;
+        if (reason != Reason.ELIGIBLE) return (reason, 0);
+        (reason,) = _reasonOn(f, run.terms, run.firstDay);
+        if (reason != Reason.ELIGIBLE) return (reason, 0);
+        bits = _paid[subject][run.benefitEpoch];
+        if (bits & run.mask != 0) return (Reason.ALREADY_PAID, bits);
     }
 
-    /// @dev The amount of an eligible payment of the context's period.
-    function _amount(PaymentContext memory ctx) private pure returns (uint64) {
-        return EntitlementRules.paymentAmount(ctx.terms.monthlyAmountCents, ctx.terms.paymentsPerYear, ctx.period);
+    /// @dev The subject's facts for one payment of the run; none are read when the run's own reason
+    /// refuses it.
+    function _factsOf(PaymentRunContext memory run, bytes32 subject) private view returns (uint256) {
+        return run.runReason == Reason.ELIGIBLE ? facts.factsAt(subject, run.firstDay, run.needs) : 0;
     }
 
     /// @dev check() of RULES.md on the subject's FactWord: the reason, and the category met.
@@ -244,7 +292,15 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         view
         returns (Reason reason, uint8 category)
     {
-        uint256 f = facts.factsAt(subject, date, needs);
+        return _reasonOn(facts.factsAt(subject, date, needs), t, date);
+    }
+
+    /// @dev check() of RULES.md on a FactWord.
+    function _reasonOn(uint256 f, BenefitTerms memory t, uint32 date)
+        private
+        view
+        returns (Reason reason, uint8 category)
+    {
         bool live = t.wavePhase == WavePhase.LIVE
             || (t.wavePhase == WavePhase.PILOT && catalog.isLive(t.wave, uint16(FactWord.residence(f) / 1000)));
         return EntitlementRules.evaluateFacts(f, t, live, date);
@@ -256,7 +312,16 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         view
         returns (Entitlement memory e)
     {
-        FactSnapshot memory snap = facts.snapshotFor(subject, date, EntitlementRules.snapshotNeeds(t) | extraNeeds);
+        return _entitlementOf(facts.snapshotFor(subject, date, EntitlementRules.snapshotNeeds(t) | extraNeeds), t, date);
+    }
+
+    /// @dev check() of RULES.md on a snapshot that holds at least the parts the terms' rules read
+    /// and the assessment ids.
+    function _entitlementOf(FactSnapshot memory snap, BenefitTerms memory t, uint32 date)
+        private
+        view
+        returns (Entitlement memory e)
+    {
         bool live = t.wavePhase == WavePhase.LIVE
             || (t.wavePhase == WavePhase.PILOT && catalog.isLive(t.wave, uint16(snap.residence / 1000)));
         EntitlementRules.Outcome memory outcome = EntitlementRules.evaluate(snap, t, live, date);
@@ -274,14 +339,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         if (!t.exists) revert BenefitLedgerUnknownBenefit(benefitId);
     }
 
-    function _paidBit(bytes32 subject, bytes32 benefitId, uint32 period)
-        private
-        pure
-        returns (bytes32 key, uint256 mask)
-    {
-        uint256 index = DateLib.monthIndex(period);
-        key = keccak256(abi.encode(subject, benefitId, index >> 8));
-        mask = 1 << (index & 0xff);
+    function _benefitEpoch(bytes32 benefitId, uint256 monthIndex) private pure returns (bytes32) {
+        return keccak256(abi.encode(benefitId, monthIndex >> 8));
     }
 
     function _requireDate(uint32 date) private pure {

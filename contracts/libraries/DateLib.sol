@@ -105,6 +105,22 @@ library DateLib {
         }
     }
 
+    /// @notice The largest compact date whose YYYYMMDD is on or before `ymd` (0 when none is), for
+    /// any `ymd`, valid or not: `fromCompact(c) > ymd` exactly when `c > compactFloor(ymd)`, so a
+    /// batch compares many compact dates with one date without converting each.
+    /// @dev `fromCompact` orders as its argument does (month < 16 and day < 32 fit below the next
+    /// field), so the floor is `ymd` itself clamped to the fields' ranges.
+    function compactFloor(uint256 ymd) internal pure returns (uint256) {
+        uint256 year = ymd / 10000;
+        if (year < MIN_YEAR) return 0;
+        if (year - MIN_YEAR > 511) return (1 << 18) - 1;
+        uint256 month = (ymd / 100) % 100;
+        uint256 day = ymd % 100;
+        if (month > 15) (month, day) = (15, 31);
+        else if (day > 31) day = 31;
+        return ((year - MIN_YEAR) << 9) | (month << 5) | day;
+    }
+
     /// @notice The YYYYMM period of a YYYYMMDD date.
     function periodOf(uint256 ymd) internal pure returns (uint32) {
         return uint32(ymd / 100);

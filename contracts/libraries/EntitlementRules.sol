@@ -80,7 +80,11 @@ library EntitlementRules {
         returns (bool anyValid, uint8 metCategory)
     {
         for (uint256 i = 0; i < count; ++i) {
-            uint256 word = requirements >> (32 * i);
+            uint256 word;
+            // count is at most 8 (validated when the rule is defined): the shift is at most 224.
+            unchecked {
+                word = requirements >> (32 * i);
+            }
             uint8 category = uint8(word);
             // Categories are validated 1-4 when the rule is defined.
             (bool exists, uint8 percentage, uint8 flags) = FactWord.assessment(facts, category);

@@ -49,7 +49,10 @@ library FactWord {
         returns (uint256)
     {
         uint256 lane = LANE_EXISTS | (uint256(flags) << 8) | percentage;
-        return facts | (lane << (LANES + LANE_BITS * (category - 1)));
+        // Categories are 1-4 (validated where they enter the chain): the shift is at most 236.
+        unchecked {
+            return facts | (lane << (LANES + LANE_BITS * (category - 1)));
+        }
     }
 
     /// @notice The word of a snapshot (assessment ids and review dates are not part of it).
@@ -99,7 +102,11 @@ library FactWord {
         pure
         returns (bool exists, uint8 percentage, uint8 flags)
     {
-        uint256 lane = (facts >> (LANES + LANE_BITS * (category - 1))) & LANE_MASK;
+        uint256 lane;
+        // Categories are 1-4 (validated where they enter the chain): the shift is at most 236.
+        unchecked {
+            lane = (facts >> (LANES + LANE_BITS * (category - 1))) & LANE_MASK;
+        }
         return (lane & LANE_EXISTS != 0, uint8(lane), uint8(lane >> 8));
     }
 }

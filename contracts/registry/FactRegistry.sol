@@ -274,7 +274,20 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256) {
-        return _factsAt(subjectId, date, needs);
+        return _factsAt(subjectId, date, needs, DateLib.compactFloor(date));
+    }
+
+    /// @inheritdoc IFactRegistry
+    function factsAtBatch(bytes32[] calldata subjectIds, uint32 date, uint256 needs)
+        external
+        view
+        returns (uint256[] memory words)
+    {
+        uint256 dateFloor = DateLib.compactFloor(date);
+        words = new uint256[](subjectIds.length);
+        for (uint256 i = 0; i < subjectIds.length; ++i) {
+            words[i] = _factsAt(subjectIds[i], date, needs, dateFloor);
+        }
     }
 
     /// @inheritdoc IFactRegistry
@@ -564,8 +577,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @dev factsAt: the payroll word answers every part it can; a part it cannot (a date before a
     /// head's effective date or before the latest income year, stays when the subject has any) is
-    /// computed as `snapshot` computes it.
-    function _factsAt(bytes32 subjectId, uint32 date, uint256 needs) private view returns (uint256 facts) {
+    /// computed as `snapshot` computes it. `dateFloor` is `DateLib.compactFloor(date)`, computed once
+    /// per batch: a head is effective after `date` exactly when its compact date is above it.
+    function _factsAt(bytes32 subjectId, uint32 date, uint256 needs, uint256 dateFloor)
+        private
+        view
+        returns (uint256 facts)
+    {
         uint256 word = _payroll[subjectId];
         uint256 birth = (word >> BIRTH_SHIFT) & DATE_MASK;
         facts = FactWord.civil(
@@ -575,30 +593,45 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             DateLib.fromCompact(word >> DEATH_SHIFT)
         );
         uint256 toScan;
-        uint256 heads = word >> HEADS_SHIFT;
-        for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
-            uint256 head = heads & HEAD_MASK;
-            heads >>= HEAD_BITS;
-            // No head: no unrevoked assessment of this category on any date.
-            if (needs & (1 << c) == 0 || head == 0) continue;
-            if (DateLib.fromCompact(head) > date) {
-                toScan |= 1 << c;
-            } else {
-                facts = FactWord.withAssessment(facts, c, uint8((head >> 18) & 0x7f), uint8(head >> 25));
+        // c is 1-4: every shift below stays under 256 and nothing can overflow.
+        unchecked {
+            for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
+                if (needs & (1 << c) == 0) continue;
+                uint256 head = (word >> (HEADS_SHIFT + HEAD_BITS * (c - 1))) & HEAD_MASK;
+                // No head: no unrevoked assessment of this category on any date.
+                if (head == 0) continue;
+                if (head & DATE_MASK > dateFloor) {
+                    toScan |= 1 << c;
+                } else {
+                    facts = FactWord.withAssessment(facts, c, uint8((head >> 18) & 0x7f), uint8(head >> 25));
+                }
             }
         }
-        bool needsIncome = needs & SnapshotNeeds.INCOME != 0;
-        bool needsStays = needs & SnapshotNeeds.STAYS != 0 && word & HAS_STAYS != 0;
-        uint16 year = DateLib.yearOf(date);
+        bool needsIncome;
         uint256 lastIncomeYear = _lastIncomeYear(word);
-        if (needsIncome && lastIncomeYear != 0 && year >= lastIncomeYear) {
-            facts = FactWord.withIncome(facts, uint64((word >> INCOME_SHIFT) & INCOME_MASK));
-            needsIncome = false;
-        } else if (lastIncomeYear == 0) {
-            needsIncome = false; // never attested
+        // Never attested: nothing to read.
+        if (needs & SnapshotNeeds.INCOME != 0 && lastIncomeYear != 0) {
+            if (DateLib.yearOf(date) >= lastIncomeYear) {
+                facts = FactWord.withIncome(facts, uint64((word >> INCOME_SHIFT) & INCOME_MASK));
+            } else {
+                needsIncome = true;
+            }
         }
+        bool needsStays = needs & SnapshotNeeds.STAYS != 0 && word & HAS_STAYS != 0;
         if (toScan == 0 && !needsIncome && !needsStays) return facts;
+        return _factsAtFromHistory(subjectId, facts, date, toScan, needsIncome ? lastIncomeYear : 0, needsStays);
+    }
 
+    /// @dev The parts of factsAt the payroll word cannot answer: the valid assessments of the
+    /// categories `toScan`, the income when `lastIncomeYear` is not 0, the stays when `needsStays`.
+    function _factsAtFromHistory(
+        bytes32 subjectId,
+        uint256 facts,
+        uint32 date,
+        uint256 toScan,
+        uint256 lastIncomeYear,
+        bool needsStays
+    ) private view returns (uint256) {
         Counters memory counters = _counters[subjectId];
         if (toScan != 0) {
             ValidAssessment[5] memory valid;
@@ -607,12 +640,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
                 if (valid[c].exists) facts = FactWord.withAssessment(facts, c, valid[c].percentage, valid[c].flags);
             }
         }
-        if (needsIncome) {
+        if (lastIncomeYear != 0) {
             (bool attested, uint64 amountCents) =
-                _incomeForYearOrEarlier(subjectId, counters.firstIncomeYear, lastIncomeYear, year);
+                _incomeForYearOrEarlier(subjectId, counters.firstIncomeYear, lastIncomeYear, DateLib.yearOf(date));
             if (attested) facts = FactWord.withIncome(facts, amountCents);
         }
         if (needsStays && _hasLongStay(subjectId, counters.stayCount, date)) facts |= FactWord.LONG_HOSPITAL_STAY;
+        return facts;
     }
 
     /// @dev After a revocation: the head of `category` is again the unrevoked assessment with the

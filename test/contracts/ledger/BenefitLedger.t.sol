@@ -581,6 +581,15 @@ contract BenefitLedgerTest is PAChainFixture {
     /// as one batch and the rest one by one: each (subject, benefit, period) is paid at most once,
     /// every repeat is refused ALREADY_PAID, and the period totals equal the sum of the amounts recorded.
     function testFuzz_recordPayment_neverPaysTwice(uint256 factSeed, uint256 orderSeed, uint8 orderCount) public {
+        _neverPaysTwice(factSeed, orderSeed, orderCount, false);
+    }
+
+    /// @dev The same with the batch sent packed as runs (`recordPaymentRuns`): same answers.
+    function testFuzz_recordPaymentRuns_neverPaysTwice(uint256 factSeed, uint256 orderSeed, uint8 orderCount) public {
+        _neverPaysTwice(factSeed, orderSeed, orderCount, true);
+    }
+
+    function _neverPaysTwice(uint256 factSeed, uint256 orderSeed, uint8 orderCount, bool asRuns) private {
         _seedMario();
         _recordIncome(MARIO, 2024, 500_000);
         _randomFacts(LUCIA, factSeed);
@@ -608,7 +617,8 @@ contract BenefitLedgerTest is PAChainFixture {
             ++expectedCount;
             expectedCents += amount;
         }
-        (uint256 count, uint256 cents) = ledger.recordPayments(batch);
+        (uint256 count, uint256 cents) =
+            asRuns ? ledger.recordPaymentRuns(_runsOf(batch)) : ledger.recordPayments(batch);
         assertEq(count, expectedCount, "batch count: a repeat inside the batch is not paid twice");
         assertEq(cents, expectedCents, "batch cents");
 
@@ -668,5 +678,38 @@ contract BenefitLedgerTest is PAChainFixture {
             assertEq(total.payments, counts[b], "payments");
             assertEq(total.amountCents, sums[b], "sum of recorded amounts");
         }
+    }
+
+    /// @dev The read API's call: for every benefit of the catalog, in catalog order, exactly what
+    /// `entitlement` answers, whatever the facts and the date.
+    function testFuzz_entitlements_equalsEntitlementOfEveryBenefit(uint256 factSeed, uint256 dateSeed) public {
+        _randomFacts(LUCIA, factSeed);
+        uint32 date = _dateSince2023(dateSeed);
+        bytes32[] memory benefitIds = catalog.benefitIds();
+        IBenefitLedger.Entitlement[] memory list = ledger.entitlements(LUCIA, date);
+        assertEq(list.length, benefitIds.length, "one answer per benefit");
+        assertTrue(list.length >= 4, "the fixture's benefits");
+        for (uint256 i = 0; i < benefitIds.length; ++i) {
+            IBenefitLedger.Entitlement memory e = ledger.entitlement(LUCIA, benefitIds[i], date);
+            assertEq(list[i].eligible, e.eligible, "eligible");
+            assertReason(list[i].reason, e.reason, "reason");
+            assertEq(list[i].monthlyAmountCents, e.monthlyAmountCents, "monthly amount");
+            assertEq(list[i].assessmentId, e.assessmentId, "assessment");
+            assertEq(list[i].reviewDate, e.reviewDate, "review date");
+        }
+    }
+
+    function test_entitlements_revertsOnAnInvalidDate() public {
+        vm.expectRevert(abi.encodeWithSelector(IBenefitLedger.BenefitLedgerInvalidDate.selector, uint32(20260230)));
+        ledger.entitlements(MARIO, 20260230);
+    }
+
+    /// @dev An empty run pays nothing and checks nothing, as `recordPayments` of no orders.
+    function test_recordPaymentRuns_skipsAnEmptyRun() public {
+        IBenefitLedger.PaymentRun[] memory runs = new IBenefitLedger.PaymentRun[](1);
+        runs[0] = IBenefitLedger.PaymentRun(keccak256("NO_SUCH_BENEFIT"), 202613, new bytes32[](0));
+        (uint256 count, uint256 cents) = ledger.recordPaymentRuns(runs);
+        assertEq(count, 0, "nothing recorded");
+        assertEq(cents, 0, "no amount");
     }
 }

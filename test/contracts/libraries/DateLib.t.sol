@@ -203,4 +203,20 @@ contract DateLibTest is Assertions {
         assertEq(DateLib.toCompact(dateA) < DateLib.toCompact(dateB), dateA < dateB, "order");
         assertTrue(DateLib.toCompact(dateA) != 0, "never 0");
     }
+
+    /// @dev A batch compares compact dates with `compactFloor(date)` instead of converting each:
+    /// that must be the YYYYMMDD comparison for every compact date and every date, valid or not.
+    function testFuzz_compactFloor_ordersAsTheDates(uint256 compact, uint32 ymd) public pure {
+        compact = bound(compact, 1, (1 << 18) - 1);
+        assertEq(
+            compact > DateLib.compactFloor(ymd), DateLib.fromCompact(compact) > ymd, "floor comparison = date comparison"
+        );
+    }
+
+    function test_compactFloor_isTheCompactDateOfAValidDate() public pure {
+        assertEq(DateLib.compactFloor(20260601), DateLib.toCompact(20260601), "valid date");
+        assertEq(DateLib.compactFloor(18991231), 0, "before 1900: below every compact date");
+        assertEq(DateLib.compactFloor(20261340), (126 << 9) | (13 << 5) | 31, "day 40: day 31 of the month");
+        assertEq(DateLib.compactFloor(20262005), (126 << 9) | (15 << 5) | 31, "month 20: the year's last field values");
+    }
 }

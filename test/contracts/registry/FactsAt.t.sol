@@ -72,7 +72,15 @@ contract FactsAtTest is PAChainFixture {
             uint32 date = d % 3 == 0 ? _date(d >> 8) : DateLib.fromTimestamp(1577836800 + (d >> 8) % 2700 days);
             uint256 needs = uint256(keccak256(abi.encode(needsSeed, q))) & (SnapshotNeeds.ALL & ~SnapshotNeeds.ASSESSMENT_IDS);
             FactSnapshot memory snap = facts.snapshotFor(LUCIA, date, needs);
-            assertEq(facts.factsAt(LUCIA, date, needs), FactWord.fromSnapshot(snap), "factsAt = snapshot");
+            uint256 word = facts.factsAt(LUCIA, date, needs);
+            assertEq(word, FactWord.fromSnapshot(snap), "factsAt = snapshot");
+            bytes32[] memory subjects = new bytes32[](3);
+            (subjects[0], subjects[1], subjects[2]) = (MARIO, LUCIA, LUCIA);
+            uint256[] memory words = facts.factsAtBatch(subjects, date, needs);
+            assertEq(words.length, 3, "one word per subject");
+            assertEq(words[0], facts.factsAt(MARIO, date, needs), "factsAtBatch = factsAt, no history");
+            assertEq(words[1], word, "factsAtBatch = factsAt");
+            assertEq(words[2], word, "factsAtBatch = factsAt, repeated");
         }
     }
 

@@ -5,6 +5,7 @@ import {PAAccessManager} from "../../../contracts/access/PAAccessManager.sol";
 import {Roles} from "../../../contracts/access/Roles.sol";
 import {BenefitCatalog} from "../../../contracts/catalog/BenefitCatalog.sol";
 import {IBenefitCatalog} from "../../../contracts/interfaces/IBenefitCatalog.sol";
+import {IBenefitLedger} from "../../../contracts/interfaces/IBenefitLedger.sol";
 import {IFactRegistry} from "../../../contracts/interfaces/IFactRegistry.sol";
 import {BenefitLedger} from "../../../contracts/ledger/BenefitLedger.sol";
 import {FactRegistry} from "../../../contracts/registry/FactRegistry.sol";
@@ -255,6 +256,37 @@ abstract contract PAChainFixture is Assertions {
     function _keys(uint256 a, uint256 b, uint256 c) internal pure returns (uint256[] memory k) {
         k = new uint256[](3);
         (k[0], k[1], k[2]) = (a, b, c);
+    }
+
+    /// @dev The orders grouped into runs of consecutive orders of one benefit and period, as a
+    /// relayer packs them for `recordPaymentRuns`.
+    function _runsOf(IBenefitLedger.PaymentOrder[] memory orders)
+        internal
+        pure
+        returns (IBenefitLedger.PaymentRun[] memory runs)
+    {
+        runs = new IBenefitLedger.PaymentRun[](orders.length);
+        uint256 n;
+        uint256 start;
+        while (start < orders.length) {
+            uint256 end = start + 1;
+            while (
+                end < orders.length && orders[end].benefitId == orders[start].benefitId
+                    && orders[end].period == orders[start].period
+            ) ++end;
+            bytes32[] memory subjects = new bytes32[](end - start);
+            for (uint256 i = start; i < end; ++i) {
+                subjects[i - start] = orders[i].subject;
+            }
+            runs[n++] = IBenefitLedger.PaymentRun(orders[start].benefitId, orders[start].period, subjects);
+            start = end;
+        }
+        // Shorten to the runs made.
+        IBenefitLedger.PaymentRun[] memory made = new IBenefitLedger.PaymentRun[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            made[i] = runs[i];
+        }
+        return made;
     }
 
     function _nextId() internal returns (bytes32) {
