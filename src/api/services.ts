@@ -15,7 +15,7 @@ import { listPayments, reconciledTotals } from "./services/payments.ts";
 import { createProofService } from "./services/proofs.ts";
 
 export interface ServiceDependencies {
-  contracts: Pick<PAChainContracts, "ledger" | "facts">;
+  contracts: Pick<PAChainContracts, "ledger" | "facts" | "catalog">;
   catalog: Catalog;
   reader: IndexReader;
   accessLog: AccessLog;

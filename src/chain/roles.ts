@@ -24,6 +24,6 @@ export const PERMISSIONS: ReadonlyArray<{ contract: PAChainContractName; role: R
   { contract: "FactRegistry", role: "GUARDIAN", functions: ["pause", "unpause"] },
   { contract: "BenefitCatalog", role: "GOVERNANCE", functions: ["defineBenefit", "setYearTerms", "setWavePhase"] },
   { contract: "BenefitLedger", role: "INPS_DECIDER", functions: ["recordDecision", "recordDecisions"] },
-  { contract: "BenefitLedger", role: "INPS_PAYER", functions: ["recordPayment", "recordPayments"] },
+  { contract: "BenefitLedger", role: "INPS_PAYER", functions: ["recordPayment", "recordPayments", "recordPaymentRuns"] },
   { contract: "BenefitLedger", role: "GUARDIAN", functions: ["pause", "unpause"] },
 ];

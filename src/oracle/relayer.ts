@@ -73,11 +73,16 @@ export function createRelayer(options: {
       return { to: factsAddress, data: contracts.facts.interface.encodeFunctionData("recordBatch", [items.map((i) => i.payload)]) };
     }
     if (kind === "payment") {
-      const orders = items.map((i) => {
-        const p = JSON.parse(i.payload) as PaymentPayload;
-        return { subject: p.subject, benefitId: benefitId(p.benefit), period: p.period };
-      });
-      return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPayments", [orders]) };
+      // Runs of one benefit and period: the ledger loads the terms once per run and the subjects'
+      // facts in one registry call, and each order costs 32 bytes of calldata instead of 96.
+      const runs = new Map<string, { benefitId: string; period: number; subjects: string[] }>();
+      for (const item of items) {
+        const p = JSON.parse(item.payload) as PaymentPayload;
+        const key = `${p.benefit}:${p.period}`;
+        if (!runs.has(key)) runs.set(key, { benefitId: benefitId(p.benefit), period: p.period, subjects: [] });
+        runs.get(key)!.subjects.push(p.subject);
+      }
+      return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPaymentRuns", [[...runs.values()]]) };
     }
     const orders = items.map((i) => {
       const d = JSON.parse(i.payload) as DecisionPayload;
@@ -94,9 +99,18 @@ export function createRelayer(options: {
       .map((log) => ledger.parseLog(log))
       .filter((e) => e !== null);
     if (kind === "payment") {
-      const outcomes = events.filter((e) => e.name === "PaymentRecorded" || e.name === "PaymentRefused");
-      items.forEach((item, i) => {
-        const e = outcomes[i];
+      // Matched by (subject, benefit, period), not by position: runs reorder the orders.
+      const orderKey = (subject: string, benefit: string, period: number) => `${subject.toLowerCase()}:${benefit.toLowerCase()}:${period}`;
+      const outcomes = new Map<string, Array<(typeof events)[number]>>();
+      for (const e of events) {
+        if (e.name !== "PaymentRecorded" && e.name !== "PaymentRefused") continue;
+        const key = orderKey(e.args.subject, e.args.benefitId, Number(e.args.period));
+        outcomes.set(key, [...(outcomes.get(key) ?? []), e]);
+      }
+      items.forEach((item) => {
+        const p = JSON.parse(item.payload) as PaymentPayload;
+        const e = outcomes.get(orderKey(p.subject, benefitId(p.benefit), p.period))?.shift();
+        if (!e) throw new Error(`no payment event for outbox item ${item.id} in transaction ${receipt.hash}`);
         const recorded = e.name === "PaymentRecorded";
         store.markDone(item.id, {
           recorded,

@@ -57,7 +57,7 @@ export const ENTITLEMENT_CACHE_ENTRIES = 100_000;
  * Lookups "as of" a past block are keyed by that block and never change.
  */
 export function createEntitlementLookup(
-  deps: { contracts: Pick<PAChainContracts, "ledger">; catalog: Catalog; reader: IndexReader },
+  deps: { contracts: Pick<PAChainContracts, "ledger" | "catalog">; catalog: Catalog; reader: IndexReader },
   maxEntries = ENTITLEMENT_CACHE_ENTRIES,
 ) {
   const cache = new Map<string, Promise<EntitlementView[]>>();
@@ -83,7 +83,7 @@ export function createEntitlementLookup(
 }
 
 export async function entitlementsOn(
-  deps: { contracts: Pick<PAChainContracts, "ledger">; catalog: Catalog; reader: IndexReader },
+  deps: { contracts: Pick<PAChainContracts, "ledger" | "catalog">; catalog: Catalog; reader: IndexReader },
   subject: string,
   /** YYYYMMDD */
   date: number,
@@ -91,10 +91,19 @@ export async function entitlementsOn(
   blockTag?: number,
 ): Promise<EntitlementView[]> {
   const { contracts, catalog, reader } = deps;
-  const phases = new Map((await reader.waves()).map((w) => [w.wave, w.phaseName as WavePhaseName]));
+  const overrides = blockTag === undefined ? {} : { blockTag };
+  // One view evaluates every benefit on one read of the person's facts; the catalog's ids say
+  // which answer is which benefit (both calls go out as one JSON-RPC batch).
+  const [answers, ids, waves] = await Promise.all([
+    contracts.ledger.entitlements(subject, date, overrides),
+    contracts.catalog.benefitIds(overrides),
+    reader.waves(),
+  ]);
+  const onChain = new Map(ids.map((id, i) => [String(id).toLowerCase(), answers[i]]));
+  const phases = new Map(waves.map((w) => [w.wave, w.phaseName as WavePhaseName]));
   return Promise.all(
-    catalog.benefits.map(async (benefit) => {
-      const e = await contracts.ledger.entitlement(subject, benefit.id, date, blockTag === undefined ? {} : { blockTag });
+    catalog.benefits.filter((benefit) => onChain.has(benefit.id.toLowerCase())).map(async (benefit) => {
+      const e = onChain.get(benefit.id.toLowerCase())!;
       const reason = reasonName(Number(e.reason));
       const assessmentId = ZERO_ID.test(e.assessmentId) ? null : String(e.assessmentId);
       return {
