@@ -55,6 +55,8 @@ const schema = z.object({
    * pseudonym key must be given (no development keys, no locally created secrets).
    */
   PACHAIN_ORACLE_ORGANISATION: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be an organisation slug (lower-case letters, digits, dashes)").optional(),
+  /** Transactions each relayer signs and sends before waiting for their receipts (deeper fills Besu's blocks). */
+  PACHAIN_RELAYER_PIPELINE_DEPTH: z.coerce.number().int().min(1).max(256).default(8),
   /** Seconds an INPS application waits before it is decided, so other organisations' facts can land (0: one oracle relays every source). */
   PACHAIN_DECISION_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   /** Port of the oracle's Prometheus /metrics on 127.0.0.1 (0 = any free port). */

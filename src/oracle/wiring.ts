@@ -101,7 +101,10 @@ export function createOracleRuntime(options: {
   const decodeError = createErrorDecoder();
   const gasPrice = config.PACHAIN_GAS_PRICE === undefined ? undefined : BigInt(config.PACHAIN_GAS_PRICE);
   const relayers = relayerNames.map((name) =>
-    createRelayer({ name, wallet: new Wallet(keys[name], provider), provider, contracts, store, decodeError, logger, metrics, gasPrice }),
+    createRelayer({
+      name, wallet: new Wallet(keys[name], provider), provider, contracts, store, decodeError, logger, metrics, gasPrice,
+      pipelineDepth: config.PACHAIN_RELAYER_PIPELINE_DEPTH,
+    }),
   );
   const adapters = readFeeds
     ? config.PACHAIN_ORACLE_SOURCES.map(({ source, url }) =>
