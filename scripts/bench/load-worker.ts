@@ -8,13 +8,18 @@ interface Job {
   method: "GET" | "POST";
   headers: Record<string, string>;
   body?: string;
+  /** Requests to cycle through instead of one (path and headers each), e.g. distinct lookups. */
+  requests?: Array<{ path: string; headers: Record<string, string> }>;
   connections: number;
   durationSeconds: number;
 }
 
 process.once("message", (job: Job) => {
   autocannon(
-    { url: job.url, method: job.method, headers: job.headers, body: job.body, connections: job.connections, duration: job.durationSeconds },
+    {
+      url: job.url, method: job.method, headers: job.headers, body: job.body, connections: job.connections, duration: job.durationSeconds,
+      ...(job.requests ? { requests: job.requests.map((r) => ({ method: job.method, path: r.path, headers: r.headers })) } : {}),
+    },
     (error, result) => {
       if (error) {
         process.send!({ error: error.message }, () => process.exit(1));

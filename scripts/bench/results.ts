@@ -36,7 +36,11 @@ export interface BenchResults {
     embeddedNodeMinutes: number;
   };
   ingest: { records: number; transactions: number; recordsPerSecond: number; naiveRecordsPerSecond: number; naiveRecords: number; gasPerRecord: number; naiveGasPerRecord: number; speedup: number };
-  api: { entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number } };
+  api: {
+    entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number };
+    /** Every lookup a miss of the API's memo (a new date each time). */
+    entitlementCold: LoadResult;
+  };
   indexer: { eventsPerSecond: number; events: number; blocks: number; seconds: number; sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
   targets: Target[];
 }

@@ -40,7 +40,7 @@ export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
       const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
       return buildResults({
         mode: options.mode, points, indexer, machineBefore,
-        api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds } },
+        api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds }, entitlementCold: api.entitlementCold },
       });
     } finally {
       await point.stop();
