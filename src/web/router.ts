@@ -16,6 +16,35 @@ export const PAGE_CSP = [
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const JSQR = fileURLToPath(import.meta.resolve("jsqr/dist/jsQR.js"));
 
+/** The sections in the header's navigation: path and the i18n key of its label (Italian default). */
+const NAVIGATION = [
+  { path: "/cittadino", key: "nav.citizen", label: "Cittadino" },
+  { path: "/verifica", key: "nav.verify", label: "Verifica una prova" },
+  { path: "/revisore", key: "nav.auditor", label: "Revisore" },
+  { path: "/commissione", key: "nav.commission", label: "Commissione" },
+] as const;
+
+/**
+ * The header every page shares (skip link, brand, navigation with the current page marked,
+ * language switch, and a sign-out button on pages used signed in), put where a page says
+ * `<!--#header-->` or `<!--#header signed-in-->`, so the pages do not repeat it.
+ */
+export function withHeader(html: string, pagePath: string): string {
+  return html.replace(/<!--#header( signed-in)?-->/, (_marker, signedIn: string | undefined) => [
+    '<a class="skip" href="#main" data-i18n="skip">Vai al contenuto principale</a>',
+    '<header class="top">',
+    '  <a class="brand" href="/">PA Chain</a>',
+    '  <nav aria-label="Sezioni" data-i18n-label="nav.label">',
+    "    <ul>",
+    ...NAVIGATION.map((n) => `      <li><a href="${n.path}"${n.path === pagePath ? ' aria-current="page"' : ""} data-i18n="${n.key}">${n.label}</a></li>`),
+    "    </ul>",
+    "  </nav>",
+    '  <button id="lang-switch" type="button" lang="en">English</button>',
+    ...(signedIn ? ['  <button id="sign-out" type="button" class="hidden" data-i18n="signOut">Esci</button>'] : []),
+    "</header>",
+  ].join("\n"));
+}
+
 /** URL path → page file. Italian paths first, as the pages are. */
 export const PAGES: Readonly<Record<string, string>> = {
   "/": "index.html",
@@ -33,7 +62,7 @@ export function webRouter(options: { catalog: Catalog }): express.Router {
     next();
   };
   // Read once: the pages are part of the release, not content that changes while it runs.
-  const pages = new Map(Object.entries(PAGES).map(([path, file]) => [path, readFileSync(`${HERE}pages/${file}`, "utf8")]));
+  const pages = new Map(Object.entries(PAGES).map(([path, file]) => [path, withHeader(readFileSync(`${HERE}pages/${file}`, "utf8"), path)]));
   for (const [path, html] of pages) {
     router.get(path, pageCsp, (_req, res) => {
       res.type("html").send(html);
