@@ -272,12 +272,22 @@ export function createRelayer(options: {
       store.transaction(() => {
         for (const s of sends) store.markSent(s.items.map((i) => i.id), s.hash);
       });
-      // All transactions of the pipeline go out together, in nonce order (one JSON-RPC batch): the node
-      // runs them back to back instead of idling between them, and on a network with a block period
-      // one block can take several of them.
-      const broadcasts = await Promise.allSettled(sends.map((s) => provider.send("eth_sendRawTransaction", [s.signed])));
-      const accepted = sends.filter((_, i) => broadcasts[i].status === "fulfilled");
-      const failed = broadcasts.find((b) => b.status === "rejected");
+      // The pipeline's transactions go out one after the other in nonce order, without waiting for
+      // receipts in between: a node that mines on arrival (automine) refuses a nonce ahead of the
+      // one it expects, and the entries of a JSON-RPC batch may be handled out of order. A send
+      // costs a round trip, not a block; on a network with a block period one block takes them all.
+      const accepted: typeof sends = [];
+      let failed: { reason: unknown } | undefined;
+      for (const s of sends) {
+        try {
+          await provider.send("eth_sendRawTransaction", [s.signed]);
+          accepted.push(s);
+        } catch (error) {
+          // The later ones would be refused too (nonce gap): they stay "sent" for recover() to resend.
+          failed = { reason: error };
+          break;
+        }
+      }
       if (failed) {
         // The node may have taken it before the answer was lost: the items stay "sent" and the
         // next recover() asks the node about this hash (mined, waiting, or unknown → resend).
