@@ -3,7 +3,6 @@
 // a temporary PACHAIN_HOME on free ports (the same set-up as test/oracle/harness.ts, which tests use).
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,19 +13,11 @@ import { DEV_KEYS, loadConfig, type Config } from "../../src/config.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
-import { startProcess, stopProcess } from "../../src/node/processes.ts";
+import { freePort, startProcess, stopProcess } from "../../src/node/processes.ts";
 import type { SourceName } from "../../src/simulators/events.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BenchChain {
   home: string;

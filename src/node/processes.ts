@@ -1,9 +1,20 @@
 // Child processes of the embedded system (the source simulators): started from the project root
-// with Node 22, ready when their output says so, stopped gracefully.
+// with Node 22, ready when their output says so, stopped gracefully; and a free port to give them.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A TCP port on 127.0.0.1 that is free now (the system picks it), for a node or service to bind. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).once("error", reject);
+  });
+}
 
 /**
  * Starts `node ARGS` in the project root with `env` added, and resolves once its output matches

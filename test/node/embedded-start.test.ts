@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -10,15 +9,8 @@ import { DEV_KEYS } from "../../src/config.ts";
 import { DEMO_ORGANISATIONS, DEMO_WAVES, organisationKeys, setUpDemoConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
+import { freePort } from "../../src/node/processes.ts";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("npm start path on a real JSON-RPC node", function () {
   const logger = createLogger("silent");

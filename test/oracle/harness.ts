@@ -14,20 +14,12 @@ import { DEV_KEYS, loadConfig, type Config } from "../../src/config.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
-import { startProcess } from "../../src/node/processes.ts";
+import { freePort, startProcess } from "../../src/node/processes.ts";
 
-export { startProcess };
+export { freePort, startProcess };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface System {
   home: string;
