@@ -45,6 +45,17 @@ export function withHeader(html: string, pagePath: string): string {
   ].join("\n"));
 }
 
+const FOOTER = [
+  "<footer>",
+  '  <p data-i18n="footer">PA Chain — registro condiviso delle prestazioni per la disabilità. Ogni stato è calcolato dai contratti sulla blockchain.</p>',
+  "</footer>",
+].join("\n");
+
+/** The header (see withHeader) and the footer every page shares, put in their places. */
+export function withChrome(html: string, pagePath: string): string {
+  return withHeader(html, pagePath).replace("<!--#footer-->", FOOTER);
+}
+
 /** URL path → page file. Italian paths first, as the pages are. */
 export const PAGES: Readonly<Record<string, string>> = {
   "/": "index.html",
@@ -62,7 +73,7 @@ export function webRouter(options: { catalog: Catalog }): express.Router {
     next();
   };
   // Read once: the pages are part of the release, not content that changes while it runs.
-  const pages = new Map(Object.entries(PAGES).map(([path, file]) => [path, withHeader(readFileSync(`${HERE}pages/${file}`, "utf8"), path)]));
+  const pages = new Map(Object.entries(PAGES).map(([path, file]) => [path, withChrome(readFileSync(`${HERE}pages/${file}`, "utf8"), path)]));
   for (const [path, html] of pages) {
     router.get(path, pageCsp, (_req, res) => {
       res.type("html").send(html);
