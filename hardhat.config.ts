@@ -1,8 +1,14 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { defineConfig } from "hardhat/config";
+import { clockFromEnv, systemClock } from "./src/clock.ts";
 
 const require = createRequire(import.meta.url);
+
+// The embedded chain starts on the system's "today" (PACHAIN_TODAY moves it, see src/clock.ts);
+// EDR then keeps that offset, so block timestamps and the services' clock agree.
+const clock = clockFromEnv();
+const initialDate = clock === systemClock ? {} : { initialDate: new Date(clock.nowMs()) };
 
 // The compiler comes from the `solc` npm package: these machines cannot download one.
 const SOLC_VERSION = "0.8.30";
@@ -33,7 +39,7 @@ export default defineConfig({
   },
   networks: {
     // In-process chain for tests and the conformance command.
-    default: { type: "edr-simulated", chainType: "l1", allowUnlimitedContractSize: false },
+    default: { type: "edr-simulated", chainType: "l1", allowUnlimitedContractSize: false, ...initialDate },
     // A JSON-RPC node: the embedded `hardhat node` of `npm start`, or a Besu QBFT consortium node.
     // src/chain/deploy.ts overrides url and accounts from src/config.ts.
     consortium: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545", accounts: [] },

@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Wallet } from "ethers";
+import { clockFromEnv, nowSeconds } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { factDomain } from "../src/chain/signing.ts";
 import { loadDeployment } from "../src/chain/deploy.ts";
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
         members,
         domain: factDomain(deployment.chainId, deployment.addresses.facts),
         pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
-        nowSeconds: Math.floor(Date.now() / 1000),
+        nowSeconds: nowSeconds(clockFromEnv()),
       });
       const accepted = rt.intake.accept("commission", "health", signed.event);
       if (accepted.type !== "item") fail("not an assessment");

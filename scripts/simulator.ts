@@ -11,6 +11,7 @@ import { parseIsoDate } from "../src/domain/dates.ts";
 import { createLogger } from "../src/logger.ts";
 import { resolveSecret } from "../src/secrets.ts";
 import { ymdOfMs } from "../src/simulators/calendar.ts";
+import { clockFromEnv, systemClock } from "../src/clock.ts";
 import { SOURCES, type SourceName } from "../src/simulators/events.ts";
 import { DEFAULT_POPULATION_SIZE } from "../src/simulators/population.ts";
 import { createSourceSimulator, DEFAULT_PORTS, LIVE_INTERVAL_MS } from "../src/simulators/source.ts";
@@ -57,8 +58,11 @@ const port = integer(args.port, "port", DEFAULT_PORTS[source], 0, 65535);
 const size = integer(args.size, "size", DEFAULT_POPULATION_SIZE, 1, 1_000_000);
 const seed = integer(args.seed, "seed", 1, 0, 0xffffffff);
 const liveIntervalMs = integer(args["live-interval-ms"], "live-interval-ms", LIVE_INTERVAL_MS, 100, 3_600_000);
-let requestedDay = ymdOfMs(Date.now());
+let clock = systemClock;
+let requestedDay = 0;
 try {
+  clock = clockFromEnv();
+  requestedDay = ymdOfMs(clock.nowMs());
   if (args.today !== undefined) requestedDay = parseIsoDate(args.today, "--today");
 } catch (error) {
   fail((error as Error).message);
@@ -77,7 +81,7 @@ try {
   const simulator = await createSourceSimulator({
     source, home, seed, size, today,
     pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
-    logger, live: args.live, liveIntervalMs, journal,
+    logger, live: args.live, liveIntervalMs, journal, now: () => clock.nowMs(),
   });
   const server = await simulator.listen(port);
   process.stdout.write(`${source} simulator listening on ${server.url} (${simulator.feed.last} events)\n`);

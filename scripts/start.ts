@@ -7,6 +7,7 @@
 import type { ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { clockFromEnv, periodOf, todayOf } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { benefitId } from "../src/domain/catalog.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
@@ -22,6 +23,8 @@ import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
 
 const config = loadConfig();
+// Resolved before any child process starts, so the chain, simulators and services share one "today".
+const clock = clockFromEnv();
 const logger = createLogger(config.LOG_LEVEL);
 const home = resolve(config.PACHAIN_HOME);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -109,8 +112,7 @@ try {
   const metrics = await startMetricsServer(rt.metrics.registry, config.PACHAIN_ORACLE_METRICS_PORT);
   await withProgress("ingestion", rt, rt.oracle.idle(3_600_000));
 
-  const now = new Date();
-  const period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+  const period = periodOf(clock);
   let report = undefined;
   if (rt.store.payrollItems(period, 1).length === 0) {
     say(`PA Chain: running the payroll of ${String(period).slice(0, 4)}-${String(period).slice(4)}…`);
@@ -128,10 +130,11 @@ try {
     deployment,
     logger,
     oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES },
+    clock,
   }));
   const commission = organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
   // Someone entitled today, to show in the example below.
-  const today = Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
+  const today = todayOf(clock);
   let citizen: string | undefined;
   for (const a of decided.filter((d) => d.eligible).slice(0, 50)) {
     const [eligibleToday] = await rt.contracts.ledger.check(a.subject, benefitId(a.benefit), today);

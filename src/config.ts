@@ -26,6 +26,8 @@ const schema = z.object({
   PACHAIN_CHAIN_ID: z.coerce.number().int().min(1).optional(),
   /** Where local state lives: deployment record, keys of the demo organisations, oracle stores. */
   PACHAIN_HOME: z.string().min(1).default(".pachain"),
+  /** Runs the whole system as if today were this date (YYYY-MM-DD): demos and tests; read by src/clock.ts. */
+  PACHAIN_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
   PACHAIN_DEPLOYER_KEY: privateKey.default(DEV_KEYS[0]),
   PACHAIN_CIVIL_RELAYER_KEY: privateKey.default(DEV_KEYS[1]),
   PACHAIN_HEALTH_RELAYER_KEY: privateKey.default(DEV_KEYS[2]),

@@ -2,6 +2,7 @@
 // standing in for the members' own signing devices, so a person can try the commission's flow.
 import { join } from "node:path";
 import { factDomain } from "../chain/signing.ts";
+import { nowSeconds, type Clock } from "../clock.ts";
 import type { Deployment } from "../chain/deploy.ts";
 import { loadConsortium, organisationKeys } from "../demo/consortium.ts";
 import { PaChainError } from "../errors.ts";
@@ -12,8 +13,8 @@ export type DemoSigner = (commissionId: number, input: unknown) => Promise<{
   reportSalt: string;
 }>;
 
-export function createDemoSigner(options: { home: string; deployment: Deployment; pseudonymKey: string }): DemoSigner {
-  const { home, deployment, pseudonymKey } = options;
+export function createDemoSigner(options: { home: string; deployment: Deployment; pseudonymKey: string; clock: Clock }): DemoSigner {
+  const { home, deployment, pseudonymKey, clock } = options;
   return async (commissionId, input) => {
     const org = loadConsortium(join(home, "consortium.json")).organisations
       .find((o) => o.orgId === commissionId && o.kind === "MEDICAL_COMMISSION");
@@ -21,7 +22,7 @@ export function createDemoSigner(options: { home: string; deployment: Deployment
     const members = organisationKeys(join(home, "keys"), { slug: org.slug, keys: 0 });
     const signed = await signCommissionAssessment(
       { ...(input as Record<string, unknown>), commissionId },
-      { members, domain: factDomain(deployment.chainId, deployment.addresses.facts), pseudonymKey, nowSeconds: Math.floor(Date.now() / 1000) },
+      { members, domain: factDomain(deployment.chainId, deployment.addresses.facts), pseudonymKey, nowSeconds: nowSeconds(clock) },
     );
     const { sourceId, fiscalCode, record, signatures } = signed.event;
     return { submission: { sourceId, fiscalCode, record: { ...record }, signatures }, reportSalt: signed.reportSalt };

@@ -4,6 +4,7 @@
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider } from "ethers";
+import { clockFromEnv, type Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { attachContracts } from "../chain/contracts.ts";
 import type { Deployment } from "../chain/deploy.ts";
@@ -44,9 +45,12 @@ export async function startApi(options: {
   index?: IndexLink;
   /** The oracle's intake and outbox, for commission submissions and the operators' views. */
   oracle?: OracleLink;
+  /** Where "today" comes from (default: the environment's, src/clock.ts). */
+  clock?: Clock;
 }): Promise<RunningApi> {
   const { config, deployment, logger } = options;
   const home = resolve(config.PACHAIN_HOME);
+  const clock = options.clock ?? clockFromEnv();
   const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true, batchStallTime: 0 });
   const pseudonymKey = resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY);
   const demoKey = config.PACHAIN_API_DEMO
@@ -79,9 +83,10 @@ export async function startApi(options: {
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
       oracle: options.oracle,
-      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey }) : undefined,
+      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock }) : undefined,
       indexStatus: () => indexLink.status(),
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
+      clock,
     });
     const app = createApp({
       services,

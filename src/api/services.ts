@@ -1,6 +1,7 @@
 // The read API's services, built once from their dependencies: what the routes call. No req/res
 // here; the data layer (index reader, access log, contracts, oracle store) is passed in.
 import type { PAChainContracts } from "../chain/contracts.ts";
+import { todayOf, type Clock } from "../clock.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import { PaChainError } from "../errors.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
@@ -29,16 +30,22 @@ export interface ServiceDependencies {
   indexStatus?: () => Promise<IndexerStatus>;
   /** The secret that signs proofs of status (0x + 64 hex); without it proofs answer 503. */
   proofKey?: string;
+  /** Where "today" comes from (src/clock.ts). */
+  clock: Clock;
 }
 
 export function createServices(deps: ServiceDependencies) {
-  const { contracts, catalog, reader, accessLog, pseudonymOf, oracle } = deps;
+  const { contracts, catalog, reader, accessLog, pseudonymOf, oracle, clock } = deps;
   const entitlementLookup = createEntitlementLookup({ contracts, catalog, reader });
   return {
     catalog,
     reader,
     accessLog,
     pseudonymOf,
+    /** Unix milliseconds now, from the system's clock. */
+    nowMs: () => clock.nowMs(),
+    /** Today's date (YYYYMMDD), from the system's clock. */
+    today: () => todayOf(clock),
     /** A person's entitlements at a date, on the current chain state or at a past block. */
     entitlementsOn: entitlementLookup,
     timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
@@ -46,7 +53,7 @@ export function createServices(deps: ServiceDependencies) {
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
     commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
     operator: createOperatorService({ oracle, reader, catalog }),
-    proofs: createProofService({ contracts, catalog, key: deps.proofKey }),
+    proofs: createProofService({ contracts, catalog, key: deps.proofKey, now: () => clock.nowMs() }),
     outboxCounts() {
       if (!oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
       return oracle.store.counts();

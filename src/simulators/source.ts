@@ -17,6 +17,7 @@ import { createLiveGenerator } from "./live.ts";
 import { DEFAULT_POPULATION_SIZE, generatePopulation, type Population } from "./population.ts";
 import { createRandom, hashSeed } from "./random.ts";
 import { readJournal, writeJournal, type Journal, type JournalHeader } from "./state.ts";
+import { clockFromEnv } from "../clock.ts";
 
 export const DEFAULT_PORTS: Record<SourceName, number> = { comune: 7101, asl: 7102, inps: 7103 };
 export const LIVE_INTERVAL_MS = 5_000;
@@ -37,7 +38,7 @@ export interface SourceSimulatorOptions {
   liveIntervalMs?: number;
   /** Journal file; without one the feed lives in memory only. */
   journal?: string;
-  /** Unix milliseconds (tests pin it). */
+  /** Unix milliseconds (default: the system clock, src/clock.ts; tests may pin it). */
   now?: () => number;
 }
 
@@ -90,7 +91,8 @@ function expectedDecisions(population: Population): Record<string, Record<string
 export async function createSourceSimulator(options: SourceSimulatorOptions): Promise<SourceSimulator> {
   const { source, home, seed, today, logger: parent } = options;
   const size = options.size ?? DEFAULT_POPULATION_SIZE;
-  const now = options.now ?? Date.now;
+  const clock = clockFromEnv();
+  const now = options.now ?? (() => clock.nowMs());
   const logger = parent.child({ module: "simulator", source });
   const startedAt = new Date(now()).toISOString();
 

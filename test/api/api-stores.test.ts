@@ -7,6 +7,7 @@ import { startPayrollRun } from "../../src/oracle/payroll.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, startSystem, type System } from "../oracle/harness.ts";
 import { requirePostgres, startTestPostgres, type TestPostgres } from "../support/postgres.ts";
+import { currentPeriod } from "../support/clock.ts";
 
 // The read API answers the same over either store of the index: the same SQL runs on SQLite and
 // PostgreSQL (src/api/data/index-reader.ts), and the access log lives in either.
@@ -34,8 +35,7 @@ describe("read API over the SQLite and the PostgreSQL index", function () {
     rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
     rt.oracle.start();
     await rt.oracle.idle(120_000);
-    const now = new Date();
-    period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+    period = currentPeriod();
     startPayrollRun(rt.store, rt.catalog, period);
     await rt.oracle.idle(120_000);
     people = [...new Set((await readFeed(system.sources.inps)).filter((e) => e.kind === "application").map((e) => String(e.fiscalCode)))].slice(0, 8);

@@ -12,6 +12,7 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
+import { isoDaysFromToday, isoToday } from "../support/clock.ts";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
 const STAFF = "RSSMRA85T10A562S";
@@ -260,12 +261,12 @@ describe("read API over a real node, a real index and the oracle's outbox", func
   describe("commissions", function () {
     const assessment = (sourceId: string, fiscalCode: string) => ({
       sourceId, fiscalCode, category: "CIVIL_INVALIDITY", percentage: 100, flags: ["NEEDS_CONTINUOUS_ASSISTANCE"],
-      effectiveDate: "2026-10-01", reviewDate: "2028-10-01", report: `report of ${sourceId}`,
+      effectiveDate: isoDaysFromToday(-60), reviewDate: isoDaysFromToday(700), report: `report of ${sourceId}`,
     });
 
     it("submit a signed assessment, follow it until recorded, and find it in their list and the person's history; the chain's state as of before it differs", async function () {
       const commission = await token("commission", STAFF, commissionId);
-      const today = new Date().toISOString().slice(0, 10);
+      const today = isoToday();
       const entitlementsOfOther = async () => (await call(`/v1/me/entitlements?date=${today}`, { token: await token("citizen", other) })).body.entitlements;
       const cached = await entitlementsOfOther();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-1", other)) });
@@ -304,7 +305,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       }
 
       // The chain as it was just before the assessment's block: the index's history cut there lacks it.
-      const before = await call(`/v1/subjects/${other}/history?${PURPOSE}&asOf=${new Date(Date.now() - 86_400_000 * 400).toISOString().slice(0, 10)}`, { token: await token("auditor") });
+      const before = await call(`/v1/subjects/${other}/history?${PURPOSE}&asOf=${isoDaysFromToday(-400)}`, { token: await token("auditor") });
       expect(before.body.items).to.deep.equal([]);
     });
 

@@ -7,6 +7,7 @@ import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { startSystem, type System } from "../oracle/harness.ts";
+import { currentPeriod } from "../support/clock.ts";
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -33,8 +34,7 @@ export async function startDemoApi(options: { size: number; seed: number; payrol
   const rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
   rt.oracle.start();
   await rt.oracle.idle(120_000);
-  const now = new Date();
-  const period = now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
+  const period = currentPeriod();
   const paidSubjects = new Set<string>();
   if (options.payroll) {
     const { run } = startPayrollRun(rt.store, rt.catalog, period);

@@ -5,13 +5,14 @@ import { id, Wallet } from "ethers";
 import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
 import { factDomain, signFact } from "../../src/chain/signing.ts";
 import { benefitId, loadCatalog, reasonName } from "../../src/domain/catalog.ts";
-import { todayYmd } from "../../src/domain/dates.ts";
 import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
 import type { RunningApi } from "../../src/api/server.ts";
 import { createProofService, proofKeys, PROOF_TTL_SECONDS } from "../../src/api/services/proofs.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
+import { currentPeriod, isoToday, nowSeconds, testClock, today } from "../support/clock.ts";
+import { formatPeriod } from "../../src/domain/dates.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 const CARD = "EU_DISABILITY_CARD";
@@ -27,7 +28,6 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   let other: string;
   let assessmentId: string;
   let commission: { orgId: number; slug: string };
-  const today = () => todayYmd(Math.floor(Date.now() / 1000));
 
   const call = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
     const headers: Record<string, string> = {};
@@ -57,7 +57,7 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     const commissionToken = await token("commission", STAFF, org.orgId);
     const signed = await call("/v1/dev/assessments/sign", {
       method: "POST", token: commissionToken,
-      body: { sourceId: "PROOF-TEST-1", fiscalCode: holder, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${new Date().toISOString().slice(0, 7)}-01`, report: "verbale di prova" },
+      body: { sourceId: "PROOF-TEST-1", fiscalCode: holder, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${isoToday().slice(0, 7)}-01`, report: "verbale di prova" },
     });
     const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
@@ -95,7 +95,7 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     const { proof } = (await issue({ benefit: CARD })).body;
     const answer = await verify(proof);
     expect(answer.status).to.equal(200);
-    expect(answer.body).to.deep.include({ verdict: "valid", reason: "ELIGIBLE", checkedOn: new Date().toISOString().slice(0, 10) });
+    expect(answer.body).to.deep.include({ verdict: "valid", reason: "ELIGIBLE", checkedOn: isoToday() });
     expect((await verify(`  ${api.url}/verifica#${proof}\n`)).body.verdict).to.equal("valid");
     const log = await call("/v1/me/access-log", { token: await token("citizen", holder) });
     const entry = log.body.entries.find((e: any) => e.action === "proof-verification");
@@ -132,11 +132,11 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   it("answers expired once the validity window has passed, before looking at the chain", async function () {
     const { proof } = (await issue({ benefit: CARD })).body;
     const key = readFileSync(join(system.home, "secrets", "api-proof-key"), "utf8").trim();
-    const later = createProofService({ contracts: system.contracts, catalog: loadCatalog(), key, now: () => Date.now() + (PROOF_TTL_SECONDS + 60) * 1000 });
+    const later = createProofService({ contracts: system.contracts, catalog: loadCatalog(), key, now: () => testClock.nowMs() + (PROOF_TTL_SECONDS + 60) * 1000 });
     const answer = await later.verify(proof);
     expect(answer).to.deep.include({ verdict: "expired", reason: "EXPIRED" });
     expect(answer.claim?.benefit).to.equal(CARD);
-    const earlier = createProofService({ contracts: system.contracts, catalog: loadCatalog(), key, now: () => Date.now() - 3_600_000 });
+    const earlier = createProofService({ contracts: system.contracts, catalog: loadCatalog(), key, now: () => testClock.nowMs() - 3_600_000 });
     expect((await earlier.verify(proof)).reason).to.equal("NOT_YET_VALID");
   });
 
@@ -146,9 +146,9 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     expect(refused.body.error.message).to.contain(CARD);
     const unknown = await issue({ benefit: "NOPE" });
     expect(unknown.body.error).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
-    const next = new Date();
-    next.setUTCMonth(next.getUTCMonth() + 1, 1);
-    const future = await issue({ benefit: CARD, month: next.toISOString().slice(0, 7) });
+    const period = currentPeriod();
+    const next = period % 100 === 12 ? period + 89 : period + 1;
+    const future = await issue({ benefit: CARD, month: formatPeriod(next) });
     expect(future.status).to.equal(400);
     expect(future.body.error.field).to.equal("month");
     expect((await issue({ benefit: CARD, month: "2026-13" })).body.error.field).to.equal("month");
@@ -158,22 +158,22 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   });
 
   it("turns revoked, with the chain's reason, as soon as the assessment is revoked on chain; a month proof too", async function () {
-    const today = (await issue({ benefit: CARD })).body.proof;
-    const month = await issue({ benefit: CARD, month: new Date().toISOString().slice(0, 7) });
-    expect(month.body.claim.month).to.equal(new Date().toISOString().slice(0, 7));
+    const todayProof = (await issue({ benefit: CARD })).body.proof;
+    const month = await issue({ benefit: CARD, month: isoToday().slice(0, 7) });
+    expect(month.body.claim.month).to.equal(isoToday().slice(0, 7));
     expect((await verify(month.body.proof)).body.verdict).to.equal("valid");
 
     const [member] = organisationKeys(join(system.home, "keys"), { slug: commission.slug, keys: 0 });
-    const record = { recordId: id("PROOF-TEST-REVOCATION"), assessmentId, reason: 1, signedAt: Math.floor(Date.now() / 1000) };
+    const record = { recordId: id("PROOF-TEST-REVOCATION"), assessmentId, reason: 1, signedAt: nowSeconds() };
     const signature = await signFact(member as Wallet, factDomain(system.deployment.chainId, system.deployment.addresses.facts), "RevocationRecord", record);
     const accepted = rt.intake.accept(`commission-${commission.orgId}`, "health", { cursor: 0, kind: "revocation", sourceId: "PROOF-TEST-REVOCATION", record, signatures: [signature] });
     if (accepted.type !== "item" || accepted.item.dead) throw new Error(`revocation refused: ${JSON.stringify(accepted)}`);
     rt.store.enqueue([accepted.item]);
     await rt.oracle.idle(60_000);
 
-    const now = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(holder), benefitId(CARD), todayYmd(Math.floor(Date.now() / 1000)));
+    const now = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(holder), benefitId(CARD), today());
     expect(now.eligible).to.equal(false);
-    for (const proof of [today, month.body.proof]) {
+    for (const proof of [todayProof, month.body.proof]) {
       const answer = await verify(proof);
       expect(answer.body).to.deep.include({ verdict: "revoked", reason: reasonName(Number(now.reason)) });
       expect(answer.body.reason).to.be.oneOf(["NO_VALID_ASSESSMENT", "REQUIREMENT_NOT_MET"]);

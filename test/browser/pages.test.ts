@@ -10,12 +10,13 @@ import { id, Wallet } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { factDomain, signFact } from "../../src/chain/signing.ts";
 import { benefitId, reasonName } from "../../src/domain/catalog.ts";
-import { formatPeriod, todayYmd } from "../../src/domain/dates.ts";
+import { formatPeriod } from "../../src/domain/dates.ts";
 import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
 import type { RunningApi } from "../../src/api/server.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, ROOT, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "../api/demo-api.ts";
+import { nowSeconds, today } from "../support/clock.ts";
 
 const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "screenshots");
@@ -42,7 +43,6 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     let recordedAssessment: string;
     let proofText: string;
     const problems: string[] = [];
-    const today = () => todayYmd(Math.floor(Date.now() / 1000));
 
     /** Full-page screenshots at both widths; the page is left at desktop width. */
     const shoot = async (name: string) => {
@@ -237,7 +237,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
 
       // The commission revokes the assessment: a member signs the revocation, the oracle records it.
       const [member] = organisationKeys(join(system.home, "keys"), { slug: commission.slug, keys: 0 });
-      const record = { recordId: id(`REV-BROWSER-${Date.now()}`), assessmentId: recordedAssessment, reason: 1, signedAt: Math.floor(Date.now() / 1000) };
+      const record = { recordId: id(`REV-BROWSER-${Date.now()}`), assessmentId: recordedAssessment, reason: 1, signedAt: nowSeconds() };
       const signature = await signFact(member as Wallet, factDomain(system.deployment.chainId, system.deployment.addresses.facts), "RevocationRecord", record);
       const accepted = rt.intake.accept(`commission-${commission.orgId}`, "health", { cursor: 0, kind: "revocation", sourceId: "REV-BROWSER", record, signatures: [signature] });
       if (accepted.type !== "item" || accepted.item.dead) throw new Error(`revocation refused: ${JSON.stringify(accepted)}`);

@@ -23,11 +23,12 @@ import { stopProcess } from "../../src/node/processes.ts";
 import { generateNetwork, writeNetwork } from "../../src/production/besu.ts";
 import { expectedFacts, readChainState } from "../oracle/chain-state.ts";
 import { freePort, readFeed, ROOT, startProcess } from "../oracle/harness.ts";
+import { currentPeriod, today as todayNow } from "../support/clock.ts";
 
 const HARDHAT_CLI = "node_modules/hardhat/dist/src/cli.js";
 /** Methods Besu does not have: the proxy refuses them as Besu does. */
 const NODE_SPECIFIC = /^(hardhat|evm|debug|anvil|ganache|eth_sign$|eth_sendTransaction$|personal)_?/;
-const PERIOD = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
+const PERIOD = currentPeriod();
 
 interface Recording {
   methods: Map<string, number>;
@@ -263,7 +264,7 @@ describe("production path on a Besu-like free-gas network", function () {
     const granted = feedEvents.inps
       .filter((e) => e.kind === "application" && state.decisions.get(String(e.applicationId))?.startsWith("true"))
       .map((e) => ({ fiscalCode: String(e.fiscalCode), benefit: String(e.benefit) }));
-    const today = Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
+    const today = todayNow();
     let person: { fiscalCode: string; benefit: string } | undefined;
     for (const candidate of granted) {
       const [eligible] = await contracts.ledger.check(pseudonymise(candidate.fiscalCode, pseudonymKey), id(candidate.benefit), today);

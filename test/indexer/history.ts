@@ -9,6 +9,7 @@ import { benefitId } from "../../src/domain/catalog.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createOracleRuntime } from "../../src/oracle/wiring.ts";
 import type { System } from "../oracle/harness.ts";
+import { currentPeriod } from "../support/clock.ts";
 
 /** Orders per recordPayments transaction: its gas limit stays below the node's per-transaction cap of 2^24 (EIP-7825). */
 const ORDERS_PER_TX = 140;
@@ -41,8 +42,8 @@ export async function buildLongHistory(system: System, options: { minEvents: num
     let events = await logCount(provider, system);
     const inps = attachContracts(system.deployment.addresses, new NonceManager(new Wallet(system.config.PACHAIN_INPS_RELAYER_KEY, provider)));
     // Months going back from last month: back-pay where the rules back it, refusals where they do not.
-    const now = new Date();
-    let month = now.getUTCFullYear() * 12 + now.getUTCMonth() - 1;
+    const period = currentPeriod();
+    let month = Math.floor(period / 100) * 12 + (period % 100) - 2;
     const orders: Array<{ subject: string; benefitId: string; period: number }> = [];
     while (events < options.minEvents) {
       while (orders.length < ORDERS_PER_TX * TXS_IN_FLIGHT) {

@@ -11,8 +11,9 @@ import { createOracleRuntime } from "../../src/oracle/wiring.ts";
 import { readChainState, type ChainState } from "../oracle/chain-state.ts";
 import { startProcess, startSystem, type System } from "../oracle/harness.ts";
 import { storeBackends } from "./stores.ts";
+import { currentPeriod } from "../support/clock.ts";
 
-const PERIOD_OF_TODAY = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
+const PERIOD_OF_TODAY = currentPeriod();
 /** Tables in a dump, with the columns that order their rows. */
 const DUMP_ORDER: Record<string, string> = {
   events: "block_number, log_index",

@@ -12,8 +12,9 @@ import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring
 import { resolveSecret } from "../../src/secrets.ts";
 import { expectedFacts, readChainState } from "./chain-state.ts";
 import { readFeed, startCuttableProxy, startProcess, startSystem, type System } from "./harness.ts";
+import { currentPeriod, nowSeconds, testClock } from "../support/clock.ts";
 
-const PERIOD_OF_TODAY = Number(new Date().toISOString().slice(0, 7).replace("-", ""));
+const PERIOD_OF_TODAY = currentPeriod();
 
 function itemOf(result: IntakeResult): NewItem {
   if (result.type !== "item") throw new Error("expected a fact item");
@@ -122,10 +123,10 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
     const key = resolveSecret(system.home, "pseudonym-key", undefined);
     const fiscalCode = "RSSMRA85T10A562S";
     const subject = pseudonymise(fiscalCode, key);
-    const signedAt = Math.floor(Date.now() / 1000);
+    const signedAt = nowSeconds();
     const event = async (kind: string, signer: BaseWallet, record: Record<string, unknown>, type: "CivilRecord" | "IncomeRecord") => ({
       cursor: 1, kind, sourceId: String(record.recordId), fiscalCode, record,
-      signatures: [await signFact(signer, domain, type, record as never)], issuedAt: new Date().toISOString(),
+      signatures: [await signFact(signer, domain, type, record as never)], issuedAt: new Date(testClock.nowMs()).toISOString(),
     });
     const stranger = Wallet.createRandom();
     const roma = new Wallet(JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(`${system.home}/keys/comune-roma.json`, "utf8"))).privateKeys[0]);

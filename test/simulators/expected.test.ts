@@ -8,8 +8,10 @@ import { DEMO_WAVES } from "../../src/demo/consortium.ts";
 import { benefitByCode, loadCatalog } from "../../src/domain/catalog.ts";
 import { expectedCheck } from "../../src/simulators/expected.ts";
 import { generatePopulation, type Person } from "../../src/simulators/population.ts";
+import { today } from "../support/clock.ts";
 
-const TODAY = 20261122;
+// The population is built as of the tests' today (PACHAIN_TODAY moves it: see test/support/clock.ts).
+const TODAY = today();
 const PER_ARCHETYPE = 6;
 
 function sample(people: Person[]): Person[] {

@@ -24,7 +24,7 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
   /** Logs the read, then returns the person's pseudonym. */
   const readPerson = async (who: Principal | undefined, fiscalCode: string, purpose: string, action: string, requestId: string) => {
     const subject = s.pseudonymOf(fiscalCode);
-    await s.accessLog.record([{ at: Date.now(), actorRole: who!.role, actor: who!.fiscalCode, subject, purpose, action, requestId }]);
+    await s.accessLog.record([{ at: s.nowMs(), actorRole: who!.role, actor: who!.fiscalCode, subject, purpose, action, requestId }]);
     return subject;
   };
   /** End of the asOf day in unix seconds (UTC, the chain's calendar). */
@@ -53,7 +53,7 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
       response: entitlementsAnswer,
       async handle({ params, query, who, requestId }) {
         const subject = await readPerson(who, params.fiscalCode, query.purpose, "entitlements", requestId);
-        const date = query.date ?? query.asOf ?? Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
+        const date = query.date ?? query.asOf ?? s.today();
         if (query.asOf === undefined) return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(subject, date) };
         const block = await s.reader.lastBlockAtOrBefore(endOf(query.asOf)!);
         if (block === undefined) throw new PaChainError("NOT_FOUND", `nothing was recorded on chain by ${formatIsoDate(query.asOf)}`, { status: 404 });

@@ -1,7 +1,7 @@
 // Citizens: their own entitlement status, payments, history and who consulted their data. The
 // person is always the token's subject: no route here takes a fiscal code.
 import { z } from "zod/v4";
-import { formatIsoDate, todayYmd } from "../../domain/dates.ts";
+import { formatIsoDate } from "../../domain/dates.ts";
 import { route, type RouteSpec } from "../route.ts";
 import { accessEntry, entitlementsAnswer, historyAnswer, isoDateParam, limitParam, paymentsAnswer } from "../schemas.ts";
 import type { ApiServices } from "../services.ts";
@@ -16,7 +16,7 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
       query: z.object({ date: isoDateParam("date").optional() }),
       response: entitlementsAnswer,
       async handle({ query, who }) {
-        const date = query.date ?? todayYmd(Math.floor(Date.now() / 1000));
+        const date = query.date ?? s.today();
         return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(me(who), date) };
       },
     }),

@@ -58,7 +58,7 @@ export function proofRoutes(s: ApiServices): RouteSpec[] {
         const { subject, ...answer } = await s.proofs.verify(body.proof);
         if (subject !== undefined) {
           await s.accessLog.record([{
-            at: Date.now(), actorRole: "verifier", actor: "public", subject, requestId,
+            at: s.nowMs(), actorRole: "verifier", actor: "public", subject, requestId,
             purpose: `verifica di una prova presentata dalla persona (${answer.claim?.benefit ?? "?"}): ${answer.verdict}`, action: "proof-verification",
           }]);
         }
