@@ -40,6 +40,8 @@ export default defineConfig({
   networks: {
     // In-process chain for tests and the conformance command.
     default: { type: "edr-simulated", chainType: "l1", allowUnlimitedContractSize: false, ...initialDate },
+    // The embedded node of `npm start` and the tests (`hardhat node` runs the network named "node").
+    node: { type: "edr-simulated", chainType: "l1", ...initialDate },
     // A JSON-RPC node: the embedded `hardhat node` of `npm start`, or a Besu QBFT consortium node.
     // src/chain/deploy.ts overrides url and accounts from src/config.ts.
     consortium: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545", accounts: [] },
