@@ -1,14 +1,12 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { defineConfig } from "hardhat/config";
-import { clockFromEnv, systemClock } from "./src/clock.ts";
+import { chainStartDate } from "./src/clock.ts";
 
 const require = createRequire(import.meta.url);
 
-// The embedded chain starts on the system's "today" (PACHAIN_TODAY moves it, see src/clock.ts);
-// EDR then keeps that offset, so block timestamps and the services' clock agree.
-const clock = clockFromEnv();
-const initialDate = clock === systemClock ? {} : { initialDate: new Date(clock.nowMs()) };
+// Simulated chains start on the system's "today" (PACHAIN_TODAY moves it, see src/clock.ts).
+const initialDate = chainStartDate();
 
 // The compiler comes from the `solc` npm package: these machines cannot download one.
 const SOLC_VERSION = "0.8.30";

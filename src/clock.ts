@@ -74,3 +74,11 @@ export function periodOf(clock: Clock): number {
 export function isoTodayOf(clock: Clock): string {
   return new Date(clock.nowMs()).toISOString().slice(0, 10);
 }
+
+/**
+ * The part of a Hardhat (EDR) network config that starts a simulated chain on the clock's date;
+ * EDR then keeps that offset, so block timestamps and the services' clock agree.
+ */
+export function chainStartDate(clock: Clock = clockFromEnv()): { initialDate?: Date } {
+  return clock === systemClock ? {} : { initialDate: new Date(clock.nowMs()) };
+}

@@ -6,6 +6,7 @@
 // comes from the generated genesis (--chain-id).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "hardhat/config";
+import { chainStartDate } from "../../src/clock.ts";
 import { BLOCK_GAS_LIMIT } from "../../src/production/besu.ts";
 
 /** Faster than QBFT's 1 s minimum so the test stays short; clients still wait for a block. */
@@ -28,6 +29,8 @@ export default defineConfig({
       mining: { auto: false, interval: BLOCK_INTERVAL_MS },
       // Several 200 ms blocks fall in the same second.
       allowBlocksWithSameTimestamp: true,
+      // On the system's "today" (PACHAIN_TODAY moves it, see src/clock.ts).
+      ...chainStartDate(),
     },
   },
 });

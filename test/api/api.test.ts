@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { loadConfig } from "../../src/config.ts";
 import { benefitId, loadCatalog, reasonName } from "../../src/domain/catalog.ts";
-import { formatPeriod } from "../../src/domain/dates.ts";
+import { formatIsoDate, formatPeriod } from "../../src/domain/dates.ts";
 import { loadConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { apiRoutes } from "../../src/api/app.ts";
@@ -12,7 +12,7 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
-import { isoDaysFromToday, isoToday } from "../support/clock.ts";
+import { currentPeriod, isoDaysFromToday, isoToday } from "../support/clock.ts";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
 const STAFF = "RSSMRA85T10A562S";
@@ -120,13 +120,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
 
   describe("citizens", function () {
     it("shows every benefit with the contracts' answer, reason, amount, wave phase and assessment", async function () {
-      const me = await call("/v1/me/entitlements?date=2026-11-01", { token: await token("citizen", citizen.toLowerCase()) });
+      const firstOfMonth = currentPeriod() * 100 + 1;
+      const me = await call(`/v1/me/entitlements?date=${formatIsoDate(firstOfMonth)}`, { token: await token("citizen", citizen.toLowerCase()) });
       expect(me.status).to.equal(200);
       expect(me.body.entitlements).to.have.length(13);
       const subject = rt.vault.pseudonymOf(citizen);
       let eligible = 0;
       for (const e of me.body.entitlements) {
-        const [ok, reason, amount] = await system.contracts.ledger.check(subject, benefitId(e.benefit), 20261101);
+        const [ok, reason, amount] = await system.contracts.ledger.check(subject, benefitId(e.benefit), firstOfMonth);
         expect({ eligible: e.eligible, reason: e.reason, amount: e.monthlyAmountCents }, e.benefit)
           .to.deep.equal({ eligible: ok, reason: reasonName(Number(reason)), amount: Number(amount) });
         expect(e.wave).to.equal(loadCatalog().benefits.find((b) => b.code === e.benefit)!.wave);

@@ -108,7 +108,7 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     const keys = await call("/v1/proofs/keys");
     expect(keys.body.keys).to.have.length(1);
     expect(keys.body.keys[0]).to.include({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
-    const { payload, protectedHeader } = await jwtVerify(proof, createLocalJWKSet(keys.body), { issuer: "pa-chain", typ: "pachain-proof+jwt" });
+    const { payload, protectedHeader } = await jwtVerify(proof, createLocalJWKSet(keys.body), { issuer: "pa-chain", typ: "pachain-proof+jwt", currentDate: new Date(testClock.nowMs()) });
     expect(protectedHeader.kid).to.equal(keys.body.keys[0].kid);
     expect(payload.clm).to.deep.equal({ b: CARD });
   });
