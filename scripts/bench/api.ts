@@ -11,6 +11,7 @@ import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
 import { resolveSecret } from "../../src/secrets.ts";
 import type { BenchChain } from "./system.ts";
+import { clockFromEnv, isoTodayOf } from "../../src/clock.ts";
 
 const WORKER = fileURLToPath(new URL("./load-worker.ts", import.meta.url));
 
@@ -60,7 +61,7 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
   });
   const api = await startApi({ config, deployment: bench.deployment, logger: createLogger("silent"), port: 0 });
   try {
-    const date = new Date().toISOString().slice(0, 10);
+    const date = isoTodayOf(clockFromEnv());
     const tokenResponse = await fetch(`${api.url}/v1/dev/token`, {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role: "citizen", fiscalCode: options.fiscalCode }),
     });

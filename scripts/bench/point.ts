@@ -8,6 +8,7 @@ import { naiveIngest, oracleIngest, readFeeds, type RateResult } from "./ingest.
 import { naivePayroll, paymentBatchCall, tracePayments, type PaymentTrace, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
 import { step } from "./progress.ts";
 import { startBenchChain, startSources, type BenchChain, type BenchSources } from "./system.ts";
+import { clockFromEnv } from "../../src/clock.ts";
 
 const TRACE_ORDERS = 20;
 
@@ -57,7 +58,7 @@ export async function runPoint(options: { size: number; seed: number; naiveInges
     await step(`decide ${applications} applications on chain`, () => runtime!.oracle.idle(3_600_000));
     const decideSeconds = (performance.now() - decideStarted) / 1000;
 
-    const periods = payrollPeriods(new Date());
+    const periods = payrollPeriods(new Date(clockFromEnv().nowMs()));
     const inps = new Wallet(sources.config.PACHAIN_INPS_RELAYER_KEY).address;
     const monetary = runtime.catalog.benefits.filter((b) => b.monetary).map((b) => b.code);
     const sample = runtime.store.grantedEntitlements(monetary).slice(0, TRACE_ORDERS)
