@@ -144,6 +144,10 @@ export async function openPostgresDatabase(url: string, options: { poolSize?: nu
         const client = await pool.connect();
         // Set when the connection itself failed (the server restarted): it is then dropped, not pooled.
         let broken: Error | undefined;
+        // A checked-out client whose server goes away emits 'error' besides failing its query; the pool
+        // listens only to idle clients, so without this listener that event would crash the process.
+        const onError = (error: Error) => void (broken ??= error);
+        client.on("error", onError);
         try {
           await client.query("BEGIN");
           const result = await work(sessionOn(client));
@@ -153,6 +157,7 @@ export async function openPostgresDatabase(url: string, options: { poolSize?: nu
           await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
           throw error;
         } finally {
+          client.removeListener("error", onError);
           client.release(broken);
         }
       }),
