@@ -13,6 +13,7 @@ import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
 import { currentPeriod, isoDaysFromToday, isoToday } from "../support/clock.ts";
+import { problemOf } from "../support/problem.ts";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
 const STAFF = "RSSMRA85T10A562S";
@@ -108,6 +109,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect(docs.status).to.equal(200);
       expect(docs.headers.get("content-type")).to.match(/text\/html/);
       expect(docs.text).to.contain("/v1/subjects/{fiscalCode}/history");
+      // Swagger UI, served by the API itself under a strict policy: no script from elsewhere, none inline.
+      expect(docs.headers.get("content-security-policy")).to.contain("script-src 'self';");
+      expect(docs.text).to.not.match(/<script>|https?:\/\/(?!127)/);
+      for (const asset of docs.text.match(/(?<=(src|href)=")\/docs\/[^"]+/g)!) {
+        const answer = await call(asset);
+        expect(answer.status, asset).to.equal(200);
+      }
+      expect((await call("/docs/swagger-ui-bundle.js")).text.length).to.be.greaterThan(100_000);
     });
 
     it("exposes Prometheus metrics by declared route, never with a fiscal code", async function () {
@@ -203,10 +212,10 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const auditor = await token("auditor");
       const noPurpose = await call(`/v1/subjects/${citizen}/history`, { token: auditor });
       expect(noPurpose.status).to.equal(400);
-      expect(noPurpose.body.error.field).to.equal("purpose");
+      expect(problemOf(noPurpose.body).field).to.equal("purpose");
       const badCode = await call(`/v1/subjects/RSSMRA85T10A562X/history?${PURPOSE}`, { token: auditor });
       expect(badCode.status).to.equal(400);
-      expect(badCode.body.error).to.include({ code: "INVALID_FISCAL_CODE", field: "fiscalCode" });
+      expect(problemOf(badCode.body)).to.include({ code: "INVALID_FISCAL_CODE", field: "fiscalCode" });
     });
 
     it("filter payments by period, benefit and municipality, page them, and export the same rows as CSV", async function () {
@@ -255,7 +264,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
     it("read a person's entitlements as of a date before anything was recorded: 404 naming the date", async function () {
       const answer = await call(`/v1/subjects/${citizen}/entitlements?${PURPOSE}&asOf=2020-01-01`, { token: await token("auditor") });
       expect(answer.status).to.equal(404);
-      expect(answer.body.error.message).to.contain("2020-01-01");
+      expect(problemOf(answer.body).detail).to.contain("2020-01-01");
     });
   });
 
@@ -316,7 +325,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: theirs, body: JSON.stringify(assessment("TEST-CML-2", other)) });
       const foreign = await call("/v1/assessments", { method: "POST", token: mine, body: JSON.stringify(signed.body.submission) });
       expect(foreign.status).to.equal(403);
-      expect(foreign.body.error.message).to.contain("not your commission");
+      expect(problemOf(foreign.body).detail).to.contain("not your commission");
       const submitted = await call("/v1/assessments", { method: "POST", token: theirs, body: JSON.stringify(signed.body.submission) });
       expect(submitted.status).to.equal(202);
       expect((await call(`/v1/assessments/${submitted.body.assessmentId}`, { token: mine })).status).to.equal(404);
@@ -330,13 +339,13 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const badPercentage = { ...signed.body.submission, record: { ...signed.body.submission.record, percentage: 101 } };
       const answer = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(badPercentage) });
       expect(answer.status).to.equal(400);
-      expect(answer.body.error.field).to.equal("record.percentage");
+      expect(problemOf(answer.body).field).to.equal("record.percentage");
       const wrongPerson = { ...signed.body.submission, fiscalCode: citizen };
       const mismatch = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(wrongPerson) });
       expect(mismatch.status).to.equal(400);
-      expect(mismatch.body.error.field).to.equal("record.subject");
+      expect(problemOf(mismatch.body).field).to.equal("record.subject");
       const extra = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify({ ...signed.body.submission, extra: 1 }) });
-      expect(extra.body.error.field).to.equal("extra");
+      expect(problemOf(extra.body).field).to.equal("extra");
       expect(items()).to.equal(before);
     });
   });
@@ -360,7 +369,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect(redrive.body).to.deep.equal({ redriven: 0 });
       const bad = await call("/v1/oracle/dead-letters/redrive", { method: "POST", token: operator, body: JSON.stringify({ ids: ["x"] }) });
       expect(bad.status).to.equal(400);
-      expect(bad.body.error.field).to.equal("ids.0");
+      expect(problemOf(bad.body).field).to.equal("ids.0");
       const lag = await call("/v1/oracle/lag", { token: operator });
       expect(lag.body.sources.map((s: any) => s.source).sort()).to.deep.equal(["asl", "comune", "inps"]);
       for (const s of lag.body.sources) expect(s.newEvents).to.be.a("number");
@@ -371,7 +380,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
 
   describe("errors and limits", function () {
     it("refuse without a token (401), with a forged token (401), and a role on another role's route (403)", async function () {
-      expect((await call("/v1/me/entitlements")).body.error.code).to.equal("UNAUTHENTICATED");
+      expect(problemOf((await call("/v1/me/entitlements")).body).code).to.equal("UNAUTHENTICATED");
       const valid = await token("citizen", citizen);
       // A character in the middle of the signature (the last one may only carry padding bits).
       const at = valid.length - 10;
@@ -379,29 +388,70 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect((await call("/v1/me/entitlements", { token: forged })).status).to.equal(401);
       const auditor = await call("/v1/me/entitlements", { token: await token("auditor") });
       expect(auditor.status).to.equal(403);
-      expect(auditor.body.error.code).to.equal("FORBIDDEN");
+      expect(problemOf(auditor.body).code).to.equal("FORBIDDEN");
     });
 
     it("name the offending field of bad input with a 400, and answer 404 for unknown routes", async function () {
       const citizenToken = await token("citizen", citizen);
       const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: citizenToken });
       expect(badDate.status).to.equal(400);
-      expect(badDate.body.error).to.include({ code: "INVALID_DATE", field: "date" });
+      expect(problemOf(badDate.body)).to.include({ code: "INVALID_DATE", field: "date" });
       const badLimit = await call("/v1/me/payments?limit=0", { token: citizenToken });
-      expect(badLimit.body.error.field).to.equal("limit");
+      expect(problemOf(badLimit.body).field).to.equal("limit");
       const badCode = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "RSSMRA85T10A562X" }) });
-      expect(badCode.body.error.code).to.equal("INVALID_FISCAL_CODE");
+      expect(problemOf(badCode.body).code).to.equal("INVALID_FISCAL_CODE");
       const badRole = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "admin", fiscalCode: citizen }) });
-      expect(badRole.body.error.field).to.equal("role");
+      expect(problemOf(badRole.body).field).to.equal("role");
       const badJson = await call("/v1/dev/token", { method: "POST", body: "{" });
-      expect(badJson.body.error.code).to.equal("INVALID_JSON");
+      expect(problemOf(badJson.body).code).to.equal("INVALID_JSON");
       const auditor = await token("auditor");
-      expect((await call("/v1/payments?benefit=NOPE", { token: auditor })).body.error).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
-      expect((await call("/v1/payments?municipality=999999", { token: auditor })).body.error.field).to.equal("municipality");
-      expect((await call("/v1/payments?after=abc", { token: auditor })).body.error.field).to.equal("after");
+      expect(problemOf((await call("/v1/payments?benefit=NOPE", { token: auditor })).body)).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
+      expect(problemOf((await call("/v1/payments?municipality=999999", { token: auditor })).body).field).to.equal("municipality");
+      expect(problemOf((await call("/v1/payments?after=abc", { token: auditor })).body).field).to.equal("after");
       const big = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "x".repeat(20_000) }) });
       expect(big.status).to.equal(413);
       expect((await call("/v1/nothing")).status).to.equal(404);
+    });
+
+    it("answer every error as RFC 9457 problem details, with WWW-Authenticate, Allow and the rate limit's headers", async function () {
+      const expectProblem = (answer: Answer, status: number, code: string, instance: string) => {
+        expect(answer.status, answer.text).to.equal(status);
+        expect(answer.headers.get("content-type")).to.match(/^application\/problem\+json/);
+        expect(problemOf(answer.body)).to.deep.include({ status, code, instance, title: answer.body.title, type: `urn:pachain:problem:${code.toLowerCase().replaceAll("_", "-")}` });
+        expect(answer.body.title).to.be.a("string").and.not.equal("");
+      };
+      const anonymous = await call("/v1/me/entitlements");
+      expectProblem(anonymous, 401, "UNAUTHENTICATED", "/v1/me/entitlements");
+      expect(anonymous.headers.get("www-authenticate")).to.match(/^Bearer realm=/);
+      expectProblem(await call("/v1/me/entitlements", { token: await token("auditor") }), 403, "FORBIDDEN", "/v1/me/entitlements");
+      expectProblem(await call("/v1/nothing"), 404, "NOT_FOUND", "/v1/nothing");
+      expectProblem(await call("/nothing.html"), 404, "NOT_FOUND", "/nothing.html");
+      const wrongMethod = await call("/v1/waves", { method: "DELETE" });
+      expectProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED", "/v1/waves");
+      expect(wrongMethod.headers.get("allow")).to.equal("GET, HEAD");
+      expectProblem(await call("/status", { method: "POST" }), 405, "METHOD_NOT_ALLOWED", "/status");
+      expectProblem(await call("/v1/dev/token", { method: "POST", body: "{" }), 400, "INVALID_JSON", "/v1/dev/token");
+      const tooBig = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "x".repeat(20_000) }) });
+      expectProblem(tooBig, 413, "BODY_TOO_LARGE", "/v1/dev/token");
+      const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: await token("citizen", citizen) });
+      expectProblem(badDate, 400, "INVALID_DATE", "/v1/me/entitlements");
+      expect(problemOf(badDate.body).field).to.equal("date");
+      // Every /v1 answer, good or refused, tells the client its quota.
+      for (const answer of [badDate, anonymous, await call("/v1/waves", { token: await token("operator") })]) {
+        expect(Number(answer.headers.get("ratelimit-limit"))).to.be.greaterThan(0);
+        expect(Number(answer.headers.get("ratelimit-remaining"))).to.be.at.least(0);
+        expect(answer.headers.get("ratelimit-reset")).to.match(/^\d+$/);
+        expect(answer.headers.get("ratelimit")).to.match(/^"default";r=\d+;t=\d+$/);
+        expect(answer.headers.get("ratelimit-policy")).to.match(/^"default";q=\d+;w=\d+$/);
+      }
+    });
+
+    it("answer GET /status without a token as problem details (AgID's health check)", async function () {
+      const status = await call("/status");
+      expect(status.status).to.equal(200);
+      expect(status.headers.get("content-type")).to.match(/^application\/problem\+json/);
+      expect(status.body).to.deep.include({ type: "about:blank", title: "OK", status: 200 });
+      expect(status.body.detail).to.match(/^chain answering; index /);
     });
 
     it("limit each client's rate with 429 and Retry-After, and issue no demo token unless demo mode is on", async function () {
@@ -416,9 +466,13 @@ describe("read API over a real node, a real index and the oracle's outbox", func
         const statuses = [];
         for (let i = 0; i < 5; i++) statuses.push(await call("/v1/dev/token", { base: limited.url, method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: citizen }) }));
         expect(statuses.map((s) => s.status)).to.deep.equal([404, 404, 404, 429, 429]);
-        expect(statuses[3].body.error.code).to.equal("RATE_LIMITED");
+        expect(problemOf(statuses[3].body).code).to.equal("RATE_LIMITED");
         expect(Number(statuses[3].headers.get("retry-after"))).to.be.at.least(1);
-        expect(statuses[0].body.error.message).to.contain("demo tokens are off");
+        expect(statuses[3].headers.get("content-type")).to.match(/^application\/problem\+json/);
+        expect(statuses[3].headers.get("ratelimit-remaining")).to.equal("0");
+        expect(statuses[0].headers.get("ratelimit-limit")).to.equal("3");
+        expect(statuses[0].headers.get("ratelimit-policy")).to.equal('"default";q=3;w=3');
+        expect(problemOf(statuses[0].body).detail).to.contain("demo tokens are off");
       } finally {
         await limited.close();
       }

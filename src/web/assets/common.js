@@ -96,10 +96,11 @@ export function requireSession(role) {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error?.message ?? `HTTP ${status}`);
+    // RFC 9457 problem details: detail, and the API's code and field as extension members.
+    super(body?.detail ?? `HTTP ${status}`);
     this.status = status;
-    this.code = body?.error?.code ?? "HTTP";
-    this.field = body?.error?.field;
+    this.code = body?.code ?? "HTTP";
+    this.field = body?.field;
   }
 }
 
