@@ -20,6 +20,7 @@ import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
 import { createAuthenticator } from "./auth.ts";
 import { createDemoSigner } from "./demo-signer.ts";
+import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
@@ -53,6 +54,7 @@ export async function startApi(options: {
   const clock = options.clock ?? clockFromEnv();
   const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true, batchStallTime: 0 });
   const pseudonymKey = resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY);
+  const integrityKeysDir = resolve(config.PACHAIN_API_INTEGRITY_KEYS_DIR ?? join(home, "api", "integrity-keys"));
   const demoKey = config.PACHAIN_API_DEMO
     ? Buffer.from(resolveSecret(home, "api-demo-jwt-key", undefined).slice(2), "hex")
     : undefined;
@@ -83,7 +85,8 @@ export async function startApi(options: {
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
       oracle: options.oracle,
-      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock }) : undefined,
+      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
+      integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       indexStatus: () => indexLink.status(),
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
       clock,

@@ -12,8 +12,10 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
-import { currentPeriod, isoDaysFromToday, isoToday } from "../support/clock.ts";
+import { currentPeriod, isoDaysFromToday, isoToday, nowSeconds } from "../support/clock.ts";
 import { problemOf } from "../support/problem.ts";
+import { generateKeyPair, exportJWK } from "jose";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
 const STAFF = "RSSMRA85T10A562S";
@@ -56,6 +58,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       tokens.set(key, answer.body.token);
     }
     return tokens.get(key)!;
+  };
+  /** Submits an assessment as the commission's system would: the body signed with its registered key (ModI). */
+  const submit = async (commissionToken: string, body: unknown, options: { integrity?: string | null } = {}) => {
+    const text = JSON.stringify(body);
+    const org = JSON.parse(Buffer.from(commissionToken.split(".")[1], "base64url").toString()).org as number;
+    const integrity = options.integrity !== undefined ? options.integrity
+      : await signIntegrity(text, await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), org), nowSeconds());
+    return call("/v1/assessments", { method: "POST", token: commissionToken, body: text, headers: integrity === null ? {} : { [INTEGRITY_HEADER]: integrity } });
   };
   const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
@@ -281,7 +291,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const cached = await entitlementsOfOther();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-1", other)) });
       expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
-      const submitted = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      const submitted = await submit(commission, signed.body.submission);
       expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
       expect(submitted.body.status).to.equal("queued");
       const id = submitted.body.assessmentId;
@@ -292,11 +302,11 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const receipt = await system.provider.getTransactionReceipt(recorded.place.txHash);
       expect(receipt!.blockNumber).to.equal(recorded.place.block);
 
-      const again = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      const again = await submit(commission, signed.body.submission);
       expect(again.status).to.equal(200);
       expect(again.body.status).to.equal("recorded");
       const changed = { ...signed.body.submission, signatures: [...signed.body.submission.signatures].reverse() };
-      expect((await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(changed) })).status).to.equal(409);
+      expect((await submit(commission, changed)).status).to.equal(409);
 
       const list = await call("/v1/commission/assessments", { token: commission });
       expect(list.body.assessments.map((a: any) => a.assessmentId)).to.include(id);
@@ -323,12 +333,41 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const mine = await token("commission", STAFF, commissionId);
       const theirs = await token("commission", STAFF, otherCommissionId);
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: theirs, body: JSON.stringify(assessment("TEST-CML-2", other)) });
-      const foreign = await call("/v1/assessments", { method: "POST", token: mine, body: JSON.stringify(signed.body.submission) });
+      const foreign = await submit(mine, signed.body.submission);
       expect(foreign.status).to.equal(403);
       expect(problemOf(foreign.body).detail).to.contain("not your commission");
-      const submitted = await call("/v1/assessments", { method: "POST", token: theirs, body: JSON.stringify(signed.body.submission) });
+      const submitted = await submit(theirs, signed.body.submission);
       expect(submitted.status).to.equal(202);
       expect((await call(`/v1/assessments/${submitted.body.assessmentId}`, { token: mine })).status).to.equal(404);
+    });
+
+    it("are refused (400 naming Agid-JWT-Signature, nothing queued) without a ModI integrity signature, with a wrong digest, an unknown key or an expired one", async function () {
+      const commission = await token("commission", STAFF, commissionId);
+      const items = () => Object.values(rt.store.counts()).reduce((a, b) => a + b, 0);
+      const before = items();
+      const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-4", other)) });
+      expect(signed.body.integrity.header).to.equal("Agid-JWT-Signature");
+      const body = signed.body.submission;
+      const refusal = async (answer: Answer, code: string, detail: RegExp) => {
+        expect(answer.status, answer.text).to.equal(400);
+        expect(problemOf(answer.body)).to.include({ code, field: "Agid-JWT-Signature" });
+        expect(problemOf(answer.body).detail).to.match(detail);
+      };
+      await refusal(await submit(commission, body, { integrity: null }), "INTEGRITY_REQUIRED", /missing/);
+      const key = await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), commissionId);
+      const otherBody = JSON.stringify({ ...body, sourceId: "TEST-CML-4-other" });
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(otherBody, key, nowSeconds()) }), "INTEGRITY_INVALID", /digest does not match/);
+      const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+      const stranger = { privateJwk: { ...(await exportJWK(privateKey)), alg: "ES256" }, kid: "not-registered" };
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), stranger, nowSeconds()) }), "INTEGRITY_INVALID", /not registered/);
+      const sameKidOtherKey = { ...stranger, kid: key.kid };
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), sameKidOtherKey, nowSeconds()) }), "INTEGRITY_INVALID", /does not verify/);
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), key, nowSeconds() - 3600) }), "INTEGRITY_INVALID", /expired/);
+      await refusal(await submit(commission, body, { integrity: "not.a.jws" }), "INTEGRITY_INVALID", /not a valid signature/);
+      expect(items()).to.equal(before);
+      // The demo signer's own header goes through.
+      const good = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(body), headers: { [signed.body.integrity.header]: signed.body.integrity.value } });
+      expect(good.status, good.text).to.equal(202);
     });
 
     it("get a 400 naming the field for an invalid or tampered submission, and nothing is queued", async function () {
@@ -337,14 +376,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const before = items();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-3", other)) });
       const badPercentage = { ...signed.body.submission, record: { ...signed.body.submission.record, percentage: 101 } };
-      const answer = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(badPercentage) });
+      const answer = await submit(commission, badPercentage);
       expect(answer.status).to.equal(400);
       expect(problemOf(answer.body).field).to.equal("record.percentage");
       const wrongPerson = { ...signed.body.submission, fiscalCode: citizen };
-      const mismatch = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(wrongPerson) });
+      const mismatch = await submit(commission, wrongPerson);
       expect(mismatch.status).to.equal(400);
       expect(problemOf(mismatch.body).field).to.equal("record.subject");
-      const extra = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify({ ...signed.body.submission, extra: 1 }) });
+      const extra = await submit(commission, { ...signed.body.submission, extra: 1 });
       expect(problemOf(extra.body).field).to.equal("extra");
       expect(items()).to.equal(before);
     });

@@ -30,8 +30,8 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   let assessmentId: string;
   let commission: { orgId: number; slug: string };
 
-  const call = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
-    const headers: Record<string, string> = {};
+  const call = async (path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${api.url}${path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
@@ -60,7 +60,9 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
       method: "POST", token: commissionToken,
       body: { sourceId: "PROOF-TEST-1", fiscalCode: holder, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${isoToday().slice(0, 7)}-01`, report: "verbale di prova" },
     });
-    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission });
+    const submitted = await call("/v1/assessments", {
+      method: "POST", token: commissionToken, body: signed.body.submission, headers: { [signed.body.integrity.header]: signed.body.integrity.value },
+    });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
     assessmentId = submitted.body.assessmentId;
     await rt.oracle.idle(60_000);

@@ -105,8 +105,8 @@ export class ApiError extends Error {
 }
 
 /** Calls the read API; an expired session sends the person back to sign in. */
-export async function api(path, { method = "GET", body, role, raw = false } = {}) {
-  const headers = {};
+export async function api(path, { method = "GET", body, role, raw = false, headers: extra = {} } = {}) {
+  const headers = { ...extra };
   const current = role ? session.get(role) : null;
   if (current) headers.authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
