@@ -42,6 +42,14 @@ export function apiRoutes(services: ApiServices, system?: SystemLink): RouteSpec
   ];
 }
 
+/** The route a request is counted under: its declared path, its static folder, or "unmatched". */
+function routeLabel(req: Request, status: number): string {
+  const declared = req.route?.path as string | undefined;
+  if (declared) return `${req.baseUrl ?? ""}${declared}`;
+  if (status < 400 && req.path.startsWith("/web/")) return "/web/*";
+  return "unmatched";
+}
+
 /** A path pattern of a route as a regular expression (":name" is one segment). */
 const pathPattern = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, "[^/]+")}/?$`);
 
@@ -68,8 +76,9 @@ export function createApp(deps: ApiDependencies): express.Express {
     const started = performance.now();
     res.on("finish", () => {
       const seconds = (performance.now() - started) / 1000;
-      // The declared route (":fiscalCode", never the value), so metrics carry no personal data.
-      const route = (req.route?.path as string | undefined) ?? "unmatched";
+      // The declared route (":fiscalCode", never the value), so metrics carry no personal data;
+      // the pages' assets as one route each folder; only what matched nothing is "unmatched".
+      const route = routeLabel(req, res.statusCode);
       metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.duration.observe({ method: req.method, route }, seconds);
       logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");

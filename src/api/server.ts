@@ -24,6 +24,7 @@ import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
+import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createServices } from "./services.ts";
 import type { OracleLink } from "./services/commission.ts";
 
@@ -67,8 +68,10 @@ export async function startApi(options: {
   try {
     let ownIndexer: IndexerRuntime | undefined;
     let index = options.index;
+    const metrics = createApiMetrics();
     if (!index) {
-      const runtime = (ownIndexer = await createIndexerRuntime({ config, deployment, logger }));
+      // Its own indexer's metrics (lag in blocks and seconds) are published on the API's /metrics.
+      const runtime = (ownIndexer = await createIndexerRuntime({ config, deployment, logger, metrics: createIndexerMetrics(metrics.registry) }));
       opened.push(() => runtime.close());
       index = { store: runtime.store, status: () => runtime.indexer.status() };
     }
@@ -95,7 +98,7 @@ export async function startApi(options: {
       services,
       auth: createAuthenticator({ demoKey, jwksUrl: config.PACHAIN_API_JWKS_URL, issuer: config.PACHAIN_API_ISSUER }),
       logger,
-      metrics: createApiMetrics(),
+      metrics,
       rateLimit: { perSecond: config.PACHAIN_API_RATE_LIMIT_PER_SECOND, burst: config.PACHAIN_API_RATE_LIMIT_BURST },
       readiness: async () => {
         try {

@@ -14,6 +14,8 @@ import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
 import { currentPeriod, isoDaysFromToday, isoToday, nowSeconds } from "../support/clock.ts";
 import { problemOf } from "../support/problem.ts";
+import { promtool, requirePromtool } from "../support/promtool.ts";
+import { startMetricsServer } from "../../src/oracle/metrics-server.ts";
 import { generateKeyPair, exportJWK } from "jose";
 import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
 
@@ -134,6 +136,41 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const metrics = await call("/metrics");
       expect(metrics.text).to.match(/pachain_api_requests_total\{method="GET",route="\/v1\/subjects\/:fiscalCode\/history",status="200"\} \d+/);
       expect(metrics.text).to.not.contain(other);
+    });
+  });
+
+  describe("metrics", function () {
+    it("every /metrics endpoint (read API with its indexer, oracle) passes promtool check metrics and has what on-call needs", async function () {
+      requirePromtool(this, "promtool check metrics");
+      // Pages and their assets are counted by route too.
+      await call("/cittadino");
+      await call("/web/app.css");
+      const oracleMetrics = await startMetricsServer(rt.metrics.registry, 0);
+      const deadBefore = rt.store.counts().dead;
+      try {
+        const pages = { api: (await call("/metrics")).text, oracle: await (await fetch(`${oracleMetrics.url}/metrics`)).text() };
+        for (const [name, text] of Object.entries(pages)) {
+          const checked = promtool(["check", "metrics"], text);
+          expect(checked.status, `${name}: ${checked.output}`).to.equal(0);
+        }
+        for (const metric of [
+          "pachain_api_request_duration_seconds_bucket", "pachain_indexer_lag_blocks", "pachain_indexer_lag_seconds", "pachain_indexer_head_block",
+          "pachain_api_nodejs_active_handles ",
+        ]) expect(pages.api, metric).to.contain(metric);
+        expect(pages.api).to.match(/pachain_api_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/cittadino"\}/);
+        expect(pages.api).to.match(/pachain_api_requests_total\{method="GET",route="\/web\/\*",status="200"\}/);
+        expect(pages.api).to.not.contain("_total_bytes{");
+        for (const metric of [
+          "pachain_oracle_outbox_depth", 'pachain_oracle_outbox_items{status="done"}', "pachain_oracle_source_cursor{source=",
+          "pachain_oracle_relayer_last_nonce{relayer=", "pachain_oracle_relayer_transactions_in_flight{relayer=", "pachain_chain_head_block ",
+          "pachain_chain_head_age_seconds ",
+        ]) expect(pages.oracle, metric).to.contain(metric);
+        // The oracle keeps running: the gauge is between the counts before and after the scrape.
+        const deadGauge = [...pages.oracle.matchAll(/^pachain_oracle_dead_letters\{source="[^"]+",reason="[^"]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        expect(deadGauge).to.be.within(deadBefore, rt.store.counts().dead);
+      } finally {
+        await oracleMetrics.close();
+      }
     });
   });
 
