@@ -1,25 +1,27 @@
 // npm run besu:generate -- --validators N --out DIR [options]
 // Generates a Hyperledger Besu QBFT network for the consortium (src/production/besu.ts):
-// genesis.json, node keys, per-node config.toml, allowlists, static nodes and docker-compose.yml.
+// genesis.json, node keys, per-node config.toml, allowlists, static nodes, docker-compose.yml and
+// the monitoring kit (monitoring/: Prometheus, alert rules and their tests, Grafana). --help lists the options.
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { createProgram, usageError } from "../src/cli.ts";
 import { BesuOptionError, DEFAULT_BLOCK_PERIOD_SECONDS, DEFAULT_CHAIN_ID, DEFAULT_EPOCH_LENGTH, DEFAULT_IMAGE, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SUBNET, generateNetwork, writeNetwork } from "../src/production/besu.ts";
 
-const USAGE = `usage: npm run besu:generate -- --validators N --out DIR [options]
-  --validators N          QBFT validators, one per organisation (at least 4)
-  --out DIR               output folder (must not exist or be empty)
-  --names a,b,…           node names, e.g. inps,asl-roma-1,comune-roma,comune-milano (default validator-1…N)
-  --hosts ip,ip,…         each node's private address (default: ${DEFAULT_SUBNET} from .11)
-  --subnet CIDR           Docker subnet of the compose file (default ${DEFAULT_SUBNET})
-  --chain-id ID           chain id (default ${DEFAULT_CHAIN_ID})
-  --block-period S        seconds between blocks (default ${DEFAULT_BLOCK_PERIOD_SECONDS})
-  --request-timeout S     QBFT round timeout in seconds (default ${DEFAULT_REQUEST_TIMEOUT_SECONDS})
-  --epoch-length BLOCKS   votes reset every epoch (default ${DEFAULT_EPOCH_LENGTH})
-  --image IMAGE           Besu image of the compose file (default ${DEFAULT_IMAGE}; pin a tested tag)`;
+const program = createProgram("npm run besu:generate --", "Generate a Hyperledger Besu QBFT network for the consortium: genesis, node keys, per-node config, allowlists, compose file and the monitoring kit (docs/operations.md).", [
+  [0, "written"], [1, "writing failed"], [2, "bad option, or --out is not empty: nothing was written"],
+])
+  .requiredOption("--validators <N>", "QBFT validators, one per organisation (at least 4)")
+  .requiredOption("--out <DIR>", "output folder (must not exist or be empty)")
+  .option("--names <a,b,…>", "node names, e.g. inps,asl-roma-1,comune-roma,comune-milano (default validator-1…N)")
+  .option("--hosts <ip,ip,…>", `each node's private address (default: ${DEFAULT_SUBNET} from .11)`)
+  .option("--subnet <CIDR>", `Docker subnet of the compose file (default ${DEFAULT_SUBNET})`)
+  .option("--chain-id <ID>", `chain id (default ${DEFAULT_CHAIN_ID})`)
+  .option("--block-period <S>", `seconds between blocks (default ${DEFAULT_BLOCK_PERIOD_SECONDS})`)
+  .option("--request-timeout <S>", `QBFT round timeout in seconds (default ${DEFAULT_REQUEST_TIMEOUT_SECONDS})`)
+  .option("--epoch-length <BLOCKS>", `votes reset every epoch (default ${DEFAULT_EPOCH_LENGTH})`)
+  .option("--image <IMAGE>", `Besu image of the compose file (default ${DEFAULT_IMAGE}, pinned; change it with a tested tag)`);
 
 function fail(message: string): never {
-  process.stderr.write(`besu:generate: ${message}\n${USAGE}\n`);
-  process.exit(2);
+  usageError(program, `besu:generate: ${message}`);
 }
 
 function integer(value: string | undefined, name: string): number | undefined {
@@ -30,17 +32,14 @@ function integer(value: string | undefined, name: string): number | undefined {
 
 const list = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
 
+program.parse(process.argv);
+const opts = program.opts<Record<string, string | undefined>>();
+const values = {
+  validators: opts.validators, out: opts.out!, names: opts.names, hosts: opts.hosts, subnet: opts.subnet, "chain-id": opts.chainId,
+  "block-period": opts.blockPeriod, "request-timeout": opts.requestTimeout, "epoch-length": opts.epochLength, image: opts.image,
+};
+
 try {
-  const { values } = parseArgs({
-    options: {
-      validators: { type: "string" }, out: { type: "string" }, names: { type: "string" }, hosts: { type: "string" },
-      subnet: { type: "string" }, "chain-id": { type: "string" }, "block-period": { type: "string" },
-      "request-timeout": { type: "string" }, "epoch-length": { type: "string" }, image: { type: "string" },
-    },
-    strict: true,
-  });
-  if (!values.validators) fail("--validators is required");
-  if (!values.out) fail("--out is required");
   const network = generateNetwork({
     validators: integer(values.validators, "--validators")!,
     chainId: integer(values["chain-id"], "--chain-id"),
@@ -61,9 +60,10 @@ try {
       ? `Start it with Docker: cd ${out} && docker compose up -d (see docs/operations.md)\n`
       : "No docker-compose.yml: --hosts are outside --subnet; copy each nodes/NAME folder to its machine (see docs/operations.md)\n",
   );
+  process.stdout.write(`Monitoring: ${out}/monitoring (Prometheus scrape config, alert rules and their tests, Grafana dashboard)\n`);
   process.stdout.write("Each nodes/NAME/key is that organisation's secret: hand it over and delete the copy here.\n");
 } catch (error) {
   if (error instanceof BesuOptionError) fail(error.message);
-  if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) fail((error as Error).message);
-  throw error;
+  process.stderr.write(`besu:generate failed: ${(error as Error).message}\n`);
+  process.exit(1);
 }

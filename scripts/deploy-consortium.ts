@@ -1,4 +1,4 @@
-// npm run deploy:consortium -- CONSORTIUM.json
+// npm run deploy:consortium -- CONSORTIUM.json   (--help: usage and exit codes)
 // Applies a consortium file (deploy/besu/consortium.example.json) to the deployed PA Chain, from
 // the governance account (PACHAIN_DEPLOYER_KEY or Hardhat's keystore): grants each organisation's
 // oracle account its roles, registers the organisations and adds their signing keys. Whatever is
@@ -7,9 +7,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { createProgram } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
-import { loadDeployment } from "../src/chain/deploy.ts";
+import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts";
 import { loadConsortium, type ConsortiumRecord } from "../src/demo/consortium.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
@@ -20,9 +21,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const program = createProgram("npm run deploy:consortium --", "Apply a consortium file to the deployed PA Chain: oracle roles, organisations, signing keys; what is on chain already is skipped (docs/operations.md).", [
+  [0, "applied (or nothing left to apply)"], [1, "a transaction or the node failed"], [2, "bad usage or a malformed consortium file: nothing was sent"],
+])
+  .argument("<consortium.json>", "the consortium file (deploy/besu/consortium.example.json)");
+program.parse(process.argv);
+const [file] = program.args;
+
 try {
-  const file = process.argv[2];
-  if (!file) fail("give the consortium file");
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const home = resolve(config.PACHAIN_HOME);

@@ -1,14 +1,13 @@
-// npm run deploy:contracts [-- --parameters ignition/parameters/production.json]
+// npm run deploy:contracts [-- --parameters ignition/parameters/production.json]   (--help: options and exit codes)
 // Deploys PA Chain to the consortium node at PACHAIN_RPC_URL with the Ignition module, from
 // configuration: the deployer key from PACHAIN_DEPLOYER_KEY or Hardhat's keystore, the chain id
 // checked against PACHAIN_CHAIN_ID, the wave phases from an Ignition parameters file. Writes
 // $PACHAIN_HOME/deployment.json, which every organisation's oracle, indexer and API read.
 // Re-running resumes or confirms the same deployment (Ignition's journal, ignition/deployments/).
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { JsonRpcProvider } from "ethers";
+import { createProgram } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
-import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
 import { checkChainId, loadWaveParameters, resolveKey } from "../src/production/deploy.ts";
@@ -20,8 +19,16 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const program = createProgram("npm run deploy:contracts --", "Deploy PA Chain's contracts to the consortium node at PACHAIN_RPC_URL with Ignition and write $PACHAIN_HOME/deployment.json (re-running resumes or confirms; docs/operations.md).", [
+  [0, "deployed (or confirmed)"], [1, "the deployment failed"], [2, "bad usage or configuration (embedded chain, wrong chain id, no key): nothing was sent"],
+])
+  .option("--parameters <file>", "Ignition parameters: the wave phases", "ignition/parameters/production.json");
+program.parse(process.argv);
+const values = program.opts<{ parameters: string }>();
+
 try {
-  const { values } = parseArgs({ options: { parameters: { type: "string", default: "ignition/parameters/production.json" } }, strict: true });
+  // Loaded after the options: Hardhat's runtime starts when this module is imported.
+  const { deployPAChain, saveDeployment } = await import("../src/chain/deploy.ts");
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   if (config.PACHAIN_EMBEDDED_CHAIN) fail("PACHAIN_EMBEDDED_CHAIN is true: set it to false and PACHAIN_RPC_URL to the consortium node");

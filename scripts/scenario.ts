@@ -1,22 +1,22 @@
-// npm run --silent scenario -- FILE [--check]
+// npm run --silent scenario -- FILE [--check]   (--help: usage and exit codes)
 // Runs a conformance scenario on a fresh in-process chain and prints one JSON answer per query.
 // Exit 0 when every query was answered (and, with --check, matched FILE's .expected.jsonl),
 // 1 on a difference, 2 when the scenario is malformed (nothing is recorded then).
 import { readFileSync } from "node:fs";
+import { createProgram } from "../src/cli.ts";
 import { parseScenario } from "../src/conformance/scenario.ts";
 import { compareAnswers } from "../src/conformance/compare.ts";
 import { loadCatalog } from "../src/domain/catalog.ts";
 import { PaChainError } from "../src/errors.ts";
 
-const USAGE = "usage: npm run --silent scenario -- FILE.json [--check]";
-const args = process.argv.slice(2);
-const check = args.includes("--check");
-const files = args.filter((a) => a !== "--check");
-if (files.length !== 1 || args.some((a) => a.startsWith("--") && a !== "--check")) {
-  console.error(USAGE);
-  process.exit(2);
-}
-const file = files[0];
+const program = createProgram("npm run --silent scenario --", "Run a conformance scenario on a fresh in-process chain and print one JSON answer per query.", [
+  [0, "every query answered (and, with --check, matched)"], [1, "a difference with the .expected.jsonl"], [2, "bad usage, or a malformed scenario: nothing was recorded"],
+])
+  .argument("<file>", "the scenario (JSON)")
+  .option("--check", "compare with FILE's .expected.jsonl beside it");
+program.parse(process.argv);
+const [file] = program.args;
+const check = program.opts<{ check?: boolean }>().check === true;
 
 let scenario;
 try {

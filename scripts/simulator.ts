@@ -1,11 +1,11 @@
 // node scripts/simulator.ts --source comune|asl|inps [--port N] [--size N] [--seed N]
-//                            [--today YYYY-MM-DD] [--no-live] [--fresh]
+//                            [--today YYYY-MM-DD] [--no-live] [--fresh]   (--help: options and exit codes)
 // Runs one source system simulator (ANPR, ASL or INPS) as its own process: reads the deployment,
 // the consortium and the organisations' keys from PACHAIN_HOME (written by `npm start`), and
 // publishes the demo population's signed records as a feed (docs/feeds.md).
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { createProgram, usageError } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
 import { parseIsoDate } from "../src/domain/dates.ts";
 import { createLogger } from "../src/logger.ts";
@@ -17,12 +17,23 @@ import { DEFAULT_POPULATION_SIZE } from "../src/simulators/population.ts";
 import { createSourceSimulator, DEFAULT_PORTS, LIVE_INTERVAL_MS } from "../src/simulators/source.ts";
 import { populationDay } from "../src/simulators/state.ts";
 
-const USAGE =
-  "usage: node scripts/simulator.ts --source comune|asl|inps [--port N] [--size N] [--seed N] [--today YYYY-MM-DD] [--no-live] [--fresh]";
+const program = createProgram("node scripts/simulator.ts", "Run one source system simulator (ANPR, ASL or INPS) as its own process, publishing the demo population's signed records as a feed (docs/feeds.md).", [
+  [0, "stopped by Ctrl-C or SIGTERM"], [1, "failed to start or to stop"], [2, "bad option: nothing was started"],
+])
+  .requiredOption("--source <name>", "comune, asl or inps")
+  .option("--port <N>", "port on 127.0.0.1 (default: the source's demo port)")
+  .option("--size <N>", `people in the population (default ${DEFAULT_POPULATION_SIZE})`)
+  .option("--seed <N>", "seed of the population (default 1)")
+  .option("--today <YYYY-MM-DD>", "the population's day (default: the clock's, shared by the three simulators)")
+  .option("--no-live", "publish no live events after the history")
+  .option("--live-interval-ms <MS>", `milliseconds between live events (default ${LIVE_INTERVAL_MS})`)
+  .option("--fresh", "forget the journal of live events published before")
+  .showHelpAfterError();
+program.parse(process.argv);
+const args = program.opts<{ source: string; port?: string; size?: string; seed?: string; today?: string; live: boolean; liveIntervalMs?: string; fresh?: boolean }>();
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  usageError(program, message);
 }
 
 function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -32,32 +43,12 @@ function integer(value: string | undefined, name: string, fallback: number, min:
   return n;
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      source: { type: "string" },
-      port: { type: "string" },
-      size: { type: "string" },
-      seed: { type: "string" },
-      today: { type: "string" },
-      live: { type: "boolean", default: true },
-      "live-interval-ms": { type: "string" },
-      fresh: { type: "boolean", default: false },
-    },
-    allowNegative: true,
-    strict: true,
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
-
 const source = args.source as SourceName;
 if (!SOURCES.includes(source)) fail(`--source: expected one of ${SOURCES.join(", ")}`);
 const port = integer(args.port, "port", DEFAULT_PORTS[source], 0, 65535);
 const size = integer(args.size, "size", DEFAULT_POPULATION_SIZE, 1, 1_000_000);
 const seed = integer(args.seed, "seed", 1, 0, 0xffffffff);
-const liveIntervalMs = integer(args["live-interval-ms"], "live-interval-ms", LIVE_INTERVAL_MS, 100, 3_600_000);
+const liveIntervalMs = integer(args.liveIntervalMs, "live-interval-ms", LIVE_INTERVAL_MS, 100, 3_600_000);
 let clock = systemClock;
 let requestedDay = 0;
 try {

@@ -13,7 +13,7 @@ import { benefitId } from "../src/domain/catalog.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
 import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
-import { createLogger } from "../src/logger.ts";
+import { createFileLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 import { startProcess, stopProcess } from "../src/node/processes.ts";
 import { startApi } from "../src/api/server.ts";
@@ -25,8 +25,11 @@ import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts
 const config = loadConfig();
 // Resolved before any child process starts, so the chain, simulators and services share one "today".
 const clock = clockFromEnv();
-const logger = createLogger(config.LOG_LEVEL);
 const home = resolve(config.PACHAIN_HOME);
+// The terminal shows progress in plain words; the JSON logs go to a file (warnings and errors are
+// also shown, readable, when a person watches).
+const logFile = join(home, "logs", "start.log");
+const logger = createFileLogger(config.LOG_LEVEL, logFile, { terminal: process.stderr.isTTY === true });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let chain: EmbeddedChain | undefined;
@@ -62,7 +65,7 @@ async function withProgress<T>(label: string, rt: OracleRuntime, work: Promise<T
 }
 
 try {
-  say("PA Chain: starting the embedded chain…");
+  say(`PA Chain: starting the embedded chain… (logs: ${logFile})`);
   const rpcUrl = config.PACHAIN_EMBEDDED_CHAIN
     ? (chain = await startEmbeddedChain({ port: config.PACHAIN_CHAIN_PORT, logger })).url
     : config.PACHAIN_RPC_URL;
@@ -159,6 +162,7 @@ try {
     `  web pages           ${api.url}/  (citizen, verification, auditor, commission; demo sign-in)`,
     `  read API            ${api.url}/v1  (demo tokens on; documentation ${api.url}/docs)`,
     `  state               ${home} (deployment, keys, oracle outbox; survives restarts)`,
+    `  logs                ${logFile} (JSON lines)`,
     "",
     `The API's documentation: ${api.url}/docs (OpenAPI: ${api.url}/openapi.json). Demo tokens for every role (docs/api.md):`,
     `  token() { curl -s -X POST ${api.url}/v1/dev/token -H 'content-type: application/json' -d "$1" | sed 's/.*"token":"\\([^"]*\\)".*/\\1/'; }`,
@@ -178,5 +182,6 @@ try {
   say(lines.join("\n"));
 } catch (error) {
   logger.error({ err: error }, "start-up failed");
+  process.stderr.write(`PA Chain: start-up failed: ${(error as Error).message} (details in ${logFile})\n`);
   await shutdown("error", 1);
 }

@@ -84,6 +84,11 @@ const schema = z.object({
   PACHAIN_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** SQLite file of the read API's access log (default: $PACHAIN_HOME/api/access-log.sqlite); unused when DATABASE_URL is set. */
   PACHAIN_API_ACCESS_LOG_FILE: z.string().min(1).optional(),
+  /**
+   * Directory of the submitting systems' public keys, one JWKS file per commission
+   * (commission-<id>.jwks.json), that sign the Agid-JWT-Signature of writes (default: $PACHAIN_HOME/api/integrity-keys).
+   */
+  PACHAIN_API_INTEGRITY_KEYS_DIR: z.string().min(1).optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */

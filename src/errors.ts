@@ -19,8 +19,13 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
   | "RATE_LIMITED"
   | "CONFLICT"
+  // ModI integrity of a write (Agid-JWT-Signature): missing, malformed, not matching the body,
+  // signed by a key not registered for the sender, or expired.
+  | "INTEGRITY_REQUIRED"
+  | "INTEGRITY_INVALID"
   // A part the request needs (chain node, index, oracle) is not there or not ready: retry later.
   | "UNAVAILABLE"
   // The rule table file could not be read at all (missing, unreadable, not JSON): a deployment fault.

@@ -3,23 +3,23 @@
 // store). server.ts listens; tests listen on port 0.
 import { randomUUID } from "node:crypto";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { z } from "zod";
-import { PaChainError, ValidationError } from "../errors.ts";
+import { PaChainError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { ROLES, type Authenticator } from "./auth.ts";
-import { renderDocsPage } from "./docs-page.ts";
+import type { Authenticator } from "./auth.ts";
+import { DOCS_CSP, DOCS_INIT_JS, docsAsset, renderDocsPage } from "./docs-page.ts";
 import type { ApiMetrics } from "./metrics.ts";
 import { createRateLimiter, type RateLimitOptions } from "./rate-limit.ts";
+import { BODY_LIMIT, PROBLEM_JSON, toProblem } from "./problem.ts";
 import { mountRoute, openApiDocument, type RouteSpec } from "./route.ts";
 import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
 import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { proofRoutes } from "./routes/proofs.ts";
+import { systemRoutes, type SystemLink } from "./routes/system.ts";
 import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
 
-const BODY_LIMIT = "16kb";
 export const API_VERSION = "1.0.0";
 
 export interface ApiDependencies {
@@ -30,19 +30,35 @@ export interface ApiDependencies {
   rateLimit: RateLimitOptions;
   /** Readiness: the chain answers and the index has caught up. */
   readiness: () => Promise<{ ready: boolean; chain: string; index: string }>;
+  /** The URL the OpenAPI document names as its server. */
+  serverUrl?: string;
 }
 
-/** Every JSON endpoint of the API, in the order of the documentation. */
-export function apiRoutes(services: ApiServices): RouteSpec[] {
-  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...proofRoutes(services)];
+/** Every declared endpoint of the API, in the order of the documentation. */
+export function apiRoutes(services: ApiServices, system?: SystemLink): RouteSpec[] {
+  return [
+    ...systemRoutes(system), ...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services),
+    ...operatorRoutes(services), ...proofRoutes(services),
+  ];
 }
+
+/** The route a request is counted under: its declared path, its static folder, or "unmatched". */
+function routeLabel(req: Request, status: number): string {
+  const declared = req.route?.path as string | undefined;
+  if (declared) return `${req.baseUrl ?? ""}${declared}`;
+  if (status < 400 && req.path.startsWith("/web/")) return "/web/*";
+  return "unmatched";
+}
+
+/** A path pattern of a route as a regular expression (":name" is one segment). */
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, "[^/]+")}/?$`);
 
 export function createApp(deps: ApiDependencies): express.Express {
   const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
   const limiter = createRateLimiter(deps.rateLimit);
-  const routes = apiRoutes(services);
-  const openApi = openApiDocument(routes, { version: API_VERSION });
+  const routes = apiRoutes(services, { auth, readiness });
+  const openApi = openApiDocument(routes, { version: API_VERSION, serverUrl: deps.serverUrl });
   const docsPage = renderDocsPage(openApi as Parameters<typeof renderDocsPage>[0]);
   const app = express();
   app.disable("x-powered-by");
@@ -60,8 +76,9 @@ export function createApp(deps: ApiDependencies): express.Express {
     const started = performance.now();
     res.on("finish", () => {
       const seconds = (performance.now() - started) / 1000;
-      // The declared route (":fiscalCode", never the value), so metrics carry no personal data.
-      const route = (req.route?.path as string | undefined) ?? "unmatched";
+      // The declared route (":fiscalCode", never the value), so metrics carry no personal data;
+      // the pages' assets as one route each folder; only what matched nothing is "unmatched".
+      const route = routeLabel(req, res.statusCode);
       metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.duration.observe({ method: req.method, route }, seconds);
       logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, "request");
@@ -79,63 +96,62 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get("/openapi.json", (_req, res) => {
-    res.json(openApi);
+  app.get("/openapi.json", (req, res) => {
+    // The server is where the document was fetched from (the API listens on 127.0.0.1 or behind a gateway).
+    const servers = deps.serverUrl ? openApi.servers : [{ ...(openApi.servers as object[])[0], url: `${req.protocol}://${req.get("host")}` }];
+    res.json({ ...openApi, servers });
   });
   app.get("/docs", (_req, res) => {
-    res.setHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    res.setHeader("content-security-policy", DOCS_CSP);
     res.type("html").send(docsPage);
+  });
+  app.get("/docs/init.js", (_req, res) => {
+    res.setHeader("content-security-policy", DOCS_CSP);
+    res.type("js").send(DOCS_INIT_JS);
+  });
+  const docsAssets = new Map<string, ReturnType<typeof docsAsset>>();
+  app.get("/docs/:asset", (req, res, next) => {
+    const name = String(req.params.asset);
+    if (!docsAssets.has(name)) docsAssets.set(name, docsAsset(name));
+    const asset = docsAssets.get(name);
+    if (!asset) return next();
+    res.setHeader("content-security-policy", DOCS_CSP);
+    // The renderer's files change only with a release: a day's cache saves a megabyte per visit.
+    res.setHeader("cache-control", "public, max-age=86400");
+    res.type(asset.type).send(asset.body);
   });
 
   app.use(webRouter({ catalog: services.catalog }));
 
   app.use("/v1", limiter.middleware);
-  app.use(express.json({ limit: BODY_LIMIT }));
-
-  const tokenRequest = z.object({
-    role: z.enum(ROLES),
-    fiscalCode: z.string(),
-    organisation: z.number().int().positive().optional(),
-  }).strict();
-  app.post("/v1/dev/token", async (req, res) => {
-    const body = tokenRequest.safeParse(req.body);
-    if (!body.success) {
-      const issue = body.error.issues[0];
-      const field = issue.path.join(".") || "body";
-      throw new ValidationError(field, `${field}: ${issue.message}`);
-    }
-    const { role, fiscalCode, organisation } = body.data;
-    if (role === "commission" && organisation === undefined) {
-      throw new ValidationError("organisation", "organisation: a commission token needs the commission's organisation id");
-    }
-    res.status(201).json({ token: await auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation), role });
-  });
+  // The body's bytes are kept for the routes that check a signature over them (ModI integrity).
+  app.use(express.json({ limit: BODY_LIMIT, verify: (req, _res, buf) => {
+    (req as Request & { rawBody?: Buffer }).rawBody = buf;
+  } }));
 
   for (const spec of routes) {
     mountRoute(app, spec, auth, (invalid) => logger.error({ err: invalid, route: spec.path }, "answer does not match its schema"));
   }
 
-  app.use((req, _res) => {
+  // A known path with another method answers 405 with the methods it has (Allow), else 404.
+  const known = [
+    ...routes.map((r) => ({ path: r.path, method: r.method.toUpperCase() })),
+    ...["/health", "/ready", "/metrics", "/openapi.json", "/docs", "/docs/init.js", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js"].map((path) => ({ path, method: "GET" })),
+  ].map((k) => ({ ...k, pattern: pathPattern(k.path) }));
+  app.use((req, res) => {
+    const allowed = [...new Set(known.filter((k) => k.pattern.test(req.path)).map((k) => k.method))];
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      res.setHeader("allow", [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : [])].join(", "));
+      throw new PaChainError("METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${req.path} (allowed: ${allowed.join(", ")})`, { status: 405 });
+    }
     throw new PaChainError("NOT_FOUND", `no route ${req.method} ${req.path}`, { status: 404 });
   });
 
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const { status, body } = toHttpError(error);
-    if (status >= 500) logger.error({ err: error, requestId: res.locals.requestId }, "request failed");
-    res.status(status).json(body);
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, problem, headers } = toProblem(error, req.path);
+    if (status >= 500 && status !== 503) logger.error({ err: error, requestId: res.locals.requestId }, "request failed");
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.status(status).type(PROBLEM_JSON).send(JSON.stringify(problem));
   });
   return app;
-}
-
-/** The one place errors become HTTP answers: {"error": {"code", "message", "field"?}}. */
-export function toHttpError(error: unknown): { status: number; body: { error: { code: string; message: string; field?: string } } } {
-  if (error instanceof ValidationError) return { status: 400, body: { error: { code: error.code, message: error.message, field: error.field } } };
-  if (error instanceof PaChainError) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
-  const e = error as { type?: string; status?: number };
-  if (e?.type === "entity.parse.failed") return { status: 400, body: { error: { code: "INVALID_JSON", message: "the body is not valid JSON" } } };
-  if (e?.type === "entity.too.large") return { status: 413, body: { error: { code: "BODY_TOO_LARGE", message: `the body is larger than ${BODY_LIMIT}` } } };
-  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
-    return { status: 415, body: { error: { code: "UNSUPPORTED_ENCODING", message: "the body's encoding or charset is not supported" } } };
-  }
-  return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
 }

@@ -1,5 +1,6 @@
 // Demo mode only: signs an assessment with the demo commission members' keys (PACHAIN_HOME/keys),
-// standing in for the members' own signing devices, so a person can try the commission's flow.
+// standing in for the members' own signing devices, so a person can try the commission's flow; and
+// signs the submission's body as the commission's submitting system would (ModI Agid-JWT-Signature).
 import { join } from "node:path";
 import { factDomain } from "../chain/signing.ts";
 import { nowSeconds, type Clock } from "../clock.ts";
@@ -7,14 +8,17 @@ import type { Deployment } from "../chain/deploy.ts";
 import { loadConsortium, organisationKeys } from "../demo/consortium.ts";
 import { PaChainError } from "../errors.ts";
 import { signCommissionAssessment } from "../oracle/commission.ts";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "./integrity.ts";
 
 export type DemoSigner = (commissionId: number, input: unknown) => Promise<{
   submission: { sourceId: string; fiscalCode: string; record: Record<string, unknown>; signatures: string[] };
   reportSalt: string;
+  /** The ModI integrity header for POST /v1/assessments with `submission` as its body (JSON.stringify of it). */
+  integrity: { header: string; value: string };
 }>;
 
-export function createDemoSigner(options: { home: string; deployment: Deployment; pseudonymKey: string; clock: Clock }): DemoSigner {
-  const { home, deployment, pseudonymKey, clock } = options;
+export function createDemoSigner(options: { home: string; deployment: Deployment; pseudonymKey: string; clock: Clock; integrityKeysDir: string }): DemoSigner {
+  const { home, deployment, pseudonymKey, clock, integrityKeysDir } = options;
   return async (commissionId, input) => {
     const org = loadConsortium(join(home, "consortium.json")).organisations
       .find((o) => o.orgId === commissionId && o.kind === "MEDICAL_COMMISSION");
@@ -25,6 +29,10 @@ export function createDemoSigner(options: { home: string; deployment: Deployment
       { members, domain: factDomain(deployment.chainId, deployment.addresses.facts), pseudonymKey, nowSeconds: nowSeconds(clock) },
     );
     const { sourceId, fiscalCode, record, signatures } = signed.event;
-    return { submission: { sourceId, fiscalCode, record: { ...record }, signatures }, reportSalt: signed.reportSalt };
+    const submission = { sourceId, fiscalCode, record: { ...record }, signatures };
+    // The commission's submitting system signs the body it will send (demo: a demo system key per commission).
+    const systemKey = await demoIntegrityKey(home, integrityKeysDir, commissionId);
+    const value = await signIntegrity(JSON.stringify(submission), systemKey, nowSeconds(clock));
+    return { submission, reportSalt: signed.reportSalt, integrity: { header: INTEGRITY_HEADER, value } };
   };
 }

@@ -43,14 +43,36 @@ export function createRateLimiter(options: RateLimitOptions) {
     return authorization ? `t:${createHash("sha256").update(authorization).digest("base64url").slice(0, 22)}` : `a:${req.socket.remoteAddress ?? "?"}`;
   };
 
+  /** The client's quota after its last request: tokens left and seconds until its bucket is full. */
+  const quota = (client: string) => {
+    const bucket = buckets.get(client);
+    const remaining = Math.max(0, Math.floor(bucket?.tokens ?? burst));
+    return { remaining, resetSeconds: Math.ceil((burst - (bucket?.tokens ?? burst)) / perSecond) };
+  };
+
   return {
     take,
     size: () => buckets.size,
     middleware(req: Request, res: Response, next: NextFunction) {
-      const wait = take(clientOf(req));
+      const client = clientOf(req);
+      const wait = take(client);
+      setRateLimitHeaders(res, { limit: burst, windowSeconds: Math.ceil(burst / perSecond), ...quota(client) });
       if (wait === 0) return next();
       res.setHeader("retry-after", String(wait));
       next(new PaChainError("RATE_LIMITED", `too many requests: retry in ${wait} s`, { status: 429, retryable: true }));
     },
   };
+}
+
+/**
+ * The client's quota on every answer: the RateLimit-Limit/-Remaining/-Reset triple AgID's
+ * guidelines name, and the IETF draft's RateLimit and RateLimit-Policy fields
+ * (draft-ietf-httpapi-ratelimit-headers), so clients can slow down before a 429.
+ */
+export function setRateLimitHeaders(res: Response, q: { limit: number; windowSeconds: number; remaining: number; resetSeconds: number }): void {
+  res.setHeader("ratelimit-limit", String(q.limit));
+  res.setHeader("ratelimit-remaining", String(q.remaining));
+  res.setHeader("ratelimit-reset", String(q.resetSeconds));
+  res.setHeader("ratelimit", `"default";r=${q.remaining};t=${q.resetSeconds}`);
+  res.setHeader("ratelimit-policy", `"default";q=${q.limit};w=${q.windowSeconds}`);
 }

@@ -20,9 +20,11 @@ import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
 import { createAuthenticator } from "./auth.ts";
 import { createDemoSigner } from "./demo-signer.ts";
+import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
+import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createServices } from "./services.ts";
 import type { OracleLink } from "./services/commission.ts";
 
@@ -53,6 +55,7 @@ export async function startApi(options: {
   const clock = options.clock ?? clockFromEnv();
   const provider = new JsonRpcProvider(config.PACHAIN_RPC_URL, deployment.chainId, { staticNetwork: true, batchStallTime: 0 });
   const pseudonymKey = resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY);
+  const integrityKeysDir = resolve(config.PACHAIN_API_INTEGRITY_KEYS_DIR ?? join(home, "api", "integrity-keys"));
   const demoKey = config.PACHAIN_API_DEMO
     ? Buffer.from(resolveSecret(home, "api-demo-jwt-key", undefined).slice(2), "hex")
     : undefined;
@@ -65,8 +68,10 @@ export async function startApi(options: {
   try {
     let ownIndexer: IndexerRuntime | undefined;
     let index = options.index;
+    const metrics = createApiMetrics();
     if (!index) {
-      const runtime = (ownIndexer = await createIndexerRuntime({ config, deployment, logger }));
+      // Its own indexer's metrics (lag in blocks and seconds) are published on the API's /metrics.
+      const runtime = (ownIndexer = await createIndexerRuntime({ config, deployment, logger, metrics: createIndexerMetrics(metrics.registry) }));
       opened.push(() => runtime.close());
       index = { store: runtime.store, status: () => runtime.indexer.status() };
     }
@@ -83,7 +88,8 @@ export async function startApi(options: {
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
       oracle: options.oracle,
-      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock }) : undefined,
+      demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
+      integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       indexStatus: () => indexLink.status(),
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
       clock,
@@ -92,7 +98,7 @@ export async function startApi(options: {
       services,
       auth: createAuthenticator({ demoKey, jwksUrl: config.PACHAIN_API_JWKS_URL, issuer: config.PACHAIN_API_ISSUER }),
       logger,
-      metrics: createApiMetrics(),
+      metrics,
       rateLimit: { perSecond: config.PACHAIN_API_RATE_LIMIT_PER_SECOND, burst: config.PACHAIN_API_RATE_LIMIT_BURST },
       readiness: async () => {
         try {

@@ -6,6 +6,7 @@ import type { Catalog } from "../domain/catalog.ts";
 import { PaChainError } from "../errors.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
 import type { DemoSigner } from "./demo-signer.ts";
+import type { IntegrityVerifier } from "./integrity.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
@@ -26,6 +27,8 @@ export interface ServiceDependencies {
   oracle?: OracleLink;
   /** Demo mode only: signs assessments with the demo commission members' keys. */
   demoSigner?: DemoSigner;
+  /** Checks the ModI integrity signature (Agid-JWT-Signature) of a commission's write. */
+  integrity: IntegrityVerifier;
   /** The indexer's progress, when this API runs it. */
   indexStatus?: () => Promise<IndexerStatus>;
   /** The secret that signs proofs of status (0x + 64 hex); without it proofs answer 503. */
@@ -59,6 +62,7 @@ export function createServices(deps: ServiceDependencies) {
       return oracle.store.counts();
     },
     demoSigner: deps.demoSigner,
+    integrity: deps.integrity,
     indexStatus: async () => (deps.indexStatus ? deps.indexStatus() : null),
   };
 }

@@ -206,11 +206,16 @@ export function createIndexer(options: {
     }
   }
 
+  // When the index was last at head − confirmations (elapsed time, not a date).
+  let caughtUpAt = performance.now();
   function noteHead(head: number, indexed: number): void {
     lastHead = head;
+    const lag = Math.max(0, head - confirmations - indexed);
+    if (lag === 0) caughtUpAt = performance.now();
     metrics.headBlock.set(head);
     metrics.indexedBlock.set(indexed);
-    metrics.lagBlocks.set(Math.max(0, head - confirmations - indexed));
+    metrics.lagBlocks.set(lag);
+    metrics.lagSeconds.set(lag === 0 ? 0 : (performance.now() - caughtUpAt) / 1000);
   }
 
   /** One unit of work; resolves true when the index is at head − confirmations. */

@@ -11,8 +11,8 @@ export async function startMetricsServer(registry: Registry, port: number): Prom
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"status":"ok"}');
     } else {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end('{"error":{"code":"NOT_FOUND","message":"try /metrics or /health"}}');
+      res.writeHead(404, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ type: "urn:pachain:problem:not-found", title: "Not Found", status: 404, detail: "try /metrics or /health", instance: req.url ?? "/", code: "NOT_FOUND" }));
     }
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));

@@ -259,6 +259,7 @@ export function createRelayer(options: {
       if (batches.length === 0) return { type: "idle" };
 
       nonce ??= await provider.getTransactionCount(wallet.address, "pending");
+      const firstNonce = nonce;
       const { chainId } = await provider.getNetwork();
       const fees = gasPrice !== undefined ? { type: 0, gasPrice } : await feeFields(provider);
       const sends: Array<{ kind: ItemKind; items: OutboxItem[]; signed: string; hash: string }> = [];
@@ -295,7 +296,10 @@ export function createRelayer(options: {
       } else {
         nonce += sends.length;
       }
+      if (accepted.length > 0) metrics?.lastNonce.set({ relayer: name }, firstNonce + accepted.length - 1);
+      metrics?.inFlight.set({ relayer: name }, accepted.length);
       const receipts = await Promise.all(accepted.map((s) => waitForReceipt(s.hash)));
+      metrics?.inFlight.set({ relayer: name }, receipts.filter((r) => !r).length);
       // Batches that succeeded are settled together (one SQLite transaction); the rare reverted one
       // goes through settleReceipt's diagnosis afterwards.
       const mined = accepted.flatMap((s, i) => (receipts[i]?.status === 1 ? [{ ...s, receipt: receipts[i]! }] : []));

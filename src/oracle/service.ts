@@ -125,9 +125,11 @@ export function createOracle(options: {
       logger.info({ sources: adapters.map((a) => a.source), relayers: relayers.map((r) => r.name) }, "oracle started");
     },
     async stop() {
+      // A command that only read the outbox never started the loops: nothing stopped, nothing to say.
+      const started = loops.length > 0;
       running = false;
       await Promise.all(loops.splice(0));
-      logger.info("oracle stopped");
+      if (started) logger.info("oracle stopped");
     },
     async idle(timeoutMs = 300_000) {
       const deadline = Date.now() + timeoutMs;

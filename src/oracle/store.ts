@@ -136,6 +136,10 @@ export interface OracleStore {
   itemByKey(recordKey: string): OutboxItem | undefined;
   items(filter: { status?: ItemStatus; kind?: ItemKind }, limit?: number): OutboxItem[];
   counts(): Record<ItemStatus, number>;
+  /** Dead letters by source and reason (the error's name), for the operators' gauges. */
+  deadLetterCounts(): Array<{ source: string; reason: string; count: number }>;
+  /** Every source's cursor (the last feed event taken in). */
+  cursors(): Array<{ source: string; cursor: number }>;
   pendingCount(kind?: ItemKind): number;
   /** Puts dead letters back in the queue; all of them when `ids` is omitted. Returns how many. */
   redrive(ids?: readonly number[]): number;
@@ -272,6 +276,13 @@ export function openOracleStore(path: string): OracleStore {
         counts[row.status as ItemStatus] = Number(row.n);
       }
       return counts;
+    },
+    deadLetterCounts() {
+      return (db.prepare("SELECT source, COALESCE(error_name, 'UNKNOWN') AS reason, COUNT(*) AS n FROM outbox WHERE status = 'dead' GROUP BY source, reason").all() as Row[])
+        .map((row) => ({ source: String(row.source), reason: String(row.reason), count: Number(row.n) }));
+    },
+    cursors() {
+      return (db.prepare("SELECT source, cursor FROM cursors ORDER BY source").all() as Row[]).map((row) => ({ source: String(row.source), cursor: Number(row.cursor) }));
     },
     pendingCount(kind) {
       const row = kind

@@ -11,7 +11,8 @@ import { resolveSecret } from "../secrets.ts";
 import { createSourceAdapter } from "./adapter.ts";
 import { createErrorDecoder } from "./chain-errors.ts";
 import { createIntake, type Intake } from "./intake.ts";
-import { createOracleMetrics, type OracleMetrics } from "./metrics.ts";
+import { addOracleStateMetrics, createOracleMetrics, type OracleMetrics } from "./metrics.ts";
+import { clockFromEnv } from "../clock.ts";
 import { createRelayer, type Relayer } from "./relayer.ts";
 import { createOracle, type Oracle } from "./service.ts";
 import { openOracleStore, type OracleStore, type RelayerName } from "./store.ts";
@@ -86,6 +87,16 @@ export function createOracleRuntime(options: {
   const contracts = attachContracts(deployment.addresses, provider);
   const catalog = loadCatalog();
   const metrics = options.metrics ?? createOracleMetrics();
+  const clock = clockFromEnv();
+  addOracleStateMetrics(metrics, {
+    store,
+    async head() {
+      const block = await provider.getBlock("latest");
+      if (!block) throw new Error("no latest block");
+      return { number: block.number, timestamp: block.timestamp };
+    },
+    nowMs: () => clock.nowMs(),
+  });
   const vault = createPseudonymVault({
     store,
     pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeRlp, encodeRlp, getAddress, hexlify, SigningKey, Wallet, zeroPadValue, type RlpStructuredData } from "ethers";
+import { composeMonitoringServices, defaultThresholds, MONITORING_VOLUMES, monitoringFiles } from "./monitoring.ts";
 
 /** ISO 3166 numeric code of Italy (380) followed by 001: not the id of any public chain. */
 export const DEFAULT_CHAIN_ID = 380_001;
@@ -20,7 +21,8 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 4;
 export const DEFAULT_EPOCH_LENGTH = 30_000;
 /** Docker bridge subnet of the compose file; node i gets .(10 + i). */
 export const DEFAULT_SUBNET = "172.16.239.0/24";
-export const DEFAULT_IMAGE = "hyperledger/besu:latest";
+/** Pinned: a network upgrades Besu on purpose, node by node, never by pulling "latest". */
+export const DEFAULT_IMAGE = "hyperledger/besu:24.12.2";
 /** The fewest validators that tolerate one faulty node: QBFT needs n ≥ 3f + 1. */
 export const MIN_VALIDATORS = 4;
 export const P2P_PORT = 30303;
@@ -220,6 +222,12 @@ export function generateNetwork(options: NetworkOptions): BesuNetwork {
   }
   const composable = hosts.every((h) => inSubnet(h, subnet));
   if (composable) files.set("docker-compose.yml", composeFile(nodes, subnet, options.image ?? DEFAULT_IMAGE));
+  // Prometheus, alert rules and a Grafana dashboard beside the network (src/production/monitoring.ts).
+  const monitoring = monitoringFiles(
+    { besu: nodes.map((n) => ({ name: n.name, target: `${n.host}:${METRICS_PORT}` })), api: "127.0.0.1:3000", oracle: "127.0.0.1:9464" },
+    defaultThresholds(blockPeriod),
+  );
+  for (const [name, content] of monitoring) files.set(name, content);
   files.set(
     "network.json",
     `${JSON.stringify(
@@ -300,6 +308,7 @@ function composeFile(nodes: readonly BesuNode[], subnet: string, image: string):
     );
   });
   lines.push(
+    ...composeMonitoringServices(),
     "networks:",
     "  pachain:",
     "    driver: bridge",
@@ -308,6 +317,7 @@ function composeFile(nodes: readonly BesuNode[], subnet: string, image: string):
     `        - subnet: ${subnet}`,
     "volumes:",
     ...nodes.map((node) => `  ${node.name}-data: {}`),
+    ...MONITORING_VOLUMES,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -12,7 +12,12 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { join } from "node:path";
-import { currentPeriod, isoDaysFromToday, isoToday } from "../support/clock.ts";
+import { currentPeriod, isoDaysFromToday, isoToday, nowSeconds } from "../support/clock.ts";
+import { problemOf } from "../support/problem.ts";
+import { promtool, requirePromtool } from "../support/promtool.ts";
+import { startMetricsServer } from "../../src/oracle/metrics-server.ts";
+import { generateKeyPair, exportJWK } from "jose";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
 
 // A staff member's fiscal code (tokens of auditors, operators and commissions name their holder).
 const STAFF = "RSSMRA85T10A562S";
@@ -55,6 +60,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       tokens.set(key, answer.body.token);
     }
     return tokens.get(key)!;
+  };
+  /** Submits an assessment as the commission's system would: the body signed with its registered key (ModI). */
+  const submit = async (commissionToken: string, body: unknown, options: { integrity?: string | null } = {}) => {
+    const text = JSON.stringify(body);
+    const org = JSON.parse(Buffer.from(commissionToken.split(".")[1], "base64url").toString()).org as number;
+    const integrity = options.integrity !== undefined ? options.integrity
+      : await signIntegrity(text, await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), org), nowSeconds());
+    return call("/v1/assessments", { method: "POST", token: commissionToken, body: text, headers: integrity === null ? {} : { [INTEGRITY_HEADER]: integrity } });
   };
   const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
@@ -108,6 +121,14 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect(docs.status).to.equal(200);
       expect(docs.headers.get("content-type")).to.match(/text\/html/);
       expect(docs.text).to.contain("/v1/subjects/{fiscalCode}/history");
+      // Swagger UI, served by the API itself under a strict policy: no script from elsewhere, none inline.
+      expect(docs.headers.get("content-security-policy")).to.contain("script-src 'self';");
+      expect(docs.text).to.not.match(/<script>|https?:\/\/(?!127)/);
+      for (const asset of docs.text.match(/(?<=(src|href)=")\/docs\/[^"]+/g)!) {
+        const answer = await call(asset);
+        expect(answer.status, asset).to.equal(200);
+      }
+      expect((await call("/docs/swagger-ui-bundle.js")).text.length).to.be.greaterThan(100_000);
     });
 
     it("exposes Prometheus metrics by declared route, never with a fiscal code", async function () {
@@ -115,6 +136,41 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const metrics = await call("/metrics");
       expect(metrics.text).to.match(/pachain_api_requests_total\{method="GET",route="\/v1\/subjects\/:fiscalCode\/history",status="200"\} \d+/);
       expect(metrics.text).to.not.contain(other);
+    });
+  });
+
+  describe("metrics", function () {
+    it("every /metrics endpoint (read API with its indexer, oracle) passes promtool check metrics and has what on-call needs", async function () {
+      requirePromtool(this, "promtool check metrics");
+      // Pages and their assets are counted by route too.
+      await call("/cittadino");
+      await call("/web/app.css");
+      const oracleMetrics = await startMetricsServer(rt.metrics.registry, 0);
+      const deadBefore = rt.store.counts().dead;
+      try {
+        const pages = { api: (await call("/metrics")).text, oracle: await (await fetch(`${oracleMetrics.url}/metrics`)).text() };
+        for (const [name, text] of Object.entries(pages)) {
+          const checked = promtool(["check", "metrics"], text);
+          expect(checked.status, `${name}: ${checked.output}`).to.equal(0);
+        }
+        for (const metric of [
+          "pachain_api_request_duration_seconds_bucket", "pachain_indexer_lag_blocks", "pachain_indexer_lag_seconds", "pachain_indexer_head_block",
+          "pachain_api_nodejs_active_handles ",
+        ]) expect(pages.api, metric).to.contain(metric);
+        expect(pages.api).to.match(/pachain_api_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/cittadino"\}/);
+        expect(pages.api).to.match(/pachain_api_requests_total\{method="GET",route="\/web\/\*",status="200"\}/);
+        expect(pages.api).to.not.contain("_total_bytes{");
+        for (const metric of [
+          "pachain_oracle_outbox_depth", 'pachain_oracle_outbox_items{status="done"}', "pachain_oracle_source_cursor{source=",
+          "pachain_oracle_relayer_last_nonce{relayer=", "pachain_oracle_relayer_transactions_in_flight{relayer=", "pachain_chain_head_block ",
+          "pachain_chain_head_age_seconds ",
+        ]) expect(pages.oracle, metric).to.contain(metric);
+        // The oracle keeps running: the gauge is between the counts before and after the scrape.
+        const deadGauge = [...pages.oracle.matchAll(/^pachain_oracle_dead_letters\{source="[^"]+",reason="[^"]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        expect(deadGauge).to.be.within(deadBefore, rt.store.counts().dead);
+      } finally {
+        await oracleMetrics.close();
+      }
     });
   });
 
@@ -203,10 +259,10 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const auditor = await token("auditor");
       const noPurpose = await call(`/v1/subjects/${citizen}/history`, { token: auditor });
       expect(noPurpose.status).to.equal(400);
-      expect(noPurpose.body.error.field).to.equal("purpose");
+      expect(problemOf(noPurpose.body).field).to.equal("purpose");
       const badCode = await call(`/v1/subjects/RSSMRA85T10A562X/history?${PURPOSE}`, { token: auditor });
       expect(badCode.status).to.equal(400);
-      expect(badCode.body.error).to.include({ code: "INVALID_FISCAL_CODE", field: "fiscalCode" });
+      expect(problemOf(badCode.body)).to.include({ code: "INVALID_FISCAL_CODE", field: "fiscalCode" });
     });
 
     it("filter payments by period, benefit and municipality, page them, and export the same rows as CSV", async function () {
@@ -255,7 +311,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
     it("read a person's entitlements as of a date before anything was recorded: 404 naming the date", async function () {
       const answer = await call(`/v1/subjects/${citizen}/entitlements?${PURPOSE}&asOf=2020-01-01`, { token: await token("auditor") });
       expect(answer.status).to.equal(404);
-      expect(answer.body.error.message).to.contain("2020-01-01");
+      expect(problemOf(answer.body).detail).to.contain("2020-01-01");
     });
   });
 
@@ -272,7 +328,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const cached = await entitlementsOfOther();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-1", other)) });
       expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
-      const submitted = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      const submitted = await submit(commission, signed.body.submission);
       expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
       expect(submitted.body.status).to.equal("queued");
       const id = submitted.body.assessmentId;
@@ -283,11 +339,11 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const receipt = await system.provider.getTransactionReceipt(recorded.place.txHash);
       expect(receipt!.blockNumber).to.equal(recorded.place.block);
 
-      const again = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(signed.body.submission) });
+      const again = await submit(commission, signed.body.submission);
       expect(again.status).to.equal(200);
       expect(again.body.status).to.equal("recorded");
       const changed = { ...signed.body.submission, signatures: [...signed.body.submission.signatures].reverse() };
-      expect((await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(changed) })).status).to.equal(409);
+      expect((await submit(commission, changed)).status).to.equal(409);
 
       const list = await call("/v1/commission/assessments", { token: commission });
       expect(list.body.assessments.map((a: any) => a.assessmentId)).to.include(id);
@@ -314,12 +370,41 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const mine = await token("commission", STAFF, commissionId);
       const theirs = await token("commission", STAFF, otherCommissionId);
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: theirs, body: JSON.stringify(assessment("TEST-CML-2", other)) });
-      const foreign = await call("/v1/assessments", { method: "POST", token: mine, body: JSON.stringify(signed.body.submission) });
+      const foreign = await submit(mine, signed.body.submission);
       expect(foreign.status).to.equal(403);
-      expect(foreign.body.error.message).to.contain("not your commission");
-      const submitted = await call("/v1/assessments", { method: "POST", token: theirs, body: JSON.stringify(signed.body.submission) });
+      expect(problemOf(foreign.body).detail).to.contain("not your commission");
+      const submitted = await submit(theirs, signed.body.submission);
       expect(submitted.status).to.equal(202);
       expect((await call(`/v1/assessments/${submitted.body.assessmentId}`, { token: mine })).status).to.equal(404);
+    });
+
+    it("are refused (400 naming Agid-JWT-Signature, nothing queued) without a ModI integrity signature, with a wrong digest, an unknown key or an expired one", async function () {
+      const commission = await token("commission", STAFF, commissionId);
+      const items = () => Object.values(rt.store.counts()).reduce((a, b) => a + b, 0);
+      const before = items();
+      const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-4", other)) });
+      expect(signed.body.integrity.header).to.equal("Agid-JWT-Signature");
+      const body = signed.body.submission;
+      const refusal = async (answer: Answer, code: string, detail: RegExp) => {
+        expect(answer.status, answer.text).to.equal(400);
+        expect(problemOf(answer.body)).to.include({ code, field: "Agid-JWT-Signature" });
+        expect(problemOf(answer.body).detail).to.match(detail);
+      };
+      await refusal(await submit(commission, body, { integrity: null }), "INTEGRITY_REQUIRED", /missing/);
+      const key = await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), commissionId);
+      const otherBody = JSON.stringify({ ...body, sourceId: "TEST-CML-4-other" });
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(otherBody, key, nowSeconds()) }), "INTEGRITY_INVALID", /digest does not match/);
+      const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+      const stranger = { privateJwk: { ...(await exportJWK(privateKey)), alg: "ES256" }, kid: "not-registered" };
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), stranger, nowSeconds()) }), "INTEGRITY_INVALID", /not registered/);
+      const sameKidOtherKey = { ...stranger, kid: key.kid };
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), sameKidOtherKey, nowSeconds()) }), "INTEGRITY_INVALID", /does not verify/);
+      await refusal(await submit(commission, body, { integrity: await signIntegrity(JSON.stringify(body), key, nowSeconds() - 3600) }), "INTEGRITY_INVALID", /expired/);
+      await refusal(await submit(commission, body, { integrity: "not.a.jws" }), "INTEGRITY_INVALID", /not a valid signature/);
+      expect(items()).to.equal(before);
+      // The demo signer's own header goes through.
+      const good = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(body), headers: { [signed.body.integrity.header]: signed.body.integrity.value } });
+      expect(good.status, good.text).to.equal(202);
     });
 
     it("get a 400 naming the field for an invalid or tampered submission, and nothing is queued", async function () {
@@ -328,15 +413,15 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const before = items();
       const signed = await call("/v1/dev/assessments/sign", { method: "POST", token: commission, body: JSON.stringify(assessment("TEST-CML-3", other)) });
       const badPercentage = { ...signed.body.submission, record: { ...signed.body.submission.record, percentage: 101 } };
-      const answer = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(badPercentage) });
+      const answer = await submit(commission, badPercentage);
       expect(answer.status).to.equal(400);
-      expect(answer.body.error.field).to.equal("record.percentage");
+      expect(problemOf(answer.body).field).to.equal("record.percentage");
       const wrongPerson = { ...signed.body.submission, fiscalCode: citizen };
-      const mismatch = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify(wrongPerson) });
+      const mismatch = await submit(commission, wrongPerson);
       expect(mismatch.status).to.equal(400);
-      expect(mismatch.body.error.field).to.equal("record.subject");
-      const extra = await call("/v1/assessments", { method: "POST", token: commission, body: JSON.stringify({ ...signed.body.submission, extra: 1 }) });
-      expect(extra.body.error.field).to.equal("extra");
+      expect(problemOf(mismatch.body).field).to.equal("record.subject");
+      const extra = await submit(commission, { ...signed.body.submission, extra: 1 });
+      expect(problemOf(extra.body).field).to.equal("extra");
       expect(items()).to.equal(before);
     });
   });
@@ -360,7 +445,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect(redrive.body).to.deep.equal({ redriven: 0 });
       const bad = await call("/v1/oracle/dead-letters/redrive", { method: "POST", token: operator, body: JSON.stringify({ ids: ["x"] }) });
       expect(bad.status).to.equal(400);
-      expect(bad.body.error.field).to.equal("ids.0");
+      expect(problemOf(bad.body).field).to.equal("ids.0");
       const lag = await call("/v1/oracle/lag", { token: operator });
       expect(lag.body.sources.map((s: any) => s.source).sort()).to.deep.equal(["asl", "comune", "inps"]);
       for (const s of lag.body.sources) expect(s.newEvents).to.be.a("number");
@@ -371,7 +456,7 @@ describe("read API over a real node, a real index and the oracle's outbox", func
 
   describe("errors and limits", function () {
     it("refuse without a token (401), with a forged token (401), and a role on another role's route (403)", async function () {
-      expect((await call("/v1/me/entitlements")).body.error.code).to.equal("UNAUTHENTICATED");
+      expect(problemOf((await call("/v1/me/entitlements")).body).code).to.equal("UNAUTHENTICATED");
       const valid = await token("citizen", citizen);
       // A character in the middle of the signature (the last one may only carry padding bits).
       const at = valid.length - 10;
@@ -379,29 +464,70 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       expect((await call("/v1/me/entitlements", { token: forged })).status).to.equal(401);
       const auditor = await call("/v1/me/entitlements", { token: await token("auditor") });
       expect(auditor.status).to.equal(403);
-      expect(auditor.body.error.code).to.equal("FORBIDDEN");
+      expect(problemOf(auditor.body).code).to.equal("FORBIDDEN");
     });
 
     it("name the offending field of bad input with a 400, and answer 404 for unknown routes", async function () {
       const citizenToken = await token("citizen", citizen);
       const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: citizenToken });
       expect(badDate.status).to.equal(400);
-      expect(badDate.body.error).to.include({ code: "INVALID_DATE", field: "date" });
+      expect(problemOf(badDate.body)).to.include({ code: "INVALID_DATE", field: "date" });
       const badLimit = await call("/v1/me/payments?limit=0", { token: citizenToken });
-      expect(badLimit.body.error.field).to.equal("limit");
+      expect(problemOf(badLimit.body).field).to.equal("limit");
       const badCode = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "RSSMRA85T10A562X" }) });
-      expect(badCode.body.error.code).to.equal("INVALID_FISCAL_CODE");
+      expect(problemOf(badCode.body).code).to.equal("INVALID_FISCAL_CODE");
       const badRole = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "admin", fiscalCode: citizen }) });
-      expect(badRole.body.error.field).to.equal("role");
+      expect(problemOf(badRole.body).field).to.equal("role");
       const badJson = await call("/v1/dev/token", { method: "POST", body: "{" });
-      expect(badJson.body.error.code).to.equal("INVALID_JSON");
+      expect(problemOf(badJson.body).code).to.equal("INVALID_JSON");
       const auditor = await token("auditor");
-      expect((await call("/v1/payments?benefit=NOPE", { token: auditor })).body.error).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
-      expect((await call("/v1/payments?municipality=999999", { token: auditor })).body.error.field).to.equal("municipality");
-      expect((await call("/v1/payments?after=abc", { token: auditor })).body.error.field).to.equal("after");
+      expect(problemOf((await call("/v1/payments?benefit=NOPE", { token: auditor })).body)).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
+      expect(problemOf((await call("/v1/payments?municipality=999999", { token: auditor })).body).field).to.equal("municipality");
+      expect(problemOf((await call("/v1/payments?after=abc", { token: auditor })).body).field).to.equal("after");
       const big = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "x".repeat(20_000) }) });
       expect(big.status).to.equal(413);
       expect((await call("/v1/nothing")).status).to.equal(404);
+    });
+
+    it("answer every error as RFC 9457 problem details, with WWW-Authenticate, Allow and the rate limit's headers", async function () {
+      const expectProblem = (answer: Answer, status: number, code: string, instance: string) => {
+        expect(answer.status, answer.text).to.equal(status);
+        expect(answer.headers.get("content-type")).to.match(/^application\/problem\+json/);
+        expect(problemOf(answer.body)).to.deep.include({ status, code, instance, title: answer.body.title, type: `urn:pachain:problem:${code.toLowerCase().replaceAll("_", "-")}` });
+        expect(answer.body.title).to.be.a("string").and.not.equal("");
+      };
+      const anonymous = await call("/v1/me/entitlements");
+      expectProblem(anonymous, 401, "UNAUTHENTICATED", "/v1/me/entitlements");
+      expect(anonymous.headers.get("www-authenticate")).to.match(/^Bearer realm=/);
+      expectProblem(await call("/v1/me/entitlements", { token: await token("auditor") }), 403, "FORBIDDEN", "/v1/me/entitlements");
+      expectProblem(await call("/v1/nothing"), 404, "NOT_FOUND", "/v1/nothing");
+      expectProblem(await call("/nothing.html"), 404, "NOT_FOUND", "/nothing.html");
+      const wrongMethod = await call("/v1/waves", { method: "DELETE" });
+      expectProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED", "/v1/waves");
+      expect(wrongMethod.headers.get("allow")).to.equal("GET, HEAD");
+      expectProblem(await call("/status", { method: "POST" }), 405, "METHOD_NOT_ALLOWED", "/status");
+      expectProblem(await call("/v1/dev/token", { method: "POST", body: "{" }), 400, "INVALID_JSON", "/v1/dev/token");
+      const tooBig = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: "x".repeat(20_000) }) });
+      expectProblem(tooBig, 413, "BODY_TOO_LARGE", "/v1/dev/token");
+      const badDate = await call("/v1/me/entitlements?date=2026-02-30", { token: await token("citizen", citizen) });
+      expectProblem(badDate, 400, "INVALID_DATE", "/v1/me/entitlements");
+      expect(problemOf(badDate.body).field).to.equal("date");
+      // Every /v1 answer, good or refused, tells the client its quota.
+      for (const answer of [badDate, anonymous, await call("/v1/waves", { token: await token("operator") })]) {
+        expect(Number(answer.headers.get("ratelimit-limit"))).to.be.greaterThan(0);
+        expect(Number(answer.headers.get("ratelimit-remaining"))).to.be.at.least(0);
+        expect(answer.headers.get("ratelimit-reset")).to.match(/^\d+$/);
+        expect(answer.headers.get("ratelimit")).to.match(/^"default";r=\d+;t=\d+$/);
+        expect(answer.headers.get("ratelimit-policy")).to.match(/^"default";q=\d+;w=\d+$/);
+      }
+    });
+
+    it("answer GET /status without a token as problem details (AgID's health check)", async function () {
+      const status = await call("/status");
+      expect(status.status).to.equal(200);
+      expect(status.headers.get("content-type")).to.match(/^application\/problem\+json/);
+      expect(status.body).to.deep.include({ type: "about:blank", title: "OK", status: 200 });
+      expect(status.body.detail).to.match(/^chain answering; index /);
     });
 
     it("limit each client's rate with 429 and Retry-After, and issue no demo token unless demo mode is on", async function () {
@@ -416,9 +542,13 @@ describe("read API over a real node, a real index and the oracle's outbox", func
         const statuses = [];
         for (let i = 0; i < 5; i++) statuses.push(await call("/v1/dev/token", { base: limited.url, method: "POST", body: JSON.stringify({ role: "citizen", fiscalCode: citizen }) }));
         expect(statuses.map((s) => s.status)).to.deep.equal([404, 404, 404, 429, 429]);
-        expect(statuses[3].body.error.code).to.equal("RATE_LIMITED");
+        expect(problemOf(statuses[3].body).code).to.equal("RATE_LIMITED");
         expect(Number(statuses[3].headers.get("retry-after"))).to.be.at.least(1);
-        expect(statuses[0].body.error.message).to.contain("demo tokens are off");
+        expect(statuses[3].headers.get("content-type")).to.match(/^application\/problem\+json/);
+        expect(statuses[3].headers.get("ratelimit-remaining")).to.equal("0");
+        expect(statuses[0].headers.get("ratelimit-limit")).to.equal("3");
+        expect(statuses[0].headers.get("ratelimit-policy")).to.equal('"default";q=3;w=3');
+        expect(problemOf(statuses[0].body).detail).to.contain("demo tokens are off");
       } finally {
         await limited.close();
       }

@@ -13,6 +13,7 @@ import { readFeed, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { currentPeriod, isoToday, nowSeconds, testClock, today } from "../support/clock.ts";
 import { formatPeriod } from "../../src/domain/dates.ts";
+import { problemOf } from "../support/problem.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 const CARD = "EU_DISABILITY_CARD";
@@ -29,8 +30,8 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   let assessmentId: string;
   let commission: { orgId: number; slug: string };
 
-  const call = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {
-    const headers: Record<string, string> = {};
+  const call = async (path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${api.url}${path}`, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
@@ -59,7 +60,9 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
       method: "POST", token: commissionToken,
       body: { sourceId: "PROOF-TEST-1", fiscalCode: holder, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${isoToday().slice(0, 7)}-01`, report: "verbale di prova" },
     });
-    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission });
+    const submitted = await call("/v1/assessments", {
+      method: "POST", token: commissionToken, body: signed.body.submission, headers: { [signed.body.integrity.header]: signed.body.integrity.value },
+    });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
     assessmentId = submitted.body.assessmentId;
     await rt.oracle.idle(60_000);
@@ -126,7 +129,7 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     expect((await verify("ciao")).body).to.deep.include({ verdict: "invalid", reason: "MALFORMED", claim: null });
     const empty = await call("/v1/proofs/verify", { method: "POST", body: { proof: "" } });
     expect(empty.status).to.equal(400);
-    expect(empty.body.error.field).to.equal("proof");
+    expect(problemOf(empty.body).field).to.equal("proof");
   });
 
   it("answers expired once the validity window has passed, before looking at the chain", async function () {
@@ -143,16 +146,16 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
   it("refuses to issue what the chain does not back (409), an unknown benefit, a month not started yet (400 naming the field)", async function () {
     const refused = await issue({ benefit: CARD }, other);
     expect(refused.status).to.equal(409);
-    expect(refused.body.error.message).to.contain(CARD);
+    expect(problemOf(refused.body).detail).to.contain(CARD);
     const unknown = await issue({ benefit: "NOPE" });
-    expect(unknown.body.error).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
+    expect(problemOf(unknown.body)).to.include({ code: "UNKNOWN_BENEFIT", field: "benefit" });
     const period = currentPeriod();
     const next = period % 100 === 12 ? period + 89 : period + 1;
     const future = await issue({ benefit: CARD, month: formatPeriod(next) });
     expect(future.status).to.equal(400);
-    expect(future.body.error.field).to.equal("month");
-    expect((await issue({ benefit: CARD, month: "2026-13" })).body.error.field).to.equal("month");
-    expect((await issue({ benefit: CARD, extra: 1 })).body.error.field).to.equal("extra");
+    expect(problemOf(future.body).field).to.equal("month");
+    expect(problemOf((await issue({ benefit: CARD, month: "2026-13" })).body).field).to.equal("month");
+    expect(problemOf((await issue({ benefit: CARD, extra: 1 })).body).field).to.equal("extra");
     const auditor = await call("/v1/me/proofs", { method: "POST", token: await token("auditor", STAFF), body: { benefit: CARD } });
     expect(auditor.status).to.equal(403);
   });

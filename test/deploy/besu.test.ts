@@ -107,7 +107,7 @@ describe("Besu QBFT network generator", function () {
   it("writes a compose file with one Besu service per node at its address", function () {
     const compose = network.files.get("docker-compose.yml")!;
     for (const node of network.nodes) {
-      expect(compose).to.include(`  ${node.name}:\n    image: "hyperledger/besu:latest"`);
+      expect(compose).to.include(`  ${node.name}:\n    image: "hyperledger/besu:24.12.2"`);
       expect(compose).to.include(`./nodes/${node.name}/key:/config/key:ro`);
       expect(compose).to.include(`ipv4_address: ${node.host}`);
     }

@@ -319,7 +319,7 @@ describe("indexer over a real JSON-RPC node", function () {
 
     it("runs from the command line: catch-up indexes to the head and prints the status", async function () {
       const env = { ...system.env, ...(await backend.storeEnv("cli")), PACHAIN_INDEXER_BATCH_BLOCKS: "20" };
-      const child = await startProcess(["scripts/indexer.ts", "catch-up"], env, null);
+      const child = await startProcess(["scripts/indexer.ts", "catch-up", "--json"], env, null);
       let out = "";
       child.stdout!.on("data", (chunk: Buffer) => (out += chunk));
       const code = await new Promise((resolve) => child.once("exit", resolve));

@@ -2,7 +2,7 @@
 // a real index and the oracle's real outbox: whatever a client sends — arbitrary query strings and
 // path segments on every route for the role allowed there, arbitrary JSON and non-JSON bodies,
 // oversized bodies, forged Authorization headers, injection strings — the answer is a 2xx or a
-// clear 4xx in the API's error format ({"error": {"code", "message", "field"?}}), never a 5xx, and
+// clear 4xx in the API's error format (RFC 9457 problem details with code and field), never a 5xx, and
 // a refused submission queues nothing in the oracle's outbox.
 import { expect } from "chai";
 import fc from "fast-check";
@@ -16,6 +16,7 @@ import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { startSystem, type System } from "../oracle/harness.ts";
 import { arbitraryFiscalCode, injectionString, NUM_RUNS } from "./arbitraries.ts";
+import { problemOf } from "../support/problem.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 /** Fewer runs per property than the pure intake suite: each run is an HTTP request. */
@@ -52,9 +53,10 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
   const expectClearAnswer = (answer: Answer, what: string) => {
     expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).to.be.below(500);
     if (answer.status >= 400) {
-      expect(answer.body?.error?.code, what).to.match(/^[A-Z_]+$/);
-      expect(answer.body.error.message, what).to.be.a("string").and.not.equal("");
-      if (answer.status === 400 && answer.body.error.code !== "INVALID_JSON") expect(answer.body.error.field, what).to.be.a("string");
+      expect(problemOf(answer.body).code, what).to.match(/^[A-Z_]+$/);
+      expect(problemOf(answer.body).status, what).to.equal(answer.status);
+      expect(problemOf(answer.body).detail, what).to.be.a("string").and.not.equal("");
+      if (answer.status === 400 && problemOf(answer.body).code !== "INVALID_JSON") expect(problemOf(answer.body).field, what).to.be.a("string");
     }
   };
 
@@ -151,7 +153,7 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
         async (text, path) => {
           const answer = await call(path, { method: "POST", token: tokens.commission, body: text });
           expectClearAnswer(answer, `POST ${path} ${JSON.stringify(text)}`);
-          expect(answer.body.error.code).to.be.oneOf(["INVALID_JSON", "UNSUPPORTED_ENCODING"]);
+          expect(problemOf(answer.body).code).to.be.oneOf(["INVALID_JSON", "UNSUPPORTED_ENCODING"]);
         },
       ),
       { numRuns: RUNS },
@@ -160,7 +162,7 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
       fc.asyncProperty(fc.integer({ min: 16 * 1024 + 1, max: 2_000_000 }), async (size) => {
         const answer = await call("/v1/assessments", { method: "POST", token: tokens.commission, body: JSON.stringify({ sourceId: "x".repeat(size) }) });
         expect(answer.status).to.equal(413);
-        expect(answer.body.error.code).to.equal("BODY_TOO_LARGE");
+        expect(problemOf(answer.body).code).to.equal("BODY_TOO_LARGE");
       }),
       { numRuns: 10 },
     );
@@ -186,7 +188,7 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
         const answer = await call(path, { headers: { authorization } });
         expectClearAnswer(answer, `GET ${path} with ${authorization.slice(0, 60)}`);
         expect(answer.status).to.equal(401);
-        expect(answer.body.error.code).to.equal("UNAUTHENTICATED");
+        expect(problemOf(answer.body).code).to.equal("UNAUTHENTICATED");
       }),
       { numRuns: RUNS * 2 },
     );

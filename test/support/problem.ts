@@ -1,15 +1,21 @@
-// The error of a read API answer, whatever its wire shape: the read API's errors move to RFC 9457
-// problem details (top-level `code`, `field`, `detail`), and tests written before and after read
-// them the same way through this one function.
+// The error of a read API answer: RFC 9457 problem details (`application/problem+json`) with the
+// project's stable `code` and, for bad input, the offending `field` as top-level members. Tests read
+// errors through this one function, which refuses any other shape.
 export interface Problem {
-  code: string;
-  field?: string;
+  type: string;
+  title: string;
+  status: number;
   /** The human-readable explanation. */
   detail: string;
+  instance: string;
+  code: string;
+  field?: string;
 }
 
 export function problemOf(body: unknown): Problem {
-  const b = body as { error?: { code: string; field?: string; message: string }; code?: string; field?: string; detail?: string };
-  if (b?.error) return { code: b.error.code, field: b.error.field, detail: b.error.message };
-  return { code: b.code ?? "", field: b.field, detail: b.detail ?? "" };
+  const b = body as Partial<Problem> | undefined;
+  if (typeof b?.type !== "string" || typeof b.title !== "string" || typeof b.status !== "number" || typeof b.code !== "string" || typeof b.detail !== "string") {
+    throw new Error(`not a problem+json body: ${JSON.stringify(body)}`);
+  }
+  return b as Problem;
 }

@@ -2,6 +2,7 @@
 // or refused with the reason, list their own records. The commission is the token's `org`.
 import { z } from "zod/v4";
 import { PaChainError } from "../../errors.ts";
+import { INTEGRITY_HEADER } from "../integrity.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
 import { assessmentStatus, limitParam } from "../schemas.ts";
 import type { ApiServices } from "../services.ts";
@@ -23,11 +24,19 @@ export function commissionRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: "post", path: "/v1/assessments", tag: "commission", roles: ["commission"],
       summary: "Submit an assessment signed by the commission's members",
-      description: "Validated by the oracle's intake and queued in its outbox. 202 when queued; 200 with the current status when the same assessment was already submitted; 409 when it was submitted with other content.",
+      description: "ModI integrity (INTEGRITY_REST_01): the `Agid-JWT-Signature` header is a JWS by the commission's submitting system (its key registered for the commission) whose payload has the body's digest in `signed_headers` (`SHA-256=` base64), `iat` and `exp`; it is checked before anything is queued, and a missing, expired or unknown-key signature or a body that does not match its digest answers 400 naming the header. Then validated by the oracle's intake and queued in its outbox. 202 when queued; 200 with the current status when the same assessment was already submitted; 409 when it was submitted with other content.",
       body: signedAssessment,
       response: assessmentStatus,
       status: 202,
-      handle: async ({ body, who }) => {
+      errors: [409],
+      headers: [{
+        name: INTEGRITY_HEADER, in: "header", required: true,
+        description: "ModI integrity signature: compact JWS (ES256, RS256, PS256 or EdDSA; `kid` of a key registered for the commission) with `signed_headers: [{\"digest\": \"SHA-256=<base64 of the body>\"}, …]`, `iat` and `exp`",
+        schema: { type: "string", pattern: "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$" },
+        example: "eyJhbGciOiJFUzI1NiIsImtpZCI6ImRlbW8tY29tbWlzc2lvbi0xMiIsInR5cCI6IkpXVCJ9.eyJzaWduZWRfaGVhZGVycyI6W3siZGlnZXN0IjoiU0hBLTI1Nj0uLi4ifV19.c2lnbmF0dXJl",
+      }],
+      handle: async ({ body, who, header, rawBody }) => {
+        await s.integrity.verify(who!.organisation!, header(INTEGRITY_HEADER), rawBody);
         const { created, status } = s.commission.submit(who!.organisation!, body);
         return reply({ status: created ? 202 : 200, body: status });
       },
@@ -42,9 +51,14 @@ export function commissionRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: "post", path: "/v1/dev/assessments/sign", tag: "demo", roles: ["commission"],
       summary: "Demo mode only: sign an assessment with the demo commission members' keys",
-      description: "Stands in for the members' own signing devices. The answer's `submission` is the body for POST /v1/assessments; keep `reportSalt` with the report.",
+      description: "Stands in for the members' own signing devices and for the commission's submitting system. The answer's `submission` is the body for POST /v1/assessments (send it as JSON.stringify of it) with `integrity.value` as its Agid-JWT-Signature header; keep `reportSalt` with the report.",
       body: assessmentToSign,
-      response: z.object({ submission: signedAssessment, reportSalt: z.string() }),
+      response: z.object({
+        submission: signedAssessment,
+        reportSalt: z.string(),
+        integrity: z.object({ header: z.literal(INTEGRITY_HEADER), value: z.string() })
+          .meta({ description: "The ModI integrity header to send with the submission, signed with the demo system key of the commission" }),
+      }),
       handle: async ({ body, who }) => {
         if (!s.demoSigner) throw new PaChainError("NOT_FOUND", "demo signing is off (demo mode is not configured)", { status: 404 });
         return s.demoSigner(who!.organisation!, body);

@@ -108,7 +108,9 @@ form.addEventListener("submit", async (event) => {
 el("submit-button").addEventListener("click", async () => {
   error.textContent = "";
   try {
-    state.status = await api("/v1/assessments", { method: "POST", role: "commission", body: state.signed.submission });
+    // The body is sent as the demo signer signed it (JSON.stringify of the same object), with its ModI integrity header.
+    const { header, value } = state.signed.integrity;
+    state.status = await api("/v1/assessments", { method: "POST", role: "commission", body: state.signed.submission, headers: { [header]: value } });
     el("submit-button").classList.add("hidden");
     renderProgress();
     focusRegion(el("progress"));

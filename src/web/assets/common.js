@@ -96,16 +96,17 @@ export function requireSession(role) {
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error?.message ?? `HTTP ${status}`);
+    // RFC 9457 problem details: detail, and the API's code and field as extension members.
+    super(body?.detail ?? `HTTP ${status}`);
     this.status = status;
-    this.code = body?.error?.code ?? "HTTP";
-    this.field = body?.error?.field;
+    this.code = body?.code ?? "HTTP";
+    this.field = body?.field;
   }
 }
 
 /** Calls the read API; an expired session sends the person back to sign in. */
-export async function api(path, { method = "GET", body, role, raw = false } = {}) {
-  const headers = {};
+export async function api(path, { method = "GET", body, role, raw = false, headers: extra = {} } = {}) {
+  const headers = { ...extra };
   const current = role ? session.get(role) : null;
   if (current) headers.authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
