@@ -46,7 +46,8 @@ export function apiRoutes(services: ApiServices, system?: SystemLink): RouteSpec
 function routeLabel(req: Request, status: number): string {
   const declared = req.route?.path as string | undefined;
   if (declared) return `${req.baseUrl ?? ""}${declared}`;
-  if (status < 400 && req.path.startsWith("/web/")) return "/web/*";
+  // After a mounted router (the pages' static files) req.path is relative to it: the original URL is not.
+  if (status < 400 && req.originalUrl.startsWith("/web/")) return "/web/*";
   return "unmatched";
 }
 

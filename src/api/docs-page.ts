@@ -76,6 +76,7 @@ export function renderDocsPage(doc: { info: { title: string; version: string; de
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(doc.info.title)} ${escape(doc.info.version)}</title>
+<link rel="icon" href="/web/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/docs/swagger-ui.css">
 <script src="/docs/swagger-ui-bundle.js" defer></script>
 <script src="/docs/init.js" defer></script></head>

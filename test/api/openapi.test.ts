@@ -37,8 +37,10 @@ describe("OpenAPI document of the read API", function () {
     delete broken.paths["/status"];
     broken.paths["/v1/waves"].get.responses["404"].content = { "application/json": { schema: { type: "object" }, example: {} } };
     broken.components.schemas.Wave.properties.wave = { type: "integer" };
+    delete broken.paths["/v1/dev/token"].post.requestBody.content["application/json"].example;
+    delete broken.paths["/v1/waves"].get.responses["429"].headers["Retry-After"];
     const rules = new Set((await spectralLint(broken)).filter((f) => f.severity === "error").map((f) => f.rule));
-    expect([...rules]).to.include.members(["modi-info-contact", "modi-status-path", "modi-errors-problem-json", "modi-integer-format-present"]);
+    expect([...rules]).to.include.members(["modi-info-contact", "modi-status-path", "modi-errors-problem-json", "modi-integer-format-present", "modi-examples", "modi-retry-after"]);
   });
 
   it("declares problem details for every error, and shows an example of every answer that its route's schema accepts", function () {

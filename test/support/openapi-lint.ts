@@ -143,7 +143,7 @@ export const modiRuleset: RulesetDefinition = {
     "modi-no-swagger-2": { description: "OpenAPI 3, not Swagger 2", given: "$", severity: "error", then: { field: "swagger", function: falsy } },
     // Documentation quality: every answer has an example, every tag is described.
     "modi-examples": {
-      description: "every answer and body shows an example", given: "$.paths[*][*][requestBody,responses][*].content[*]", severity: "error",
+      description: "every answer and body shows an example", given: ["$.paths[*][*].requestBody.content[*]", "$.paths[*][*].responses[*].content[*]"], severity: "error",
       then: { function: schema, functionOptions: { schema: { type: "object", anyOf: [{ required: ["example"] }, { required: ["examples"] }] } } },
     },
     "modi-tags-described": { description: "every tag is described", given: "$.tags[*]", severity: "error", then: { field: "description", function: truthy } },
