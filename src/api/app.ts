@@ -15,7 +15,7 @@ import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
 import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
-import { proofRoutes } from "./routes/proofs.ts";
+import { credentialRoutes } from "./routes/credentials.ts";
 import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
 
@@ -34,7 +34,7 @@ export interface ApiDependencies {
 
 /** Every JSON endpoint of the API, in the order of the documentation. */
 export function apiRoutes(services: ApiServices): RouteSpec[] {
-  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...proofRoutes(services)];
+  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...credentialRoutes(services)];
 }
 
 export function createApp(deps: ApiDependencies): express.Express {
@@ -91,6 +91,8 @@ export function createApp(deps: ApiDependencies): express.Express {
 
   app.use("/v1", limiter.middleware);
   app.use(express.json({ limit: BODY_LIMIT }));
+  // OAuth's token endpoint (OpenID4VCI /credentials/token) takes a form.
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
 
   const tokenRequest = z.object({
     role: z.enum(ROLES),

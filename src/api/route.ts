@@ -15,6 +15,8 @@ export interface RouteInput<P, Q, B> {
   /** Undefined on public routes. */
   who: Principal | undefined;
   requestId: string;
+  /** The Authorization header as sent: for public routes that take their own tokens (OpenID4VCI's /credential). */
+  authorization: string | undefined;
 }
 
 /** An answer other than the default JSON with status 200. */
@@ -22,6 +24,10 @@ export interface RouteReply {
   status?: number;
   /** Sent as text/csv with this file name instead of JSON. */
   csv?: { fileName: string; text: string };
+  /** Sent as is with this media type instead of JSON (e.g. a status list, application/statuslist+jwt). */
+  raw?: { contentType: string; text: string };
+  /** Extra response headers. */
+  headers?: Record<string, string>;
   body?: unknown;
 }
 
@@ -29,7 +35,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   method: "get" | "post";
   /** Express path, e.g. /v1/subjects/:fiscalCode/history */
   path: string;
-  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo";
+  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo" | "credentials";
   summary: string;
   description?: string;
   /** Roles allowed, or "public" (no token). */
@@ -42,6 +48,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   status?: number;
   /** Whether the route can answer text/csv (`format=csv`). */
   csv?: boolean;
+  /** The media type of a route that answers `raw` text instead of JSON. */
+  produces?: string;
+  /** The request body's media type when not JSON (OAuth's token endpoint takes a form). */
+  consumes?: string;
   handle(input: RouteInput<P, Q, B>): Promise<R | RouteReply>;
 }
 
@@ -85,9 +95,15 @@ export function mountRoute(app: express.Express, spec: RouteSpec, auth: Authenti
       body: spec.body ? parsePart(spec.body, req.body ?? {}, "body") : {},
       who,
       requestId: String(res.locals.requestId),
+      authorization: req.header("authorization"),
     };
     const result = await spec.handle(input);
     const answer: RouteReply = isReply(result) ? result : { body: result };
+    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+    if (answer.raw) {
+      res.status(answer.status ?? spec.status ?? 200).type(answer.raw.contentType).send(answer.raw.text);
+      return;
+    }
     if (answer.csv) {
       res.status(answer.status ?? spec.status ?? 200)
         .type("text/csv; charset=utf-8")
@@ -157,7 +173,9 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, "{$1}");
     const status = String(spec.status ?? 200);
-    const content: Record<string, unknown> = { "application/json": { schema: jsonSchema(spec.response, "output") } };
+    const content: Record<string, unknown> = spec.produces
+      ? { [spec.produces]: { schema: { type: "string" } } }
+      : { "application/json": { schema: jsonSchema(spec.response, "output") } };
     if (spec.csv) content["text/csv"] = { schema: { type: "string" } };
     const errors = Object.fromEntries(
       Object.entries(ERROR_STATUS)
@@ -171,7 +189,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: { version: st
       ...(spec.description ? { description: spec.description } : {}),
       ...(spec.roles === "public" ? { security: [] } : { "x-roles": spec.roles }),
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
-      ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } } } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: { [spec.consumes ?? "application/json"]: { schema: jsonSchema(spec.body, "input") } } } } : {}),
       responses: { [status]: { description: "OK", content }, ...errors },
     };
   }
