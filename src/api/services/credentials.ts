@@ -33,8 +33,15 @@ export const CREDENTIAL_TTL_SECONDS = 365 * 86_400;
 
 /** An OAuth 2.0 error answer ({error, error_description}), as OpenID4VCI's endpoints give them. */
 export class OAuthError extends Error {
-  constructor(readonly error: string, readonly description: string, readonly status = 400) {
+  readonly error: string;
+  readonly description: string;
+  readonly status: number;
+
+  constructor(error: string, description: string, status = 400) {
     super(description);
+    this.error = error;
+    this.description = description;
+    this.status = status;
   }
 }
 

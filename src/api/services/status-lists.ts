@@ -24,6 +24,7 @@ export const STATUS_LIST_CAPACITY = 65_536;
 /** How long a verifier may cache a list (seconds): the `ttl` claim. */
 export const STATUS_LIST_TTL_SECONDS = 60;
 const WATCH_INTERVAL_MS = 200;
+const RETRY_INTERVAL_MS = 5_000;
 const ANCHOR_TIMEOUT_MS = 60_000;
 
 /**
@@ -125,9 +126,14 @@ export function createStatusLists(deps: StatusListDependencies) {
   };
 
   return {
-    /** Settles what a crash left sent, and publishes the first list if there is none. */
+    /**
+     * Settles what a crash left sent, publishes the first list if there is none, then follows the
+     * index. A failure (the anchoring account lacks its role, the node is down) is logged and
+     * retried on the next tick; until a list is anchored the credential routes answer 503.
+     */
     async start(): Promise<void> {
-      await serial(async () => {
+      let ready = false;
+      const initialise = async () => {
         for (const pending of await store.unsettled(STATUS_LIST_ID)) {
           const outcome = await anchor.settle(pending.txHash, 0);
           await store.listSettled(STATUS_LIST_ID, pending.version, outcome?.ok ? { block: outcome.block } : "failed");
@@ -140,9 +146,12 @@ export function createStatusLists(deps: StatusListDependencies) {
           || decodeJwt(served.jwt).sub !== deps.listUri(STATUS_LIST_ID) || decodeJwt(served.jwt).iss !== deps.issuer()) {
           await publish();
         }
-      });
+        ready = true;
+      };
       const tick = async () => {
+        let delay = WATCH_INTERVAL_MS;
         try {
+          if (!ready) await serial(initialise);
           const block = await deps.indexedBlock();
           const day = todayOf(clock);
           if (!seen || block !== seen.block || day !== seen.day) {
@@ -150,11 +159,17 @@ export function createStatusLists(deps: StatusListDependencies) {
             seen = { block, day };
           }
         } catch (error) {
-          logger.warn({ err: error }, "status list refresh failed; retrying");
+          logger.error({ err: error }, "status list not published; retrying");
+          delay = RETRY_INTERVAL_MS;
         } finally {
-          if (timer) timer = setTimeout(tick, WATCH_INTERVAL_MS);
+          if (timer) timer = setTimeout(tick, delay);
         }
       };
+      try {
+        await serial(initialise);
+      } catch (error) {
+        logger.error({ err: error }, "status list not published; retrying");
+      }
       timer = setTimeout(tick, 0);
     },
     /** Stops watching and waits for a refresh in flight, so the store can be closed after. */
