@@ -90,6 +90,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(webRouter({ catalog: services.catalog }));
 
   app.use("/v1", limiter.middleware);
+  app.use("/credentials", limiter.middleware);
   app.use(express.json({ limit: BODY_LIMIT }));
   // OAuth's token endpoint (OpenID4VCI /credentials/token) takes a form.
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));

@@ -138,10 +138,12 @@ export async function present(options: WalletOptions & { request: string; creden
   const key = loadKey(options.dir);
   const { client_id: audience, nonce } = parsePresentationRequest(options.request);
   const dir = credentialsDir(options.dir);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")).sort() : [];
-  const file = options.credentialId ? `${options.credentialId}.json` : files.at(-1);
-  if (!file || !files.includes(file)) throw new Error(options.credentialId ? `no credential ${options.credentialId}` : "the wallet holds no credential");
-  const stored = JSON.parse(readFileSync(join(dir, file), "utf8")) as StoredCredential;
+  const held = (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")) : [])
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as StoredCredential)
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  // The one asked for, or the one received last.
+  const stored = options.credentialId ? held.find((c) => c.id === options.credentialId) : held.at(-1);
+  if (!stored) throw new Error(options.credentialId ? `no credential ${options.credentialId}` : "the wallet holds no credential");
   const instance = sdJwtVc({ kbSigner: await es256Signer(key.privateJwk), kbSignAlg: SIGNING_ALG });
   const presentable = await instance.presentableKeys(stored.credential);
   const chosen = options.claims ?? presentable;
