@@ -24,6 +24,8 @@ export async function createCredentialSystem(deps: {
   issuerSecret: string;
   anchorAddress: string;
   anchorWallet: Wallet & { provider: JsonRpcProvider };
+  /** Legacy gas price in wei (PACHAIN_GAS_PRICE), for free-gas networks. */
+  gasPrice?: bigint;
   /** The API's public address; called after it listens. */
   publicUrl: () => string;
   indexedBlock: () => Promise<number>;
@@ -37,7 +39,7 @@ export async function createCredentialSystem(deps: {
     const e = await deps.contracts.ledger.entitlement(subject, benefitByCode(deps.catalog, benefit).id, day);
     return { eligible: e.eligible, reason: reasonName(Number(e.reason)) };
   };
-  const anchor = statusAnchorWriter(deps.anchorAddress, deps.anchorWallet);
+  const anchor = statusAnchorWriter(deps.anchorAddress, deps.anchorWallet, deps.gasPrice);
   const statusLists = createStatusLists({
     store: deps.store, anchor, key, listUri: statusListUri, issuer, entitlement, indexedBlock: deps.indexedBlock, clock: deps.clock, logger: deps.logger,
   });
@@ -63,7 +65,7 @@ export async function createCredentialSystem(deps: {
     clock: deps.clock,
   });
   return {
-    issuer: createCredentialIssuer({ catalog: deps.catalog, key, issuer, statusLists, entitlement, clock: deps.clock }),
+    issuer: createCredentialIssuer({ catalog: deps.catalog, key, issuer, statusLists, clock: deps.clock }),
     verifier,
     statusLists,
     statusList,

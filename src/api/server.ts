@@ -93,6 +93,7 @@ export async function startApi(options: {
         issuerSecret: resolveSecret(home, "credential-issuer-key", config.PACHAIN_CREDENTIAL_ISSUER_KEY),
         anchorAddress: deployment.credentials.statusListAnchor,
         anchorWallet: new Wallet(config.PACHAIN_CREDENTIAL_ANCHOR_KEY, provider) as Wallet & { provider: JsonRpcProvider },
+        gasPrice: config.PACHAIN_GAS_PRICE === undefined ? undefined : BigInt(config.PACHAIN_GAS_PRICE),
         publicUrl: () => publicUrl!,
         indexedBlock: async () => (await indexLink.status()).indexedBlock,
         clock,

@@ -3,7 +3,7 @@
 // of the three oracles. In production each organisation brings its own keys (docs/operations.md).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Wallet } from "ethers";
+import { parseEther, Wallet, type Signer } from "ethers";
 import { addSigners, grantRoles, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { CREDENTIAL_ROLE } from "../chain/roles.ts";
@@ -93,6 +93,9 @@ export async function setUpDemoConsortium(
   ]);
   const issuer = relayers.credentialIssuer ?? new Wallet(DEV_KEYS[4]).address;
   await (await contracts.manager.grantRole(CREDENTIAL_ROLE.CREDENTIAL_ISSUER, issuer, 0)).wait();
+  // The embedded chain funds only the deployer and the relayers: the anchoring account gets gas money.
+  const funder = contracts.manager.runner as Signer;
+  if ((await funder.provider!.getBalance(issuer)) === 0n) await (await funder.sendTransaction({ to: issuer, value: parseEther("100") })).wait();
   const registered: RegisteredOrganisation[] = [];
   for (const org of DEMO_ORGANISATIONS) {
     const parentId = org.parent ? registered.find((r) => r.slug === org.parent)!.orgId : 0;

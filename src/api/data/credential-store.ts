@@ -52,6 +52,8 @@ export interface CredentialStore {
   latestAnchored(listId: number): Promise<PublishedList | undefined>;
   /** Lists sent but not settled (after a crash). */
   unsettled(listId: number): Promise<PublishedList[]>;
+  /** The highest version number used for the list, whatever its state (0 before the first). */
+  lastVersion(listId: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,10 @@ export async function createCredentialStore(db: SqlDatabase): Promise<Credential
     },
     async unsettled(listId) {
       return (await db.all("SELECT * FROM status_lists WHERE list_id = ? AND state = 'sent' ORDER BY version", [listId])).map(listOf);
+    },
+    async lastVersion(listId) {
+      const [row] = await db.all("SELECT MAX(version) AS v FROM status_lists WHERE list_id = ?", [listId]);
+      return row?.v === null || row?.v === undefined ? 0 : Number(row.v);
     },
     close: () => db.close(),
   };

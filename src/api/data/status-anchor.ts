@@ -37,7 +37,8 @@ export function statusAnchorReader(address: string, provider: JsonRpcProvider): 
   };
 }
 
-export function statusAnchorWriter(address: string, wallet: Wallet & { provider: JsonRpcProvider }): StatusAnchorWriter {
+/** `gasPrice`: a legacy price in wei for free-gas networks (Besu QBFT: 0), as PACHAIN_GAS_PRICE; unset = the node's fee data. */
+export function statusAnchorWriter(address: string, wallet: Wallet & { provider: JsonRpcProvider }, gasPrice?: bigint): StatusAnchorWriter {
   const reader = statusAnchorReader(address, wallet.provider);
   const contract = new Contract(address, readAbi("StatusListAnchor"), wallet);
   const provider = wallet.provider;
@@ -45,7 +46,8 @@ export function statusAnchorWriter(address: string, wallet: Wallet & { provider:
     ...reader,
     async prepare(listId, listHash, issuedAt) {
       const unsigned = await contract.anchor.populateTransaction(listId, listHash, issuedAt);
-      const populated = await wallet.populateTransaction({ ...unsigned, nonce: await provider.getTransactionCount(wallet.address, "pending") });
+      const price = gasPrice === undefined ? {} : { gasPrice, type: 0 };
+      const populated = await wallet.populateTransaction({ ...unsigned, ...price, nonce: await provider.getTransactionCount(wallet.address, "pending") });
       const raw = await wallet.signTransaction(populated);
       return { txHash: Transaction.from(raw).hash!, raw };
     },

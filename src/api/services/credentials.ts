@@ -11,12 +11,12 @@ import { SDJwtVcInstance } from "@sd-jwt/sd-jwt-vc";
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import QRCode from "qrcode";
 import { todayOf, type Clock } from "../../clock.ts";
-import { benefitByCode, type Catalog, type ReasonName } from "../../domain/catalog.ts";
+import { benefitByCode, type Catalog } from "../../domain/catalog.ts";
 import { formatIsoDate } from "../../domain/dates.ts";
 import { PaChainError } from "../../errors.ts";
 import { es256Signer, publicPart, sha256, type Es256KeyPair } from "../../credentials/keys.ts";
 import {
-  CONFIGURATIONS, configurationFor, CREDENTIAL_FORMAT, offerUri, PRE_AUTHORIZED_GRANT, PROOF_JWT_TYPE, SIGNING_ALG, wellKnownUrl,
+  CONFIGURATIONS, configurationFor, CREDENTIAL_FORMAT, offerUri, PRE_AUTHORIZED_GRANT, PROOF_JWT_TYPE, SIGNING_ALG, STATUS, wellKnownUrl,
   type ConfigurationId, type CredentialOffer,
 } from "../../credentials/protocol.ts";
 import { benefitName } from "./plain-language.ts";
@@ -83,9 +83,8 @@ export function createCredentialIssuer(deps: {
   key: Es256KeyPair;
   /** The credential issuer identifier (https://host/credentials). */
   issuer: () => string;
+  /** Also answers the chain's status of a person's benefit (the same question the lists ask). */
   statusLists: StatusLists;
-  /** The chain's answer for a person and benefit on a day (YYYYMMDD). */
-  entitlement(subject: string, benefit: string, day: number): Promise<{ eligible: boolean; reason: ReasonName }>;
   clock: Clock;
 }) {
   const { catalog, key, clock, statusLists } = deps;
@@ -109,10 +108,11 @@ export function createCredentialIssuer(deps: {
     : [{ name: "Diritto a una prestazione", locale: "it-IT" }, { name: "Entitlement to a benefit", locale: "en" }];
   const claimDisplay = (path: string, it: string, en: string) => ({ path: [path], display: [{ name: it, locale: "it-IT" }, { name: en, locale: "en" }] });
 
+  /** Offered and issued only while the status list would say valid (the same question to the chain). */
   const ensureEntitled = async (subject: string, benefit: string) => {
     const day = todayOf(clock);
-    const answer = await deps.entitlement(subject, benefit, day);
-    return { day, ...answer };
+    const { status, reason } = await statusLists.chainStatus(subject, benefit, day);
+    return { day, eligible: status === STATUS.VALID, reason };
   };
 
   return {

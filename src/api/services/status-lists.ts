@@ -11,6 +11,7 @@ import { createHeaderAndPayload, StatusList } from "@sd-jwt/jwt-status-list";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { todayOf, type Clock } from "../../clock.ts";
 import type { ReasonName } from "../../domain/catalog.ts";
+import { todayYmd } from "../../domain/dates.ts";
 import type { Logger } from "../../logger.ts";
 import { type Es256KeyPair, listHashOf } from "../../credentials/keys.ts";
 import { SIGNING_ALG, STATUS, STATUS_BITS, STATUS_LIST_TYPE } from "../../credentials/protocol.ts";
@@ -88,10 +89,16 @@ export function createStatusLists(deps: StatusListDependencies) {
     const iat = Math.max(Math.floor(clock.nowMs() / 1000), (previous?.issuedAt ?? 0) + 1);
     const jwt = await sign(await store.nonValid(STATUS_LIST_ID), iat);
     const listHash = listHashOf(jwt);
-    const version = Math.max(previous?.version ?? 0, ...(await store.unsettled(STATUS_LIST_ID)).map((l) => l.version)) + 1;
+    const version = (await store.lastVersion(STATUS_LIST_ID)) + 1;
     const { txHash, raw } = await anchor.prepare(STATUS_LIST_ID, listHash, iat);
     await store.listSent({ listId: STATUS_LIST_ID, version, jwt, listHash, issuedAt: iat, txHash });
-    await anchor.broadcast(raw);
+    try {
+      await anchor.broadcast(raw);
+    } catch (error) {
+      // Refused by the node (no funds, a nonce race): never mined, so settled as failed at once.
+      await store.listSettled(STATUS_LIST_ID, version, "failed");
+      throw error;
+    }
     const outcome = await anchor.settle(txHash, ANCHOR_TIMEOUT_MS);
     if (!outcome || !outcome.ok) {
       await store.listSettled(STATUS_LIST_ID, version, "failed");
@@ -104,6 +111,20 @@ export function createStatusLists(deps: StatusListDependencies) {
     return served;
   };
 
+  /**
+   * A credential's status from the chain's answer today. The rules still pay the day of death (a
+   * death counts from the day after it), but a card is invalid from the day a death is on chain:
+   * so the contracts are also asked about tomorrow, and their DECEASED answer is taken today.
+   */
+  const chainStatus = async (subject: string, benefit: string, day = todayOf(clock)): Promise<{ status: number; reason: ReasonName }> => {
+    const answer = await deps.entitlement(subject, benefit, day);
+    const status = statusFromChain(answer.eligible, answer.reason);
+    if (status === STATUS.INVALID) return { status, reason: answer.reason };
+    const tomorrow = todayYmd(Math.floor(clock.nowMs() / 1000) + 86_400);
+    const next = await deps.entitlement(subject, benefit, tomorrow);
+    return next.reason === "DECEASED" ? { status: STATUS.INVALID, reason: "DECEASED" } : { status, reason: answer.reason };
+  };
+
   /** Asks the chain about every credential that can still change; publishes when an answer did. */
   const refresh = async (): Promise<{ changed: number }> => {
     const day = todayOf(clock);
@@ -113,8 +134,7 @@ export function createStatusLists(deps: StatusListDependencies) {
     const check = async (c: IssuedCredential) => {
       // An expired credential no longer needs a status; it is left as it was.
       if (c.expiresAt <= now) return;
-      const answer = await deps.entitlement(c.subject, c.benefit, day);
-      const status = statusFromChain(answer.eligible, answer.reason);
+      const { status } = await chainStatus(c.subject, c.benefit, day);
       if (status !== c.status) changes.push({ idx: c.idx, status });
     };
     for (let i = 0; i < live.length; i += 50) await Promise.all(live.slice(i, i + 50).map(check));
@@ -184,6 +204,7 @@ export function createStatusLists(deps: StatusListDependencies) {
       if (!list) throw new Error("no status list published yet");
       return list;
     },
+    chainStatus,
     /** Re-asks the chain now (tests and the first credential of a person need not wait for a block). */
     refresh: () => serial(refresh),
     /** A free index, chosen at random so an index tells nothing about when or to whom it was given. */
