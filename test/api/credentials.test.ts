@@ -322,7 +322,8 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
     rt.store.enqueue([accepted.item]);
     await rt.oracle.idle(60_000);
     expect((await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(holder), benefitId(CARD), today())).eligible).to.equal(false);
-    const revokedAt = await system.provider.getBlockNumber();
+    const [revoked] = await system.contracts.facts.queryFilter(system.contracts.facts.filters.AssessmentRevoked(), 0);
+    const revokedAt = revoked.blockNumber;
 
     await waitForStatus(stored.credential, 1);
     const served = await call("/credentials/status-lists/1");
@@ -335,7 +336,7 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
     const receipt = await system.provider.getTransactionReceipt(tx);
     expect(receipt?.status).to.equal(1);
     expect(receipt!.to?.toLowerCase()).to.equal(system.deployment.credentials!.statusListAnchor.toLowerCase());
-    expect(receipt!.blockNumber - revokedAt, "blocks between the revocation and the anchored list").to.be.at.most(3);
+    expect(receipt!.blockNumber - revokedAt, "blocks between the revocation and the anchored list").to.be.within(1, 3);
     if (process.env.PACHAIN_TEST_MEASURE) process.stdout.write(`      blocks from revocation to anchored list: ${receipt!.blockNumber - revokedAt}\n`);
     const anchor = await call("/v1/status-lists/1/anchor");
     expect(anchor.body).to.deep.include({ listHash: hash, transaction: tx, block: receipt!.blockNumber });
