@@ -23,6 +23,7 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { startDemoApi, type DemoApi } from "./demo-api.ts";
 import { independentlyVerify } from "./independent-check.ts";
 import { isoToday, nowSeconds, testClock, today } from "../support/clock.ts";
+import { problemOf } from "../support/problem.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 const CARD = "EU_DISABILITY_CARD";
@@ -215,7 +216,7 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
     const refused = (await call("/v1/me/entitlements", { token: await token("citizen", holder) })).body.entitlements.find((e: any) => !e.eligible);
     const answer = await offerFor(holder, refused.benefit);
     expect(answer.status).to.equal(409);
-    expect((await offerFor(holder, "NOPE")).body.error).to.include({ code: "UNKNOWN_BENEFIT" });
+    expect(problemOf((await offerFor(holder, "NOPE")).body).code).to.equal("UNKNOWN_BENEFIT");
     expect((await call("/v1/me/credential-offers", { method: "POST", token: await token("auditor", STAFF), body: { benefit: CARD } })).status).to.equal(403);
   });
 
