@@ -15,8 +15,8 @@ export interface RouteInput<P, Q, B> {
   /** Undefined on public routes. */
   who: Principal | undefined;
   requestId: string;
-  /** The Authorization header as sent: for public routes that take their own tokens (OpenID4VCI's /credential). */
-  authorization: string | undefined;
+  /** A request header, by name. */
+  header(name: string): string | undefined;
 }
 
 /** An answer other than the default JSON with status 200. */
@@ -95,7 +95,7 @@ export function mountRoute(app: express.Express, spec: RouteSpec, auth: Authenti
       body: spec.body ? parsePart(spec.body, req.body ?? {}, "body") : {},
       who,
       requestId: String(res.locals.requestId),
-      authorization: req.header("authorization"),
+      header: (name: string) => req.header(name),
     };
     const result = await spec.handle(input);
     const answer: RouteReply = isReply(result) ? result : { body: result };

@@ -94,7 +94,8 @@ export function credentialRoutes(s: ApiServices): RouteSpec[] {
         proofs: z.object({ jwt: z.array(z.string().max(4000)).max(10).optional() }).optional(),
       }),
       response: z.union([z.object({ credentials: z.array(z.object({ credential: z.string() })) }), oauthError]),
-      handle: ({ body, authorization }) => oauth(() => c().issuer.credential(authorization, body)),
+      // Public to the API's own login: the credential endpoint takes its own access token.
+      handle: ({ body, header }) => oauth(() => c().issuer.credential(header("authorization"), body)),
     }),
     route({
       method: "get", path: `${ISSUER_PATH}/status-lists/:listId`, tag: "credentials", roles: "public", produces: STATUS_LIST_MEDIA_TYPE,
