@@ -154,6 +154,7 @@ try {
     `  fact registry       ${deployment.addresses.facts}`,
     `  benefit catalog     ${deployment.addresses.catalog}`,
     `  benefit ledger      ${deployment.addresses.ledger}`,
+    `  status list anchor  ${deployment.credentials?.statusListAnchor ?? "—"}  (credential issuer ${api.url}/credentials)`,
     `  source feeds        ${config.PACHAIN_ORACLE_SOURCES.map((s) => `${s.source} ${s.url}/v1/events`).join(", ")}`,
     `  oracle metrics      ${metrics.url}/metrics`,
     `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
@@ -176,6 +177,7 @@ try {
     "",
     "Live events keep arriving from the simulators and the oracle keeps relaying them.",
     "Try:  npm run oracle -- status      npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",
+    `      npm run wallet -- init, then "Nel mio wallet" on ${api.url}/cittadino and npm run wallet -- accept '<offer text>' (docs/web.md)`,
     "Press Ctrl-C to stop.",
     "",
   ];

@@ -76,8 +76,12 @@ const schema = z.object({
   /** Production token issuer (OIDC, SPID/CIE) and its JWKS. */
   PACHAIN_API_ISSUER: z.string().optional(),
   PACHAIN_API_JWKS_URL: z.string().url().optional(),
-  /** Key that signs the citizens' proofs of status (Ed25519 seed, 0x hex; default: created in PACHAIN_HOME). */
-  PACHAIN_API_PROOF_KEY: z.string().optional(),
+  /** Key that signs the credentials and status lists the read API issues (ES256: a P-256 private scalar, 0x + 64 hex; default: created in PACHAIN_HOME). */
+  PACHAIN_CREDENTIAL_ISSUER_KEY: z.string().optional(),
+  /** Transaction key of the account that anchors each status list on chain (role CREDENTIAL_ISSUER). Default: a public development key. */
+  PACHAIN_CREDENTIAL_ANCHOR_KEY: privateKey.default(DEV_KEYS[4]),
+  /** The read API's public address (credential issuer identifier = this + /credentials); default: where it listens. */
+  PACHAIN_API_PUBLIC_URL: z.string().url().optional(),
   /** Read API rate limit per client (token, or address without one): sustained requests per second… */
   PACHAIN_API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** …and the burst a client may send at once. */

@@ -3,7 +3,7 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
 import { selectorsOf } from "../../src/chain/artifacts.ts";
-import { PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
+import { CREDENTIAL_PERMISSIONS, CREDENTIAL_ROLE, PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
 
 const WAVES = [1, 2, 3] as const;
 
@@ -30,7 +30,14 @@ export default buildModule("PAChain", (m) => {
   const bootstrapRoles = (["GOVERNANCE", "REGISTRAR", "GUARDIAN"] as const).map((role) =>
     m.call(manager, "grantRole", [ROLE[role], deployer, 0], { id: `grant_${role}_deployer` }),
   );
-  const ready = [...wiring, ...bootstrapRoles];
+  // Credentials (issue 17): the status lists' anchor, wired from its own permission block.
+  const statusListAnchor = m.contract("StatusListAnchor", [manager]);
+  const credentialWiring = CREDENTIAL_PERMISSIONS.map(({ contract, role, functions }) =>
+    m.call(manager, "setTargetFunctionRole", [statusListAnchor, selectorsOf(contract, functions), CREDENTIAL_ROLE[role]], {
+      id: `permit_${contract}_${role}`,
+    }),
+  );
+  const ready = [...wiring, ...bootstrapRoles, ...credentialWiring];
 
   for (const benefit of loadCatalog().benefits) {
     const rule = {
@@ -57,5 +64,5 @@ export default buildModule("PAChain", (m) => {
     m.call(catalog, "setWavePhase", [wave, wavePhases[i], pilotProvinces[i]], { id: `wave${wave}`, after: ready });
   });
 
-  return { manager, organisations, facts, catalog, ledger };
+  return { manager, organisations, facts, catalog, ledger, statusListAnchor };
 });

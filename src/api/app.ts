@@ -15,8 +15,8 @@ import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
 import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
-import { proofRoutes } from "./routes/proofs.ts";
 import { systemRoutes, type SystemLink } from "./routes/system.ts";
+import { credentialRoutes } from "./routes/credentials.ts";
 import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
 
@@ -38,7 +38,7 @@ export interface ApiDependencies {
 export function apiRoutes(services: ApiServices, system?: SystemLink): RouteSpec[] {
   return [
     ...systemRoutes(system), ...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services),
-    ...operatorRoutes(services), ...proofRoutes(services),
+    ...operatorRoutes(services), ...credentialRoutes(services),
   ];
 }
 
@@ -125,10 +125,13 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(webRouter({ catalog: services.catalog }));
 
   app.use("/v1", limiter.middleware);
+  app.use("/credentials", limiter.middleware);
   // The body's bytes are kept for the routes that check a signature over them (ModI integrity).
   app.use(express.json({ limit: BODY_LIMIT, verify: (req, _res, buf) => {
     (req as Request & { rawBody?: Buffer }).rawBody = buf;
   } }));
+  // OAuth's token endpoint (OpenID4VCI /credentials/token) takes a form.
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT }));
 
   for (const spec of routes) {
     mountRoute(app, spec, auth, (invalid) => logger.error({ err: invalid, route: spec.path }, "answer does not match its schema"));

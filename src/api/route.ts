@@ -27,6 +27,10 @@ export interface RouteReply {
   status?: number;
   /** Sent as text/csv with this file name instead of JSON. */
   csv?: { fileName: string; text: string };
+  /** Sent as is with this media type instead of JSON (e.g. a status list, application/statuslist+jwt). */
+  raw?: { contentType: string; text: string };
+  /** Extra response headers. */
+  headers?: Record<string, string>;
   body?: unknown;
 }
 
@@ -34,7 +38,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   method: "get" | "post";
   /** Express path, e.g. /v1/subjects/:fiscalCode/history */
   path: string;
-  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo";
+  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo" | "credentials";
   summary: string;
   description?: string;
   /** Roles allowed, or "public" (no token). */
@@ -59,6 +63,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   bodyExample?: B;
   /** Description of the successful answer (default "OK"). */
   successDescription?: string;
+  /** The media type of a route that answers `raw` text instead of JSON. */
+  produces?: string;
+  /** The request body's media type when not JSON (OAuth's token endpoint takes a form). */
+  consumes?: string;
   handle(input: RouteInput<P, Q, B>): Promise<R | RouteReply>;
 }
 
@@ -107,6 +115,11 @@ export function mountRoute(app: express.Express, spec: RouteSpec, auth: Authenti
     };
     const result = await spec.handle(input);
     const answer: RouteReply = isReply(result) ? result : { body: result };
+    for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+    if (answer.raw) {
+      res.status(answer.status ?? spec.status ?? 200).type(answer.raw.contentType).send(answer.raw.text);
+      return;
+    }
     if (answer.csv) {
       res.status(answer.status ?? spec.status ?? 200)
         .type("text/csv; charset=utf-8")
@@ -210,9 +223,10 @@ export function openApiDocument(specs: readonly RouteSpec[], info: DocumentInfo)
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, "{$1}");
     const status = String(spec.status ?? 200);
-    const responseSchema = jsonSchema(spec.response, "output");
+    // A route answering raw text (a signed status list) documents a string.
+    const responseSchema = spec.produces ? { type: "string" } : jsonSchema(spec.response, "output");
     const example = spec.example ?? exampleOf(resolve(responseSchema));
-    const content: Record<string, unknown> = { [spec.contentType ?? "application/json"]: { schema: responseSchema, example } };
+    const content: Record<string, unknown> = { [spec.produces ?? spec.contentType ?? "application/json"]: { schema: responseSchema, example } };
     if (spec.csv) content["text/csv"] = { schema: { type: "string" }, example: "benefit,period,amountCents\nACCOMPANIMENT,2026-11,54217\n" };
     const headers = (more: Record<string, unknown>) =>
       limited(spec.path) ? { headers: { ...RATE_LIMIT_HEADER_REFS, ...more } } : Object.keys(more).length ? { headers: more } : {};
@@ -233,7 +247,7 @@ export function openApiDocument(specs: readonly RouteSpec[], info: DocumentInfo)
       description: spec.description ?? spec.summary,
       ...(spec.roles === "public" ? { security: [] } : { "x-roles": spec.roles }),
       parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query"), ...(spec.headers ?? [])],
-      ...(spec.body ? { requestBody: { required: true, content: { "application/json": (() => {
+      ...(spec.body ? { requestBody: { required: true, content: { [spec.consumes ?? "application/json"]: (() => {
         const bodySchema = jsonSchema(spec.body!, "input");
         return { schema: bodySchema, example: spec.bodyExample ?? exampleOf(resolve(bodySchema)) };
       })() } } } : {}),

@@ -3,7 +3,7 @@
 // oracle's intake and outbox. Listens on 127.0.0.1.
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { clockFromEnv, type Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { attachContracts } from "../chain/contracts.ts";
@@ -18,6 +18,8 @@ import { createIndexerRuntime, type IndexerRuntime } from "../indexer/wiring.ts"
 import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
+import { createCredentialSystem, type CredentialSystem } from "./credentials-wiring.ts";
+import { createCredentialStore } from "./data/credential-store.ts";
 import { createAuthenticator } from "./auth.ts";
 import { createDemoSigner } from "./demo-signer.ts";
 import { createIntegrityVerifier } from "./integrity.ts";
@@ -81,6 +83,32 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
+    // The credential issuer's records, beside the access log (PostgreSQL, or their own SQLite file).
+    let publicUrl = config.PACHAIN_API_PUBLIC_URL?.replace(/\/+$/, "");
+    let credentials: CredentialSystem | undefined;
+    if (deployment.credentials) {
+      const credentialStore = await createCredentialStore(config.DATABASE_URL !== undefined
+        ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
+        : openSqliteDatabase(join(home, "api", "credentials.sqlite")));
+      opened.push(() => credentialStore.close());
+      credentials = await createCredentialSystem({
+        contracts: attachContracts(deployment.addresses, provider),
+        catalog: loadCatalog(),
+        store: credentialStore,
+        issuerSecret: resolveSecret(home, "credential-issuer-key", config.PACHAIN_CREDENTIAL_ISSUER_KEY),
+        anchorAddress: deployment.credentials.statusListAnchor,
+        anchorWallet: new Wallet(config.PACHAIN_CREDENTIAL_ANCHOR_KEY, provider) as Wallet & { provider: JsonRpcProvider },
+        gasPrice: config.PACHAIN_GAS_PRICE === undefined ? undefined : BigInt(config.PACHAIN_GAS_PRICE),
+        publicUrl: () => publicUrl!,
+        indexedBlock: async () => (await indexLink.status()).indexedBlock,
+        clock,
+        logger,
+      });
+      const system = credentials;
+      opened.push(() => system.statusLists.stop());
+    } else {
+      logger.warn({}, "the deployment record names no StatusListAnchor: credentials are off");
+    }
     const services = createServices({
       contracts: attachContracts(deployment.addresses, provider),
       catalog: loadCatalog(),
@@ -91,7 +119,7 @@ export async function startApi(options: {
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
       integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       indexStatus: () => indexLink.status(),
-      proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
+      credentials,
       clock,
     });
     const app = createApp({
@@ -121,6 +149,9 @@ export async function startApi(options: {
     ownIndexer?.indexer.start();
     const { port } = server.address() as { port: number };
     const url = `http://127.0.0.1:${port}`;
+    publicUrl ??= url;
+    // The first status list needs the issuer's address (its uri) and an anchoring transaction.
+    await credentials?.statusLists.start();
     logger.info({ url, demo: config.PACHAIN_API_DEMO }, "read API listening");
     return { url, close: closeAll };
   } catch (error) {

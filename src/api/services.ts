@@ -14,7 +14,7 @@ import { createEntitlementLookup } from "./services/entitlements.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
 import { listPayments, reconciledTotals } from "./services/payments.ts";
-import { createProofService } from "./services/proofs.ts";
+import type { CredentialSystem } from "./credentials-wiring.ts";
 
 export interface ServiceDependencies {
   contracts: Pick<PAChainContracts, "ledger" | "facts" | "catalog">;
@@ -31,8 +31,8 @@ export interface ServiceDependencies {
   integrity: IntegrityVerifier;
   /** The indexer's progress, when this API runs it. */
   indexStatus?: () => Promise<IndexerStatus>;
-  /** The secret that signs proofs of status (0x + 64 hex); without it proofs answer 503. */
-  proofKey?: string;
+  /** The credential issuer, its status lists and the verifier; without them those routes answer 503. */
+  credentials?: CredentialSystem;
   /** Where "today" comes from (src/clock.ts). */
   clock: Clock;
 }
@@ -56,7 +56,10 @@ export function createServices(deps: ServiceDependencies) {
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
     commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
     operator: createOperatorService({ oracle, reader, catalog }),
-    proofs: createProofService({ contracts, catalog, key: deps.proofKey, now: () => clock.nowMs() }),
+    credentials(): CredentialSystem {
+      if (!deps.credentials) throw new PaChainError("UNAVAILABLE", "credentials are not configured on this API", { status: 503 });
+      return deps.credentials;
+    },
     outboxCounts() {
       if (!oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
       return oracle.store.counts();

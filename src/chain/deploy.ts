@@ -16,6 +16,8 @@ export interface Deployment {
   genesisHash: string;
   deploymentBlock: number;
   addresses: DeploymentAddresses;
+  /** Where the credential issuer anchors its status lists (absent in a record from before issue 17). */
+  credentials?: { statusListAnchor: string };
 }
 
 export interface WaveParameters {
@@ -63,7 +65,8 @@ export async function deployPAChain(options: {
     writeJournalGenesis(journal, genesis!.hash!);
     const addresses: DeploymentAddresses = await addressesOf(deployed);
     const { chainId } = await provider.getNetwork();
-    return { chainId: Number(chainId), genesisHash: genesis!.hash!, deploymentBlock: startBlock + 1, addresses };
+    const credentials = { statusListAnchor: await deployed.statusListAnchor.getAddress() };
+    return { chainId: Number(chainId), genesisHash: genesis!.hash!, deploymentBlock: startBlock + 1, addresses, credentials };
   } finally {
     await connection.close();
     provider.destroy();

@@ -27,3 +27,17 @@ export const PERMISSIONS: ReadonlyArray<{ contract: PAChainContractName; role: R
   { contract: "BenefitLedger", role: "INPS_PAYER", functions: ["recordPayment", "recordPayments", "recordPaymentRuns"] },
   { contract: "BenefitLedger", role: "GUARDIAN", functions: ["pause", "unpause"] },
 ];
+
+// ---------------------------------------------------------------- credentials (issue 17)
+// Kept as their own block (ids from 16 up) so the consortium's operational roles above can change
+// without touching them. The credential issuer (the read API) anchors each status list it
+// publishes; contracts/credentials/StatusListAnchor.sol.
+export const CREDENTIAL_ROLE = {
+  CREDENTIAL_ISSUER: 16n,
+} as const;
+
+export type CredentialRoleName = keyof typeof CREDENTIAL_ROLE;
+
+export const CREDENTIAL_PERMISSIONS: ReadonlyArray<{ contract: "StatusListAnchor"; role: CredentialRoleName; functions: readonly string[] }> = [
+  { contract: "StatusListAnchor", role: "CREDENTIAL_ISSUER", functions: ["anchor"] },
+];

@@ -3,9 +3,11 @@
 // of the three oracles. In production each organisation brings its own keys (docs/operations.md).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Wallet } from "ethers";
+import { parseEther, Wallet, type Signer } from "ethers";
 import { addSigners, grantRoles, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
+import { CREDENTIAL_ROLE } from "../chain/roles.ts";
+import { DEV_KEYS } from "../config.ts";
 import type { Logger } from "../logger.ts";
 
 export interface DemoOrganisation {
@@ -69,6 +71,8 @@ export interface RelayerAddresses {
   civil: string;
   health: string;
   inps: string;
+  /** The read API's account that anchors credential status lists (default: the 5th development key, PACHAIN_CREDENTIAL_ANCHOR_KEY's default). */
+  credentialIssuer?: string;
 }
 
 /** Grants the oracles' relayer accounts their roles and registers every demo organisation and key. */
@@ -87,6 +91,11 @@ export async function setUpDemoConsortium(
     ["INPS_DECIDER", relayers.inps],
     ["INPS_PAYER", relayers.inps],
   ]);
+  const issuer = relayers.credentialIssuer ?? new Wallet(DEV_KEYS[4]).address;
+  await (await contracts.manager.grantRole(CREDENTIAL_ROLE.CREDENTIAL_ISSUER, issuer, 0)).wait();
+  // The embedded chain funds only the deployer and the relayers: the anchoring account gets gas money.
+  const funder = contracts.manager.runner as Signer;
+  if ((await funder.provider!.getBalance(issuer)) === 0n) await (await funder.sendTransaction({ to: issuer, value: parseEther("100") })).wait();
   const registered: RegisteredOrganisation[] = [];
   for (const org of DEMO_ORGANISATIONS) {
     const parentId = org.parent ? registered.find((r) => r.slug === org.parent)!.orgId : 0;

@@ -49,7 +49,7 @@ export async function startDemoApi(options: { size: number; seed: number; payrol
       ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000", ...options.env,
     }),
     deployment: system.deployment,
-    logger: createLogger("silent"),
+    logger: createLogger((process.env.PACHAIN_TEST_API_LOG ?? "silent") as "silent"),
     port: 0,
     oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES },
   });

@@ -3,7 +3,8 @@
 // with axe-core (no serious or critical violation) and photographed at phone and desktop widths
 // into test-results/screenshots/. Run by `npm run test:browser` (scripts/test-browser.sh), which
 // sets PACHAIN_BROWSER_TESTS=1; `npm test` loads this file too and then defines nothing.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { id, Wallet } from "ethers";
@@ -16,7 +17,8 @@ import type { RunningApi } from "../../src/api/server.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, ROOT, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "../api/demo-api.ts";
-import { nowSeconds, today } from "../support/clock.ts";
+import { acceptOffer, initWallet, present } from "../../src/wallet/demo-wallet.ts";
+import { nowSeconds, testClock, today } from "../support/clock.ts";
 
 const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "screenshots");
@@ -41,7 +43,6 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     let commission: { orgId: number; slug: string };
     let period: number;
     let recordedAssessment: string;
-    let proofText: string;
     const problems: string[] = [];
 
     /** Full-page screenshots at both widths; the page is left at desktop width. */
@@ -204,36 +205,51 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await shoot("commission");
     });
 
-    it("a proof is issued as a QR code, verified valid from a photo of it, then revoked once the assessment is revoked", async function () {
+    it("the citizen takes the card into the demo wallet, presents it at /verifica: \"Carta valida\"; after the revocation on chain \"Carta non valida\"", async function () {
       await signIn("citizen", cardholder);
       await page.waitForSelector("body[data-loaded=true]");
       expect(await page.getAttribute(`#benefits [data-benefit=${CARD}]`, "data-status")).to.equal("granted");
       await page.selectOption("#proof-benefit", CARD);
       await page.click("#proof-form button[type=submit]");
       await page.waitForSelector("#proof-qr");
-      proofText = await page.inputValue("#proof-token");
-      expect(await page.textContent("#proof-result h3")).to.equal("È titolare di una Carta europea della disabilità valida.");
-      // Only the claim: the proof's payload names no benefit rule's numbers, no diagnosis, no person.
-      const payload = JSON.parse(Buffer.from(proofText.split(".")[1], "base64url").toString());
-      expect(Object.keys(payload).sort()).to.deep.equal(["clm", "exp", "iat", "iss", "jti", "nbf", "sub"]);
-      expect(payload.clm).to.deep.equal({ b: CARD });
-      expect(JSON.stringify(payload)).to.not.contain(rt.vault.pseudonymOf(cardholder).slice(2));
-      await axe("citizen-proof");
-      await shoot("citizen-proof");
-      const qrFile = join(SHOTS, "proof-qr.png");
-      await page.locator("#proof-qr").screenshot({ path: qrFile });
+      expect(await page.textContent("#proof-result h3")).to.equal("Carta europea della disabilità");
+      await axe("citizen-wallet-offer");
+      await shoot("citizen-wallet-offer");
+      // The demo wallet takes the offer's text (a phone's wallet would scan the QR code holding it).
+      const offerText = await page.inputValue("#proof-token");
+      expect(offerText).to.match(/^openid-credential-offer:\/\/\?credential_offer=/);
+      const walletDir = mkdtempSync(join(tmpdir(), "pachain-browser-wallet-"));
+      await initWallet({ dir: walletDir, clock: testClock });
+      const stored = await acceptOffer({ dir: walletDir, offer: offerText, clock: testClock });
+      expect(stored.claims).to.include({ card_valid: true });
+      expect(JSON.stringify(stored.claims)).to.not.match(/percent|categor|CIVIL_INVALIDITY/i);
 
       const verifier = await context.newPage();
       verifier.on("pageerror", (error) => problems.push(error.message));
-      await verifier.goto(`${api.url}/verifica`);
-      await verifier.setInputFiles("#qr-file", qrFile);
-      await verifier.waitForSelector(".verdict");
-      expect(await verifier.inputValue("#proof-text")).to.equal(proofText);
-      expect(await verifier.getAttribute(".verdict", "data-verdict")).to.equal("valid");
       const previous = page;
       page = verifier;
+      /** The verifier asks for a card; the wallet presents it; the page shows the answer. */
+      const presentAtVerifier = async () => {
+        await verifier.goto(`${api.url}/verifica`);
+        await verifier.click("#request-new");
+        await verifier.waitForSelector("#request-qr");
+        const request = await verifier.inputValue("#request-text");
+        const presentation = await present({ dir: walletDir, request, clock: testClock });
+        await verifier.fill("#proof-text", presentation);
+        await verifier.click("#verify-form button[type=submit]");
+        await verifier.waitForSelector(".verdict");
+        return presentation;
+      };
+      const presentation = await presentAtVerifier();
+      expect(await verifier.getAttribute(".verdict", "data-verdict")).to.equal("valid");
+      expect(await verifier.textContent("#verdict-headline")).to.contain("Carta valida");
+      expect(await verifier.textContent("#verdict-claims")).to.contain("Carta europea della disabilità: valida");
       await axe("verify-valid");
       await shoot("verify-valid");
+      // The same presentation again: refused as a replay.
+      await verifier.fill("#proof-text", presentation);
+      await verifier.click("#verify-form button[type=submit]");
+      await verifier.waitForSelector('.verdict[data-reason="REPLAYED"]');
 
       // The commission revokes the assessment: a member signs the revocation, the oracle records it.
       const [member] = organisationKeys(join(system.home, "keys"), { slug: commission.slug, keys: 0 });
@@ -246,15 +262,17 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       const after = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(cardholder), benefitId(CARD), today());
       expect(after.eligible, "the card after the revocation").to.equal(false);
 
-      await verifier.fill("#proof-text", proofText);
-      await verifier.click("#verify-form button[type=submit]");
-      await verifier.waitForSelector('.verdict[data-verdict="revoked"]');
-      expect(await verifier.getAttribute(".verdict", "data-reason")).to.equal(reasonName(Number(after.reason)));
-      await axe("verify-revoked");
-      await shoot("verify-revoked");
-      await verifier.fill("#proof-text", `${proofText.slice(0, -4)}AAAA`);
-      await verifier.click("#verify-form button[type=submit]");
-      await verifier.waitForSelector('.verdict[data-verdict="invalid"]');
+      // The status list follows within a few blocks; then the verifier sees the card not valid.
+      for (const deadline = Date.now() + 30_000; ;) {
+        await presentAtVerifier();
+        if ((await verifier.getAttribute(".verdict", "data-verdict")) === "not-valid") break;
+        expect(Date.now(), "the card turns not valid").to.be.below(deadline);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(await verifier.textContent("#verdict-headline")).to.contain("Carta non valida");
+      expect(await verifier.getAttribute(".verdict", "data-reason")).to.equal("REVOKED");
+      await axe("verify-not-valid");
+      await shoot("verify-not-valid");
       page = previous;
       await verifier.close();
     });
@@ -298,7 +316,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await axe("auditor");
       await shoot("auditor");
 
-      // The person sees the auditor's read, with its purpose, and the checks of their proof.
+      // The person sees the auditor's read, with its purpose.
       await signIn("citizen", citizen);
       await page.waitForSelector("body[data-loaded=true]");
       expect(await page.textContent("#access-log")).to.contain("Verifica a campione dei pagamenti 2026");

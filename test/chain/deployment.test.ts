@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { selectorsOf } from "../../src/chain/artifacts.ts";
 import { addressesOf, attachContracts } from "../../src/chain/contracts.ts";
-import { PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
+import { CREDENTIAL_PERMISSIONS, CREDENTIAL_ROLE, PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
 import { FACT_TYPES, factDomain, signFact } from "../../src/chain/signing.ts";
 import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
 
@@ -15,7 +15,7 @@ async function deployPAChain() {
   const [admin, stranger] = await ethers.getSigners();
   const deployed = await ignition.deploy(PAChainModule);
   const addresses = await addressesOf(deployed);
-  return { admin, stranger, addresses, contracts: attachContracts(addresses, admin) };
+  return { admin, stranger, addresses, contracts: attachContracts(addresses, admin), statusListAnchor: deployed.statusListAnchor };
 }
 
 describe("PAChain Ignition module", function () {
@@ -85,6 +85,20 @@ describe("PAChain Ignition module", function () {
       .to.be.revertedWithCustomError(contracts.organisations, "AccessManagedUnauthorized").withArgs(stranger.address);
     await expect(contracts.ledger.connect(stranger).pause())
       .to.be.revertedWithCustomError(contracts.ledger, "AccessManagedUnauthorized").withArgs(stranger.address);
+  });
+
+  it("deploys StatusListAnchor with anchor() for CREDENTIAL_ISSUER only (the credentials' own permission block)", async function () {
+    const { contracts, stranger, statusListAnchor } = await networkHelpers.loadFixture(deployPAChain);
+    const address = await statusListAnchor.getAddress();
+    for (const { contract, role, functions } of CREDENTIAL_PERMISSIONS) {
+      for (const [i, selector] of selectorsOf(contract, functions).entries()) {
+        expect(await contracts.manager.getTargetFunctionRole(address, selector), `${contract}.${functions[i]}`).to.equal(CREDENTIAL_ROLE[role]);
+      }
+    }
+    const consortiumRoles: bigint[] = Object.values(ROLE);
+    expect(Object.values(CREDENTIAL_ROLE).some((role) => consortiumRoles.includes(role)), "credential role ids clash with the consortium's").to.equal(false);
+    await expect((statusListAnchor.connect(stranger) as unknown as { anchor(listId: number, hash: string, issuedAt: number): Promise<unknown> }).anchor(1, id("list"), 1))
+      .to.be.revertedWithCustomError(statusListAnchor, "AccessManagedUnauthorized").withArgs(stranger.address);
   });
 
   it("keeps the TypeScript role ids equal to contracts/access/Roles.sol", function () {

@@ -1,5 +1,6 @@
 // The citizen's page: each benefit as a clear status computed on chain (granted or not and why,
-// monthly amount, next review), a signed proof of status as a QR code, the payments received,
+// monthly amount, next review), a wallet offer of the European Disability Card (or of an
+// entitlement) as a QR code (OpenID4VCI), the payments received,
 // the history in plain words and who consulted the data.
 import { api, benefits, day, dateTime, euro, focusRegion, h, month, onLanguage, requireSession, setUpPage, shortHash, t, tx } from "./common.js";
 
@@ -73,24 +74,26 @@ function renderAccess() {
           h("td", {}, dateTime(e.at)), h("td", {}, `${t(`role.${e.role}`)}${e.actor === "public" ? "" : ` (${e.actor})`}`), h("td", {}, e.purpose)))))));
 }
 
+/** The credential offer: a QR code the wallet scans, and its text for the demo wallet. */
 function renderProof() {
   const box = el("proof-result");
   const p = state.proof;
   if (!p) return;
   box.classList.remove("hidden");
   const qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(p.qrSvg)}`;
-  const text = h("textarea", { id: "proof-token", readonly: true, rows: "4", "aria-describedby": "proof-token-hint" }, p.proof);
+  const statement = p.benefit === "EU_DISABILITY_CARD" ? t("citizen.proof.card") : name(p.benefit);
+  const text = h("textarea", { id: "proof-token", readonly: true, rows: "4", "aria-describedby": "proof-token-hint" }, p.offerUri);
   const copy = h("button", { type: "button", class: "secondary" }, t("citizen.proof.copy"));
   copy.addEventListener("click", async () => {
-    await navigator.clipboard?.writeText(p.proof).catch(() => undefined);
+    await navigator.clipboard?.writeText(p.offerUri).catch(() => undefined);
     text.select();
     copy.textContent = t("citizen.proof.copied");
   });
-  box.replaceChildren(h("div", { class: "proof", "data-proof": "issued" },
-    h("img", { id: "proof-qr", src: qr, alt: t("citizen.proof.qrAlt", { statement: tx(p.claim.statement) }), width: "320", height: "320" }),
+  box.replaceChildren(h("div", { class: "proof", "data-proof": "offered" },
+    h("img", { id: "proof-qr", src: qr, alt: t("citizen.proof.qrAlt", { statement }), width: "320", height: "320" }),
     h("div", {},
-      h("h3", {}, tx(p.claim.statement)),
-      h("p", {}, t("citizen.proof.validUntil", { date: dateTime(p.validUntil) })),
+      h("h3", {}, statement),
+      h("p", {}, t("citizen.proof.validUntil", { date: dateTime(p.expiresAt) })),
       h("p", { class: "muted" }, t("citizen.proof.reveals")),
       h("label", { for: "proof-token" }, t("citizen.proof.text")),
       h("span", { class: "hint", id: "proof-token-hint" }, t("citizen.proof.text.hint")),
@@ -113,13 +116,12 @@ el("proof-form").addEventListener("submit", async (event) => {
   const error = el("proof-error");
   error.textContent = "";
   const benefit = el("proof-benefit").value;
-  const monthValue = el("proof-month").value;
   if (!benefit) {
     error.textContent = t("citizen.proof.nothing");
     return;
   }
   try {
-    state.proof = await api("/v1/me/proofs", { method: "POST", role: "citizen", body: monthValue ? { benefit, month: monthValue } : { benefit } });
+    state.proof = await api("/v1/me/credential-offers", { method: "POST", role: "citizen", body: { benefit } });
     renderProof();
     focusRegion(el("proof-result"));
   } catch (e) {

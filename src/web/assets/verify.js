@@ -1,32 +1,63 @@
-// The verification page (a museum, a transport company, an office): reads a proof from the
-// camera, a photo of its QR code or pasted text, and shows what the API answers: valid, revoked,
-// expired or invalid, with the reason. QR codes are decoded in the browser with jsQR (served by
-// this site, loaded as a classic script before this module), so no image leaves the device.
-import { api, dateTime, day, focusRegion, h, onLanguage, setUpPage, t, tx } from "./common.js";
+// The verification page (a museum, a transport company, an office): creates a presentation
+// request (a nonce and an audience, shown as a QR code for the person's wallet), reads the
+// wallet's presentation (SD-JWT VC with a key-binding JWT) from the camera, a photo of its QR code
+// or pasted text, and shows what the API answers: "Carta valida", "Carta non valida" or refused,
+// with only the claims the person disclosed. QR codes are decoded in the browser with jsQR (served
+// by this site, loaded as a classic script before this module), so no image leaves the device.
+import { api, dateTime, focusRegion, h, onLanguage, setUpPage, shortHash, t, tx } from "./common.js";
 
 setUpPage();
 const el = (id) => document.getElementById(id);
 const textArea = el("proof-text");
 const error = el("verify-error");
 let last = null;
+let request = null;
 
-const VERDICT_SIGN = { valid: "✓", revoked: "✗", expired: "⌛", invalid: "✗" };
+const VERDICT_SIGN = { valid: "✓", "not-valid": "✗", refused: "✗" };
 
 function render() {
   if (!last) return;
   const v = last;
   const rows = [];
-  if (v.claim) rows.push([t("verify.claim"), tx(v.claim.statement)]);
-  if (v.validUntil) rows.push([t("verify.validUntil"), dateTime(v.validUntil)]);
-  if (v.checkedOn) rows.push([t("verify.checkedOn"), day(v.checkedOn)]);
+  if (v.expiresAt) rows.push([t("verify.validUntil"), dateTime(v.expiresAt)]);
+  if (v.status?.anchor.transaction) rows.push([t("verify.anchor"), h("span", { class: "mono", title: v.status.anchor.transaction }, shortHash(v.status.anchor.transaction))]);
   rows.push([t("verify.reason"), v.reason]);
   el("verdict").replaceChildren(h("div", { class: "verdict", "data-verdict": v.verdict, "data-reason": v.reason },
-    h("strong", {}, `${VERDICT_SIGN[v.verdict]} ${t(`verdict.${v.verdict}`)}`),
+    h("strong", { id: "verdict-headline" }, `${VERDICT_SIGN[v.verdict]} ${tx(v.headline)}`),
     h("p", {}, tx(v.message)),
+    v.claims.length ? h("ul", { id: "verdict-claims" }, v.claims.map((c) => h("li", { "data-claim": c.name }, tx(c.text)))) : null,
     h("dl", {}, rows.flatMap(([k, value]) => [h("dt", {}, k), h("dd", {}, value)])),
   ));
 }
-onLanguage(render);
+
+function renderRequest() {
+  if (!request) return;
+  const box = el("request");
+  box.classList.remove("hidden");
+  const qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(request.qrSvg)}`;
+  box.replaceChildren(h("div", { class: "proof", "data-request": request.nonce },
+    h("img", { id: "request-qr", src: qr, alt: t("verify.request.qrAlt"), width: "280", height: "280" }),
+    h("div", {},
+      h("label", { for: "request-text" }, t("verify.request.text")),
+      h("textarea", { id: "request-text", readonly: true, rows: "3" }, request.requestUri),
+      h("p", { class: "muted" }, dateTime(request.expiresAt)),
+    )));
+}
+onLanguage(() => {
+  render();
+  renderRequest();
+});
+
+el("request-new").addEventListener("click", async () => {
+  error.textContent = "";
+  try {
+    request = await api("/v1/presentations/requests", { method: "POST", body: {} });
+    renderRequest();
+    focusRegion(el("request"));
+  } catch (e) {
+    error.textContent = e.message;
+  }
+});
 
 async function verify(text) {
   error.textContent = "";
@@ -36,7 +67,7 @@ async function verify(text) {
     return;
   }
   try {
-    last = await api("/v1/proofs/verify", { method: "POST", body: { proof: text.trim() } });
+    last = await api("/v1/presentations/verify", { method: "POST", body: { presentation: text.trim() } });
     render();
     focusRegion(el("verdict"));
   } catch (e) {
@@ -119,8 +150,7 @@ el("verify-form").addEventListener("submit", (event) => {
   verify(textArea.value);
 });
 
-// A link such as /verifica#<proof> (sent by the person) is verified at once; the fragment never
-// reaches a server log.
+// A link such as /verifica#<presentation> is verified at once; the fragment never reaches a server log.
 if (location.hash.length > 20) {
   textArea.value = decodeURIComponent(location.hash.slice(1));
   verify(textArea.value);
