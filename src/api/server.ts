@@ -16,6 +16,7 @@ import { openSqliteDatabase } from "../indexer/sqlite.ts";
 import type { IndexerStore } from "../indexer/store.ts";
 import { createIndexerRuntime, type IndexerRuntime } from "../indexer/wiring.ts";
 import type { Logger } from "../logger.ts";
+import { noticeStorePath, openNoticeStore } from "../notifier/store.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
 import { createAuthenticator } from "./auth.ts";
@@ -76,6 +77,9 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
+    // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
+    const notices = openNoticeStore(noticeStorePath(config));
+    opened.push(async () => notices.close());
     const services = createServices({
       contracts: attachContracts(deployment.addresses, provider),
       catalog: loadCatalog(),
@@ -87,6 +91,7 @@ export async function startApi(options: {
       indexStatus: () => indexLink.status(),
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
       clock,
+      notices,
     });
     const app = createApp({
       services,
