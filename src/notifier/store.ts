@@ -199,7 +199,7 @@ export function openNoticeStore(path: string): NoticeStore {
       update("status = 'delivered', message_id = ?, detail = NULL, sent_at = ?", messageId, now(), id);
     },
     defer(id, nextAttemptAt, detail) {
-      update("status = 'pending', next_attempt_at = ?, detail = ?", nextAttemptAt, detail, id);
+      update("status = 'pending', attempts = attempts + 1, next_attempt_at = ?, detail = ?", nextAttemptAt, detail, id);
     },
     markNotDelivered(id, detail) {
       update("status = 'not_delivered', detail = ?", detail, id);
