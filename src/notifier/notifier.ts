@@ -230,7 +230,11 @@ export function createNotifier(options: {
         `SELECT DISTINCT subject FROM events WHERE block_number > ? AND block_number <= ? AND subject IS NOT NULL
          UNION SELECT DISTINCT subject FROM facts WHERE block_number > ? AND block_number <= ?`, [...range, ...range]);
       added += await evaluateAll(touched.map((r) => String(r.subject)), to);
-      store.setState("block", String(to));
+      store.transaction(() => {
+        store.setState("block", String(to));
+        // The first range is everyone seen so far, just evaluated: today's sweep is done.
+        if (from < 0) store.setState("sweepDay", String(today()));
+      });
       logger.info({ fromBlock: from + 1, toBlock: to, people: touched.length, notices: added }, "index range followed");
     }
     // Once a day, everyone known again: predictive notices move with the date, not with events.
