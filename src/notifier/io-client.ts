@@ -7,8 +7,11 @@ import type { IoContent } from "./messages.ts";
 const TIMEOUT_MS = 10_000;
 
 export class IoUnavailable extends PaChainError {
-  constructor(detail: string, readonly retryAfterMs?: number) {
+  /** IO's Retry-After, in milliseconds, when it gave one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(detail: string, retryAfterMs?: number) {
     super("IO_UNAVAILABLE", detail, { status: 503, retryable: true });
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
