@@ -97,7 +97,8 @@ export function render(notice: Pick<Notice, "id" | "kind" | "params">, language:
       break;
     }
     case "PAYMENT_MADE": {
-      const period = formatPeriod(Number(p.period));
+      const yyyymm = formatPeriod(Number(p.period));
+      const period = new Date(`${yyyymm}-01T00:00:00Z`).toLocaleDateString(it ? "it-IT" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
       const thirteenth = p.thirteenth === true;
       subject = it ? `Pagamento di ${period} disposto` : `Payment for ${period} made`;
       body = it
@@ -138,6 +139,7 @@ export function render(notice: Pick<Notice, "id" | "kind" | "params">, language:
         : `The income certified for ${String(p.year)} is close to the limit of ${what} you receive. Above the limit, the benefit is not due for that year.`;
       break;
   }
+  if (typeof p.reference === "string") body += it ? ` Riferimento della domanda: ${p.reference}.` : ` Claim reference: ${p.reference}.`;
   const markdown = `${cta ? frontMatter(claimLink(claimUrl, notice.id)) : ""}${body}${FOOTER[language]}`;
   return { subject: subject.slice(0, SUBJECT_LENGTH.max), markdown: markdown.slice(0, MARKDOWN_LENGTH.max) };
 }

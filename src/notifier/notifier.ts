@@ -195,9 +195,28 @@ export function createNotifier(options: {
     return added;
   }
 
+  /**
+   * A rebuilt index (the embedded chain replayed on restart, a reorg, another chain) numbers its
+   * blocks anew: the notifier reads it again from the start. Every notice key names its change,
+   * not a block, so what was already noticed is not noticed twice.
+   */
+  async function followRebuiltIndex(to: number): Promise<void> {
+    const [row] = await index.query<Row>("SELECT genesis_hash, deployment_block FROM indexer_state WHERE id = 1");
+    const identity = row ? `${String(row.genesis_hash)}:${String(row.deployment_block)}` : "";
+    const known = store.getState("index");
+    if (known !== identity || to < cursor()) {
+      if (known !== undefined) logger.info({ fromBlock: 0 }, "index rebuilt: following it again from the start");
+      store.transaction(() => {
+        store.setState("index", identity);
+        store.setState("block", "-1");
+      });
+    }
+  }
+
   async function watchOnce(): Promise<number> {
-    const from = cursor();
     const to = await lastIndexedBlock();
+    await followRebuiltIndex(to);
+    const from = cursor();
     let added = 0;
     if (to > from) {
       const range = [from, to];
@@ -213,7 +232,12 @@ export function createNotifier(options: {
         events.push({
           key: `decision:${String(d.application_id)}`, subject: String(d.subject), benefit: benefit.code,
           kind: granted ? "CLAIM_GRANTED" : "CLAIM_REFUSED",
-          params: { monetary: benefit.monetary, date: num(d.date), reason: String(d.reason_name), monthlyAmountCents: d.monthly_amount_cents === null ? 0 : num(d.monthly_amount_cents) },
+          params: {
+            monetary: benefit.monetary, date: num(d.date), reason: String(d.reason_name),
+            monthlyAmountCents: d.monthly_amount_cents === null ? 0 : num(d.monthly_amount_cents),
+            // Tells two decisions apart without naming the benefit (the page shows it by this id).
+            reference: String(d.application_id).slice(0, 10),
+          },
         });
       }
       for (const p of payments) {
@@ -310,8 +334,9 @@ export function createNotifier(options: {
       }
     }
     metrics?.pending.set(store.counts().pending);
-    // IO busy or down: stop this round (the notices wait with their backoff), the loop backs off.
-    if (unavailable) throw unavailable;
+    // IO busy or down: the round stops (the notices hit wait their own backoff). Only a round that
+    // got nothing through backs the loop off: a busy IO that still takes most calls is not down.
+    if (unavailable && sent === 0) throw unavailable;
     return sent;
   }
 

@@ -13,7 +13,6 @@ import { onIo, startNotifierSystem, waitFor, type NotifierSystem } from "../noti
 const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "screenshots");
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
-const ACCOMPANIMENT = "INV_INDENNITA_ACCOMPAGNAMENTO";
 
 if (process.env.PACHAIN_BROWSER_TESTS === "1") {
   describe("IO call to action in Chromium: from the message to a granted claim", function () {
@@ -50,6 +49,11 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
         (await sys.inbox(person)).find((m) => m.content.markdown.includes("cta_1")));
       const link = /action: "iohandledlink:\/\/([^"]+)"/.exec(message.content.markdown)![1]!;
       expect(link).to.match(/\/cittadino\?avviso=\d+#richiedi$/);
+      // The benefit this notice is about (the message itself does not name it).
+      const token = await sys.token("citizen", person);
+      const me = async (path: string) => (await fetch(`${sys.demo.api.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+      const noticeId = Number(/avviso=(\d+)/.exec(link)![1]);
+      const benefit = (await me("/v1/me/notices")).notices.find((n: any) => n.id === noticeId).benefit as string;
 
       // The app opens the link: no session yet, so the sign-in comes first and leads back.
       await page.goto(link);
@@ -60,11 +64,11 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await page.waitForSelector("body[data-loaded=true]");
 
       // The benefit the notice is about is shown and its Richiedi button has the focus.
-      const card = page.locator(`li.card.landing[data-benefit="${ACCOMPANIMENT}"]`);
+      const card = page.locator(`li.card.landing[data-benefit="${benefit}"]`);
       await card.waitFor();
       const button = card.locator("button[data-claim-benefit]");
       expect(await button.textContent()).to.equal("Richiedi");
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.claimBenefit)).to.equal(ACCOMPANIMENT);
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.claimBenefit)).to.equal(benefit);
       await page.evaluate(AXE);
       const serious = await page.evaluate(async () => {
         const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ["violations"] });
@@ -74,14 +78,13 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await page.screenshot({ path: join(SHOTS, "citizen-claim-landing-phone.png"), fullPage: true });
 
       await button.click();
-      await page.locator(`li.card[data-benefit="${ACCOMPANIMENT}"][data-claim="GRANTED"]`).waitFor({ timeout: 120_000 });
-      expect(await page.locator(`li.card[data-benefit="${ACCOMPANIMENT}"] .claim`).innerText()).to.contain("Domanda accolta");
+      await page.locator(`li.card[data-benefit="${benefit}"][data-claim="GRANTED"]`).waitFor({ timeout: 120_000 });
+      expect(await page.locator(`li.card[data-benefit="${benefit}"] .claim`).innerText()).to.contain("Domanda accolta");
       await page.screenshot({ path: join(SHOTS, "citizen-claim-granted-phone.png"), fullPage: true });
 
       // On chain: the decision of that claim.
-      const token = await sys.token("citizen", person);
-      const { applications } = (await (await fetch(`${sys.demo.api.url}/v1/me/applications`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
-      const granted = applications.find((a: any) => a.benefit === ACCOMPANIMENT);
+      const { applications } = await me("/v1/me/applications");
+      const granted = applications.find((a: any) => a.benefit === benefit);
       expect(granted).to.deep.include({ status: "GRANTED" });
       expect((await sys.demo.system.provider.getTransactionReceipt(granted.decision.txHash))!.blockNumber).to.equal(granted.decision.block);
       expect(problems, "errors in the browser console").to.deep.equal([]);
