@@ -96,7 +96,13 @@ export async function startNotifierSystem(options: { size: number; seed: number 
       await demo.close();
     },
   };
-  await self.startNotifier();
+  try {
+    await self.startNotifier();
+  } catch (error) {
+    io.kill("SIGTERM");
+    await demo.close();
+    throw error;
+  }
   return self;
 }
 
