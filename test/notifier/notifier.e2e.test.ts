@@ -96,6 +96,21 @@ describe("notifier: proactive IO notices and one-click claims over a real node, 
     // Another person cannot read it.
     expect((await call(`/v1/me/applications/${claim.body.id}`, { token: await sys.token("citizen", absent) })).status).to.equal(404);
 
+    // A claim the contracts refuse (the assessment does not meet the partial allowance's range):
+    // refused with the chain's reason, and a new claim after it is a new application.
+    const refusedClaim = await call("/v1/me/applications", { method: "POST", token: citizen, body: JSON.stringify({ benefit: "INV_ASSEGNO_MENSILE" }) });
+    expect(refusedClaim.status).to.equal(202);
+    const refused = await waitFor("the refused claim decided on chain", async () => {
+      const a = await call(`/v1/me/applications/${refusedClaim.body.id}`, { token: citizen });
+      return a.body.status !== "PENDING" && a.body.decision?.block ? a.body : undefined;
+    });
+    expect(refused).to.deep.include({ status: "REFUSED" });
+    expect(refused.decision).to.deep.include({ eligible: false, reason: "REQUIREMENT_NOT_MET" });
+    expect(refused.decision.explanation.it).to.be.a("string");
+    const retry = await call("/v1/me/applications", { method: "POST", token: citizen, body: JSON.stringify({ benefit: "INV_ASSEGNO_MENSILE" }) });
+    expect(retry.body.id).to.not.equal(refusedClaim.body.id);
+    expect(retry.body.status).to.equal("PENDING");
+
     await waitFor("the IO message of the granted claim", async () => {
       const items = await sys.inbox(person);
       return items.some((m) => /accolta|granted/.test(m.content.subject)) ? items : undefined;
