@@ -21,6 +21,8 @@ import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
+import { createOracleClaims } from "../src/oracle/claims.ts";
+import { demoProfile } from "../src/simulators/io.ts";
 
 const config = loadConfig();
 // Resolved before any child process starts, so the chain, simulators and services share one "today".
@@ -103,6 +105,13 @@ try {
     ));
   }
 
+  // IO, the citizens' app: busy now and then like the real service (every 40th message 429, every 97th call 503).
+  simulators.push(await startProcess(
+    ["scripts/io-simulator.ts", "--port", new URL(config.PACHAIN_IO_URL).port || "80", "--too-many-every", "40", "--unavailable-every", "97"],
+    { PACHAIN_HOME: home, LOG_LEVEL: config.LOG_LEVEL, PACHAIN_IO_SUBSCRIPTION_KEY: config.PACHAIN_IO_SUBSCRIPTION_KEY },
+    /listening on/,
+  ));
+
   const rt = (runtime = createOracleRuntime({ config: { ...config, PACHAIN_RPC_URL: rpcUrl }, deployment, logger }));
   const settled = rt.store.counts().done;
   if (settled > 0 && config.PACHAIN_EMBEDDED_CHAIN) {
@@ -132,16 +141,27 @@ try {
     config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true },
     deployment,
     logger,
-    oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES },
+    oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
     clock,
   }));
+  // The notifier follows the index the API's indexer writes, so it starts once the API is up.
+  simulators.push(await startProcess(
+    ["scripts/notifier.ts"],
+    {
+      PACHAIN_HOME: home, LOG_LEVEL: config.LOG_LEVEL, PACHAIN_RPC_URL: rpcUrl, PACHAIN_EMBEDDED_CHAIN: "false",
+      PACHAIN_IO_URL: config.PACHAIN_IO_URL, PACHAIN_IO_SUBSCRIPTION_KEY: config.PACHAIN_IO_SUBSCRIPTION_KEY,
+      PACHAIN_NOTIFIER_CLAIM_URL: `${api.url}/cittadino`, PACHAIN_NOTIFIER_METRICS_PORT: String(config.PACHAIN_NOTIFIER_METRICS_PORT),
+    },
+    /notifier running/,
+  ));
   const commission = organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
   // Someone entitled today, to show in the example below.
   const today = todayOf(clock);
   let citizen: string | undefined;
   for (const a of decided.filter((d) => d.eligible).slice(0, 50)) {
     const [eligibleToday] = await rt.contracts.ledger.check(a.subject, benefitId(a.benefit), today);
-    if (eligibleToday && (citizen = rt.vault.reveal(a.subject))) break;
+    // Someone on IO who lets INPS write, so the printed inbox shows notices.
+    if (eligibleToday && (citizen = rt.vault.reveal(a.subject)) && demoProfile(citizen)?.sender_allowed) break;
   }
 
   const counts = rt.store.counts();
@@ -157,6 +177,7 @@ try {
     `  status list anchor  ${deployment.credentials?.statusListAnchor ?? "—"}  (credential issuer ${api.url}/credentials)`,
     `  source feeds        ${config.PACHAIN_ORACLE_SOURCES.map((s) => `${s.source} ${s.url}/v1/events`).join(", ")}`,
     `  oracle metrics      ${metrics.url}/metrics`,
+    `  IO (simulated)      ${config.PACHAIN_IO_URL}/api/v1/messages/${citizen ?? "RSSMRA85T10A562S"}  (a citizen's IO inbox: the notices PA Chain sent; notifier metrics on :${config.PACHAIN_NOTIFIER_METRICS_PORT}/metrics)`,
     `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
     `  applications        ${decided.length} decided, ${decided.filter((a) => a.eligible).length} granted`,
     `  payroll ${report.period}    ${report.paid} paid, ${(report.paidCents / 100).toLocaleString("it-IT", { style: "currency", currency: "EUR" })}; refused: ${JSON.stringify(report.refused)}`,

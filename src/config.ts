@@ -105,6 +105,16 @@ const schema = z.object({
   PACHAIN_INDEXER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   /** PostgreSQL for the indexer's store (postgres://user:pass@host/db); unset = the SQLite file. */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  /** IO's Services API (the IO simulator in the demo). */
+  PACHAIN_IO_URL: z.string().url().default("http://127.0.0.1:7104"),
+  /** IO subscription key of the INPS service (Ocp-Apim-Subscription-Key); the demo's by default. */
+  PACHAIN_IO_SUBSCRIPTION_KEY: z.string().min(1).default("pachain-demo-io-subscription-key"),
+  /** Where a notice's call to action opens the citizen page (the read API's public address + /cittadino). */
+  PACHAIN_NOTIFIER_CLAIM_URL: z.string().url().default("http://127.0.0.1:3000/cittadino"),
+  /** Port of the notifier's Prometheus metrics on 127.0.0.1 (0: any free port). */
+  PACHAIN_NOTIFIER_METRICS_PORT: port.default(9465),
+  /** How often the notifier looks for new indexed events, in milliseconds. */
+  PACHAIN_NOTIFIER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

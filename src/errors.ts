@@ -28,6 +28,8 @@ export type ErrorCode =
   | "INTEGRITY_INVALID"
   // A part the request needs (chain node, index, oracle) is not there or not ready: retry later.
   | "UNAVAILABLE"
+  // IO (the citizens' app) is busy or down: retried with backoff.
+  | "IO_UNAVAILABLE"
   // The rule table file could not be read at all (missing, unreadable, not JSON): a deployment fault.
   | "CATALOG_UNREADABLE";
 

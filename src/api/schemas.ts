@@ -60,6 +60,10 @@ export const entitlement = z.object({
   monthlyAmountCents: cents,
   reviewDate: isoDate.nullable().meta({ description: "Next review of the assessment the entitlement rests on" }),
   assessment: assessmentRef.nullable(),
+  claim: z.object({
+    status: z.enum(["NOT_CLAIMED", "PENDING", "GRANTED", "REFUSED"]),
+    applicationId: hex32.optional(),
+  }).optional().meta({ description: "Where the person's latest application of this benefit stands (citizen's own view)" }),
 }).meta({ id: "Entitlement" });
 
 export const entitlementsAnswer = z.object({
@@ -151,3 +155,36 @@ export const sourceLag = z.object({
   newEvents: z.number().int().nullable()
     .meta({ description: "Events the feed has after the cursor (counted up to 1000); null when the feed does not answer" }),
 }).meta({ id: "SourceLag" });
+
+export const claimStatusName = z.enum(["PENDING", "GRANTED", "REFUSED"]);
+
+export const claimAccepted = z.object({
+  id: hex32.meta({ description: "The application's id on chain" }),
+  status: claimStatusName,
+}).meta({ id: "ClaimAccepted" });
+
+export const application = z.object({
+  id: hex32,
+  benefit: z.string(),
+  status: claimStatusName,
+  date: isoDate.meta({ description: "The date the entitlement is decided at" }),
+  decision: z.object({
+    eligible: z.boolean(),
+    reason,
+    explanation: z.object({ it: z.string(), en: z.string() }),
+    block: z.number().int().nullable(),
+    txHash: hex32.nullable(),
+  }).nullable(),
+}).meta({ id: "Application" });
+
+export const notice = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  benefit: z.string().nullable(),
+  channel: z.literal("IO"),
+  status: z.enum(["pending", "sending", "delivered", "not_delivered", "failed"]),
+  detail: z.string().nullable().meta({ description: "Why it was not delivered (not on IO, service blocked) or failed" }),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  messageId: z.string().nullable(),
+}).meta({ id: "Notice" });

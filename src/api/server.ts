@@ -16,6 +16,7 @@ import { openSqliteDatabase } from "../indexer/sqlite.ts";
 import type { IndexerStore } from "../indexer/store.ts";
 import { createIndexerRuntime, type IndexerRuntime } from "../indexer/wiring.ts";
 import type { Logger } from "../logger.ts";
+import { noticeStorePath, openNoticeStore } from "../notifier/store.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
 import { createCredentialSystem, type CredentialSystem } from "./credentials-wiring.ts";
@@ -109,6 +110,9 @@ export async function startApi(options: {
     } else {
       logger.warn({}, "the deployment record names no StatusListAnchor: credentials are off");
     }
+    // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
+    const notices = openNoticeStore(noticeStorePath(config));
+    opened.push(async () => notices.close());
     const services = createServices({
       contracts: attachContracts(deployment.addresses, provider),
       catalog: loadCatalog(),
@@ -121,6 +125,7 @@ export async function startApi(options: {
       indexStatus: () => indexLink.status(),
       credentials,
       clock,
+      notices,
     });
     const app = createApp({
       services,

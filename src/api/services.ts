@@ -9,6 +9,8 @@ import type { DemoSigner } from "./demo-signer.ts";
 import type { IntegrityVerifier } from "./integrity.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
+import type { NoticeStore } from "../notifier/store.ts";
+import { createClaimService } from "./services/claims.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
 import { createEntitlementLookup } from "./services/entitlements.ts";
 import { timelineOf } from "./services/history.ts";
@@ -35,6 +37,8 @@ export interface ServiceDependencies {
   credentials?: CredentialSystem;
   /** Where "today" comes from (src/clock.ts). */
   clock: Clock;
+  /** The notifier's outbox, read for a citizen's notices (src/notifier/store.ts). */
+  notices?: Pick<NoticeStore, "noticesOf">;
 }
 
 export function createServices(deps: ServiceDependencies) {
@@ -54,6 +58,7 @@ export function createServices(deps: ServiceDependencies) {
     timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
     listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
+    claims: createClaimService({ oracle, reader, catalog, notices: deps.notices, today: () => todayOf(clock) }),
     commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
     operator: createOperatorService({ oracle, reader, catalog }),
     credentials(): CredentialSystem {

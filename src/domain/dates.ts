@@ -128,3 +128,19 @@ export function todayYmd(unixSeconds: number | bigint, field = "timestamp"): num
   const date = utcDate(unixSeconds, field);
   return date.getUTCFullYear() * 10_000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
 }
+
+const ymdToUtcMs = (ymd: number) => Date.UTC(Math.floor(ymd / 10000), (Math.floor(ymd / 100) % 100) - 1, ymd % 100);
+const utcMsToYmd = (ms: number) => {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+};
+
+/** The date `days` days after (or before, when negative) a YYYYMMDD date, in the proleptic Gregorian calendar. */
+export function addDaysYmd(ymd: number, days: number): number {
+  return utcMsToYmd(ymdToUtcMs(ymd) + days * 86_400_000);
+}
+
+/** Whole days from YYYYMMDD `a` to YYYYMMDD `b` (negative when b is earlier). */
+export function daysBetweenYmd(a: number, b: number): number {
+  return Math.round((ymdToUtcMs(b) - ymdToUtcMs(a)) / 86_400_000);
+}

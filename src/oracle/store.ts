@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS applications (
   eligible INTEGER,
   reason TEXT
 );
+CREATE INDEX IF NOT EXISTS applications_subject ON applications (subject, benefit);
 CREATE TABLE IF NOT EXISTS payroll_runs (period INTEGER NOT NULL, run INTEGER NOT NULL, started_at INTEGER NOT NULL, orders INTEGER NOT NULL, PRIMARY KEY (period, run));
 CREATE TABLE IF NOT EXISTS heartbeats (name TEXT PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS entitlements (subject TEXT NOT NULL, benefit TEXT NOT NULL, application_id TEXT NOT NULL, PRIMARY KEY (subject, benefit));
@@ -149,6 +150,11 @@ export interface OracleStore {
   link(pseudonym: string): { iv: Buffer; ciphertext: Buffer; tag: Buffer } | undefined;
   eraseLink(pseudonym: string): boolean;
   applications(status?: Application["status"]): Application[];
+  /** A person's applications (INPS feed and one-click claims), oldest first. */
+  applicationsOf(subject: string): Application[];
+  application(applicationId: string): Application | undefined;
+  /** Adds applications to decide (status "received"); an id already known is left as it is. Returns how many were new. */
+  addApplications(applications: readonly Omit<Application, "status" | "eligible" | "reason">[]): number;
   setApplicationStatus(applicationId: string, status: Application["status"]): void;
   recordDecision(applicationId: string, eligible: boolean, reason: string): void;
   grantedEntitlements(benefits: readonly string[]): Array<{ subject: string; benefit: string }>;
@@ -324,6 +330,21 @@ export function openOracleStore(path: string): OracleStore {
         ? db.prepare("SELECT * FROM applications WHERE status = ? ORDER BY rowid").all(status)
         : db.prepare("SELECT * FROM applications ORDER BY rowid").all();
       return (rows as Row[]).map(toApplication);
+    },
+    applicationsOf(subject) {
+      return (db.prepare("SELECT * FROM applications WHERE subject = ? ORDER BY rowid").all(subject) as Row[]).map(toApplication);
+    },
+    application(applicationId) {
+      const row = db.prepare("SELECT * FROM applications WHERE application_id = ?").get(applicationId) as Row | undefined;
+      return row ? toApplication(row) : undefined;
+    },
+    addApplications(applications) {
+      return transaction(() => {
+        const insert = db.prepare("INSERT OR IGNORE INTO applications (application_id, subject, benefit, date, status) VALUES (?, ?, ?, ?, 'received')");
+        let added = 0;
+        for (const a of applications) added += Number(insert.run(a.applicationId, a.subject, a.benefit, a.date).changes);
+        return added;
+      });
     },
     setApplicationStatus(applicationId, status) {
       // Never moves a decided application back.

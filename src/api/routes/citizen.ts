@@ -3,7 +3,8 @@
 import { z } from "zod/v4";
 import { formatIsoDate } from "../../domain/dates.ts";
 import { route, type RouteSpec } from "../route.ts";
-import { accessEntry, entitlementsAnswer, historyAnswer, isoDateParam, limitParam, paymentsAnswer } from "../schemas.ts";
+import { reply } from "../route.ts";
+import { accessEntry, application, claimAccepted, entitlementsAnswer, historyAnswer, isoDateParam, limitParam, notice, paymentsAnswer } from "../schemas.ts";
 import type { ApiServices } from "../services.ts";
 import { parseAfter } from "../services/payments.ts";
 
@@ -17,7 +18,12 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
       response: entitlementsAnswer,
       async handle({ query, who }) {
         const date = query.date ?? s.today();
-        return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(me(who), date) };
+        const subject = me(who);
+        const [entitlements, claims] = await Promise.all([s.entitlementsOn(subject, date), s.claims.statusByBenefit(subject)]);
+        return {
+          date: formatIsoDate(date),
+          entitlements: entitlements.map((e) => ({ ...e, claim: claims.get(e.benefit) ?? { status: "NOT_CLAIMED" as const } })),
+        };
       },
     }),
     route({
@@ -35,6 +41,38 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
         const subject = me(who);
         return { subject, asOf: null, items: await s.timelineOf(subject) };
       },
+    }),
+    route({
+      method: "post", path: "/v1/me/applications", tag: "citizen", roles: ["citizen"],
+      summary: "Claim a benefit with one call: INPS decides it on chain",
+      description: "202 with the application's id and status. While an application of the same benefit is pending or granted, the same answer again (one application); after a refusal, a new application.",
+      body: z.object({ benefit: z.string().min(1).max(64).meta({ description: "Benefit code, e.g. INV_ASSEGNO_MENSILE" }) }).strict(),
+      response: claimAccepted,
+      status: 202,
+      handle: async ({ body, who }) => {
+        const { id, status } = s.claims.submit(me(who), body.benefit);
+        return reply({ status: 202, body: { id, status } });
+      },
+    }),
+    route({
+      method: "get", path: "/v1/me/applications", tag: "citizen", roles: ["citizen"],
+      summary: "My applications (claims and INPS's), with the decision, its block and transaction",
+      response: z.object({ applications: z.array(application) }),
+      handle: async ({ who }) => ({ applications: await s.claims.list(me(who)) }),
+    }),
+    route({
+      method: "get", path: "/v1/me/applications/:id", tag: "citizen", roles: ["citizen"],
+      summary: "One of my applications: status, decision, block and transaction",
+      params: z.object({ id: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed 32-byte application id") }),
+      response: application,
+      handle: ({ params, who }) => s.claims.get(me(who), params.id),
+    }),
+    route({
+      method: "get", path: "/v1/me/notices", tag: "citizen", roles: ["citizen"],
+      summary: "The notices sent to me (newest first): when, through which channel, delivered or not",
+      query: z.object({ limit: limitParam(1000, 100) }),
+      response: z.object({ notices: z.array(notice) }),
+      handle: async ({ query, who }) => ({ notices: s.claims.notices(me(who), query.limit) }),
     }),
     route({
       method: "get", path: "/v1/me/access-log", tag: "citizen", roles: ["citizen"],

@@ -3,6 +3,7 @@
 // refused with the reason; it lists its own records. A commission acts only for itself.
 import type { Interface } from "ethers";
 import { PaChainError, ValidationError } from "../../errors.ts";
+import type { OracleClaims } from "../../oracle/claims.ts";
 import type { Intake } from "../../oracle/intake.ts";
 import type { OracleStore, OutboxItem } from "../../oracle/store.ts";
 import type { IndexReader } from "../data/index-reader.ts";
@@ -13,6 +14,8 @@ export interface OracleLink {
   store: OracleStore;
   /** Feeds the oracle reads, for the operators' lag view. */
   sources: ReadonlyArray<{ source: string; url: string }>;
+  /** Citizens' one-click claims (src/oracle/claims.ts); absent: claims answer 503. */
+  claims?: OracleClaims;
 }
 
 export interface AssessmentStatusView {

@@ -4,10 +4,13 @@
 // the history in plain words and who consulted the data.
 import { api, benefits, day, dateTime, euro, focusRegion, h, month, onLanguage, requireSession, setUpPage, shortHash, t, tx } from "./common.js";
 
+// An IO message's call to action lands here (/cittadino?avviso=ID#richiedi): kept across the sign-in.
+const landing = new URLSearchParams(location.search).get("avviso");
+if (landing && /^\d{1,12}$/.test(landing)) sessionStorage.setItem("pachain.avviso", landing);
 const me = requireSession("citizen");
 setUpPage({ role: "citizen" });
 
-const state = { entitlements: null, payments: null, history: null, access: null, proof: null, names: new Map() };
+const state = { entitlements: null, payments: null, history: null, access: null, proof: null, names: new Map(), claimOf: null, claimError: new Map() };
 const el = (id) => document.getElementById(id);
 const name = (code) => tx(state.names.get(code)?.name) || code;
 
@@ -25,11 +28,12 @@ function renderBenefits() {
     if (!e.monetary) rows.push([t("citizen.kind"), t("citizen.nonMonetary")]);
     if (granted) rows.push([t("citizen.review"), e.reviewDate ? day(e.reviewDate) : t("citizen.noReview")]);
     if (e.assessment) rows.push([t("citizen.assessedBy"), e.assessment.commission ?? "—"]);
-    return h("li", { class: "card", "data-benefit": e.benefit, "data-status": granted ? "granted" : "not-granted" },
+    return h("li", { class: "card", "data-benefit": e.benefit, "data-status": granted ? "granted" : "not-granted", "data-claim": e.claim?.status ?? null },
       h("h3", {}, name(e.benefit)),
       h("p", {}, h("span", { class: `badge ${granted ? "ok" : "no"}` }, granted ? `✓ ${t("citizen.granted")}` : `✗ ${t("citizen.notGranted")}`)),
       h("p", { class: "explanation" }, tx(e.explanation)),
       rows.length ? h("dl", {}, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null,
+      claimPart(e),
     );
   }));
   const select = el("proof-benefit");
@@ -38,6 +42,59 @@ function renderBenefits() {
   select.replaceChildren(...(granted.length
     ? granted.map((e) => h("option", { value: e.benefit, selected: e.benefit === chosen }, e.benefit === "EU_DISABILITY_CARD" ? t("citizen.proof.card") : name(e.benefit)))
     : [h("option", { value: "" }, t("citizen.proof.nothing"))]));
+}
+
+/** The claim of an entitled benefit: "Richiedi" when never claimed (or refused), else where it stands. */
+function claimPart(e) {
+  const status = e.claim?.status;
+  const error = state.claimError.get(e.benefit);
+  if (status === "PENDING") return h("p", { class: "claim", role: "status" }, h("span", { class: "badge warn" }, `⏳ ${t("citizen.claim.pending")}`));
+  if (status === "GRANTED") return h("p", { class: "claim" }, h("span", { class: "badge ok" }, `✓ ${t("citizen.claim.granted")}`));
+  if (!e.eligible) return status === "REFUSED" ? h("p", { class: "claim" }, h("span", { class: "badge no" }, `✗ ${t("citizen.claim.refused")}`)) : null;
+  const button = h("button", { type: "button", "data-claim-benefit": e.benefit }, t("citizen.claim.button"));
+  button.addEventListener("click", () => claim(e.benefit, button));
+  return h("div", { class: "claim" },
+    h("p", {}, t(status === "REFUSED" ? "citizen.claim.again" : "citizen.claim.unclaimed")),
+    button,
+    error ? h("p", { class: "error", role: "alert" }, error) : null);
+}
+
+/** One click: files the claim, then follows it until INPS's decision is on chain. */
+async function claim(benefit, button) {
+  button.disabled = true;
+  state.claimError.delete(benefit);
+  try {
+    const filed = await api("/v1/me/applications", { method: "POST", role: "citizen", body: { benefit } });
+    await refreshEntitlements();
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+      const application = await api(`/v1/me/applications/${filed.id}`, { role: "citizen" });
+      if (application.status !== "PENDING") break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } catch (e) {
+    state.claimError.set(benefit, e.message);
+  }
+  await refreshEntitlements();
+  document.querySelector(`[data-benefit="${benefit}"] .claim`)?.focus?.();
+}
+
+async function refreshEntitlements() {
+  state.entitlements = await api("/v1/me/entitlements", { role: "citizen" });
+  renderBenefits();
+}
+
+/** The benefit of the notice whose call to action brought the person here: its card is shown and its button focused. */
+async function showLanding() {
+  const id = sessionStorage.getItem("pachain.avviso");
+  if (!id) return;
+  sessionStorage.removeItem("pachain.avviso");
+  const { notices } = await api("/v1/me/notices?limit=1000", { role: "citizen" });
+  const benefit = notices.find((n) => String(n.id) === id)?.benefit;
+  const card = benefit && document.querySelector(`[data-benefit="${benefit}"]`);
+  if (!card) return;
+  card.classList.add("landing");
+  card.scrollIntoView({ block: "center" });
+  card.querySelector("[data-claim-benefit]")?.focus();
 }
 
 function renderPayments() {
@@ -143,6 +200,7 @@ async function load() {
     renderPayments();
     renderHistory();
     renderAccess();
+    await showLanding().catch(() => {});
     document.body.dataset.loaded = "true";
   } catch (e) {
     el("citizen-error").textContent = t("error.load", { message: e.message });
