@@ -84,6 +84,8 @@ const schema = z.object({
   PACHAIN_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** SQLite file of the read API's access log (default: $PACHAIN_HOME/api/access-log.sqlite); unused when DATABASE_URL is set. */
   PACHAIN_API_ACCESS_LOG_FILE: z.string().min(1).optional(),
+  /** SQLite file of the delegations to patronati (default: $PACHAIN_HOME/api/delegations.sqlite); unused when DATABASE_URL is set. */
+  PACHAIN_API_DELEGATIONS_FILE: z.string().min(1).optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */

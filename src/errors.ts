@@ -21,6 +21,12 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "RATE_LIMITED"
   | "CONFLICT"
+  // A patronato's access to a person refused, and why (docs/patronati.md): HTTP 403.
+  | "NO_DELEGATION"
+  | "DELEGATION_PENDING"
+  | "DELEGATION_EXPIRED"
+  | "DELEGATION_REVOKED"
+  | "SCOPE_MISSING"
   // A part the request needs (chain node, index, oracle) is not there or not ready: retry later.
   | "UNAVAILABLE"
   // IO (the citizens' app) is busy or down: retried with backoff.

@@ -15,6 +15,7 @@ import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
 import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
+import { patronatoRoutes } from "./routes/patronati.ts";
 import { proofRoutes } from "./routes/proofs.ts";
 import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
@@ -34,7 +35,7 @@ export interface ApiDependencies {
 
 /** Every JSON endpoint of the API, in the order of the documentation. */
 export function apiRoutes(services: ApiServices): RouteSpec[] {
-  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...proofRoutes(services)];
+  return [...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services), ...operatorRoutes(services), ...proofRoutes(services), ...patronatoRoutes(services)];
 }
 
 export function createApp(deps: ApiDependencies): express.Express {
@@ -107,6 +108,11 @@ export function createApp(deps: ApiDependencies): express.Express {
     const { role, fiscalCode, organisation } = body.data;
     if (role === "commission" && organisation === undefined) {
       throw new ValidationError("organisation", "organisation: a commission token needs the commission's organisation id");
+    }
+    // A patronato token only for an operator the directory lists (as the patronato's own IdP would).
+    if (role === "patronato") {
+      if (organisation === undefined) throw new ValidationError("organisation", "organisation: a patronato token needs the patronato's id");
+      services.delegations.deskOf({ role, fiscalCode: fiscalCode.toUpperCase(), organisation });
     }
     res.status(201).json({ token: await auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation), role });
   });

@@ -22,6 +22,8 @@ import { createApp } from "./app.ts";
 import { createAuthenticator } from "./auth.ts";
 import { createDemoSigner } from "./demo-signer.ts";
 import { createAccessLog } from "./data/access-log.ts";
+import { createDelegationStore } from "./data/delegations.ts";
+import { loadPatronatoDirectory } from "./data/directory.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createServices } from "./services.ts";
@@ -77,6 +79,11 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
+    // Delegations to patronati: durable beside the access log (PostgreSQL), or their own SQLite file.
+    const delegations = await createDelegationStore(config.DATABASE_URL !== undefined
+      ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
+      : openSqliteDatabase(resolve(config.PACHAIN_API_DELEGATIONS_FILE ?? join(home, "api", "delegations.sqlite"))));
+    opened.push(() => delegations.close());
     // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
     const notices = openNoticeStore(noticeStorePath(config));
     opened.push(async () => notices.close());
@@ -92,6 +99,8 @@ export async function startApi(options: {
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
       clock,
       notices,
+      delegations,
+      patronati: loadPatronatoDirectory(join(home, "consortium.json")),
     });
     const app = createApp({
       services,
