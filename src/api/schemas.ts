@@ -213,7 +213,7 @@ export const delegation = z.object({
   confirmedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   revokedBy: z.enum(["citizen", "patronato"]).nullable(),
-  claims: z.array(z.object({ applicationId: hex32, benefit: z.string(), operator: z.string(), at: z.string() }))
+  claims: z.array(z.object({ applicationId: hex32, benefit: z.string(), operator: z.string(), at: z.string(), status: claimStatusName.nullable().optional() }))
     .meta({ description: "Claims the patronato filed for the person under this delegation" }),
 }).meta({ id: "Delegation" });
 

@@ -58,7 +58,19 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
       method: "get", path: "/v1/me/delegations", tag: "citizen", roles: ["citizen"],
       summary: "My delegations (pending, active, expired, revoked), with the claims filed under each",
       response: z.object({ delegations: z.array(delegation) }),
-      handle: async ({ who }) => ({ delegations: await d.mine(who!) }),
+      async handle({ who }) {
+        const delegations = await d.mine(who!);
+        // Each filed claim with where it stands now (no oracle here: unknown).
+        let status = new Map<string, "PENDING" | "GRANTED" | "REFUSED">();
+        if (delegations.some((x) => x.claims.length)) {
+          try {
+            status = new Map((await s.claims.list(s.pseudonymOf(who!.fiscalCode))).map((a) => [a.id.toLowerCase(), a.status]));
+          } catch {
+            // claims answer 503 without an oracle: the status stays null
+          }
+        }
+        return { delegations: delegations.map((x) => ({ ...x, claims: x.claims.map((c) => ({ ...c, status: status.get(c.applicationId.toLowerCase()) ?? null })) })) };
+      },
     }),
     route({
       method: "delete", path: "/v1/me/delegations/:id", tag: "citizen", roles: ["citizen"],
