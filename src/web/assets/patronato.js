@@ -9,7 +9,7 @@ const me = requireSession("patronato");
 setUpPage({ role: "patronato" });
 const el = (id) => document.getElementById(id);
 const state = { desk: null, person: null, names: new Map() };
-const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 2000;
 const name = (code) => tx(state.names.get(code)?.name) || code;
 const scopesText = (scopes) => scopes.map((s) => t(`scope.${s}`)).join("; ");
 const refusal = (e) => (e.status === 403 && t(`patronato.refused.${e.code}`) !== `patronato.refused.${e.code}` ? t(`patronato.refused.${e.code}`) : e.message);
@@ -103,14 +103,15 @@ async function claim(benefit, button) {
   button.disabled = true;
   try {
     const filed = await api(`/v1/represented/${fiscalCode}/applications`, { method: "POST", role: "patronato", body: { benefit } });
-    // Until INPS's decision is on chain, look again now and then.
+    // Until INPS's decision is on chain, look at the claims again now and then (each look is logged to the person).
     for (let status = filed.status; status === "PENDING" && state.person?.fiscalCode === fiscalCode;) {
       await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
-      await openPerson(fiscalCode, { focus: false });
-      if (state.person.error) return;
-      const a = state.person.applications?.applications.find((x) => x.id === filed.id);
+      state.person.applications = await api(`/v1/represented/${fiscalCode}/applications`, { role: "patronato" });
+      renderPerson();
+      const a = state.person.applications.applications.find((x) => x.id === filed.id);
       status = a?.decision?.block ? a.status : "PENDING";
     }
+    await openPerson(fiscalCode, { focus: false });
   } catch (e) {
     state.person.error = refusal(e);
     renderPerson();
