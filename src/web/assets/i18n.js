@@ -44,6 +44,12 @@ export const DICTIONARY = {
     en: "Fill in an assessment, sign it with the members' keys and follow it until it is recorded.",
   },
 
+  "home.patronato": { it: "Sono un patronato", en: "I am a patronato" },
+  "home.patronato.text": {
+    it: "Segui le persone che ti hanno delegato e presenta domande per loro; ogni accesso è mostrato alla persona.",
+    en: "Follow the people who delegated you and file claims for them; every access is shown to the person.",
+  },
+
   "signin.title": { it: "Accedi — PA Chain", en: "Sign in — PA Chain" },
   "signin.heading": { it: "Accedi", en: "Sign in" },
   "signin.demo": {
