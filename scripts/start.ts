@@ -12,7 +12,7 @@ import { loadConfig } from "../src/config.ts";
 import { benefitId } from "../src/domain/catalog.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
 import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
-import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
+import { DEMO_WAVES, loadConsortium, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
 import { createFileLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 import { startProcess, stopProcess } from "../src/node/processes.ts";
@@ -155,6 +155,7 @@ try {
     /notifier running/,
   ));
   const commission = organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
+  const [patronato] = loadConsortium(join(home, "consortium.json")).patronati ?? [];
   // Someone entitled today, to show in the example below.
   const today = todayOf(clock);
   let citizen: string | undefined;
@@ -181,7 +182,7 @@ try {
     `  records on chain    ${counts.done} (dead letters: ${counts.dead}; npm run oracle -- dead-letters)`,
     `  applications        ${decided.length} decided, ${decided.filter((a) => a.eligible).length} granted`,
     `  payroll ${report.period}    ${report.paid} paid, ${(report.paidCents / 100).toLocaleString("it-IT", { style: "currency", currency: "EUR" })}; refused: ${JSON.stringify(report.refused)}`,
-    `  web pages           ${api.url}/  (citizen, verification, auditor, commission; demo sign-in)`,
+    `  web pages           ${api.url}/  (citizen, verification, auditor, commission, patronato; demo sign-in)`,
     `  read API            ${api.url}/v1  (demo tokens on; documentation ${api.url}/docs)`,
     `  state               ${home} (deployment, keys, oracle outbox; survives restarts)`,
     `  logs                ${logFile} (JSON lines)`,
@@ -195,6 +196,10 @@ try {
     `  curl -s -H "Authorization: Bearer $AUDITOR" "${api.url}/v1/payroll/totals?period=${String(period).slice(0, 4)}-${String(period).slice(4)}"`,
     `  COMMISSION=$(token '{"role":"commission","fiscalCode":"RSSMRA85T10A562S","organisation":${commission.orgId}}')   # ${commission.name}`,
     `  OPERATOR=$(token '{"role":"operator","fiscalCode":"RSSMRA85T10A562S"}'); curl -s -H "Authorization: Bearer $OPERATOR" ${api.url}/v1/oracle/lag`,
+    ...(patronato ? [
+      `  PATRONATO=$(token '{"role":"patronato","fiscalCode":"${patronato.operators[0].fiscalCode}","organisation":${patronato.id}}')   # ${patronato.name}; a citizen delegates it first (docs/patronati.md)`,
+      `  curl -s -H "Authorization: Bearer $PATRONATO" ${api.url}/v1/represented`,
+    ] : []),
     "",
     "Live events keep arriving from the simulators and the oracle keeps relaying them.",
     "Try:  npm run oracle -- status      npm run --silent scenario -- ../shared/conformance/scenarios/01-accompaniment-and-pension.json",

@@ -13,4 +13,4 @@ sh scripts/bootstrap.sh
 PATH="$PWD/node_modules/.bin:$PATH"
 hardhat build --no-tests --quiet
 mkdir -p test-results/screenshots
-PACHAIN_BROWSER_TESTS=1 PACHAIN_CHROMIUM="$CHROMIUM" exec hardhat test mocha --no-compile test/browser/pages.test.ts test/browser/claim.test.ts
+PACHAIN_BROWSER_TESTS=1 PACHAIN_CHROMIUM="$CHROMIUM" exec hardhat test mocha --no-compile test/browser/pages.test.ts test/browser/claim.test.ts test/browser/patronati.test.ts

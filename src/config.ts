@@ -93,6 +93,8 @@ const schema = z.object({
    * (commission-<id>.jwks.json), that sign the Agid-JWT-Signature of writes (default: $PACHAIN_HOME/api/integrity-keys).
    */
   PACHAIN_API_INTEGRITY_KEYS_DIR: z.string().min(1).optional(),
+  /** SQLite file of the delegations to patronati (default: $PACHAIN_HOME/api/delegations.sqlite); unused when DATABASE_URL is set. */
+  PACHAIN_API_DELEGATIONS_FILE: z.string().min(1).optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */

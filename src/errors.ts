@@ -26,6 +26,12 @@ export type ErrorCode =
   // signed by a key not registered for the sender, or expired.
   | "INTEGRITY_REQUIRED"
   | "INTEGRITY_INVALID"
+  // A patronato's access to a person refused, and why (docs/patronati.md): HTTP 403.
+  | "NO_DELEGATION"
+  | "DELEGATION_PENDING"
+  | "DELEGATION_EXPIRED"
+  | "DELEGATION_REVOKED"
+  | "SCOPE_MISSING"
   // A part the request needs (chain node, index, oracle) is not there or not ready: retry later.
   | "UNAVAILABLE"
   // IO (the citizens' app) is busy or down: retried with backoff.

@@ -17,6 +17,7 @@ import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { systemRoutes, type SystemLink } from "./routes/system.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
+import { patronatoRoutes } from "./routes/patronati.ts";
 import { webRouter } from "../web/router.ts";
 import type { ApiServices } from "./services.ts";
 
@@ -38,7 +39,7 @@ export interface ApiDependencies {
 export function apiRoutes(services: ApiServices, system?: SystemLink): RouteSpec[] {
   return [
     ...systemRoutes(system), ...citizenRoutes(services), ...auditorRoutes(services), ...commissionRoutes(services),
-    ...operatorRoutes(services), ...credentialRoutes(services),
+    ...operatorRoutes(services), ...credentialRoutes(services), ...patronatoRoutes(services),
   ];
 }
 
@@ -58,7 +59,14 @@ export function createApp(deps: ApiDependencies): express.Express {
   const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
   const limiter = createRateLimiter(deps.rateLimit);
-  const routes = apiRoutes(services, { auth, readiness });
+  const routes = apiRoutes(services, {
+    auth,
+    readiness,
+    // A patronato token only for an operator the directory lists (as the patronato's own IdP would).
+    checkDemoHolder: (holder) => {
+      if (holder.role === "patronato") services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
+    },
+  });
   const openApi = openApiDocument(routes, { version: API_VERSION, serverUrl: deps.serverUrl });
   const docsPage = renderDocsPage(openApi as Parameters<typeof renderDocsPage>[0]);
   const app = express();

@@ -6,14 +6,14 @@ import { z } from "zod";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import { PaChainError } from "../errors.ts";
 
-export const ROLES = ["citizen", "auditor", "commission", "operator"] as const;
+export const ROLES = ["citizen", "auditor", "commission", "operator", "patronato"] as const;
 export type ApiRole = (typeof ROLES)[number];
 
 export interface Principal {
   role: ApiRole;
   /** Upper-cased fiscal code: the citizen's own, or the staff member's. */
   fiscalCode: string;
-  /** The on-chain organisation the staff member acts for (a commission's id); undefined for citizens. */
+  /** The organisation the staff member acts for (a commission's on-chain id, a patronato's directory id); undefined for citizens. */
   organisation?: number;
 }
 
@@ -61,6 +61,7 @@ export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: s
       if (!parsed.success) throw unauthenticated("token lacks a known role or a subject");
       const { role, sub, org } = parsed.data;
       if (role === "commission" && org === undefined) throw unauthenticated("a commission token must name its commission (claim org)");
+      if (role === "patronato" && org === undefined) throw unauthenticated("a patronato token must name its patronato (claim org)");
       return { role, fiscalCode: parseFiscalCode(sub, "sub"), ...(org === undefined ? {} : { organisation: org }) };
     },
   };

@@ -35,10 +35,10 @@ export interface RouteReply {
 }
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   /** Express path, e.g. /v1/subjects/:fiscalCode/history */
   path: string;
-  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo" | "credentials";
+  tag: "system" | "citizen" | "auditor" | "commission" | "operator" | "demo" | "credentials" | "patronato";
   summary: string;
   description?: string;
   /** Roles allowed, or "public" (no token). */

@@ -188,3 +188,46 @@ export const notice = z.object({
   sentAt: z.string().nullable(),
   messageId: z.string().nullable(),
 }).meta({ id: "Notice" });
+
+// ── patronati (docs/patronati.md) ────────────────────────────────────────────────────────────
+export const scopeName = z.enum(["READ_STATUS", "SUBMIT_APPLICATIONS"])
+  .meta({ description: "READ_STATUS: entitlements, payments, history, applications; SUBMIT_APPLICATIONS: claims for the person" });
+
+export const organisationEntry = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  kind: z.string().meta({ description: "MUNICIPALITY, ASL, INPS, MEDICAL_COMMISSION (on chain) or PATRONATO (directory)" }),
+  onChain: z.boolean().meta({ description: "Registered in the on-chain OrganisationRegistry; patronati are kept off chain for now" }),
+}).meta({ id: "Organisation" });
+
+export const delegation = z.object({
+  id: z.string(),
+  patronato: z.object({ id: z.number().int(), name: z.string() }),
+  scopes: z.array(scopeName),
+  until: isoDate.meta({ description: "The last day the delegation may be used" }),
+  status: z.enum(["PENDING", "ACTIVE", "EXPIRED", "REVOKED"]),
+  grantedBy: z.enum(["citizen", "patronato"]).meta({ description: "Given by the person, or registered by the patronato with the person's signed mandate" }),
+  operator: z.string().nullable().meta({ description: "The operator who registered it with the mandate" }),
+  mandateHash: hex32.nullable().meta({ description: "sha256 of the signed mandate document (which stays with the patronato)" }),
+  createdAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.enum(["citizen", "patronato"]).nullable(),
+  claims: z.array(z.object({ applicationId: hex32, benefit: z.string(), operator: z.string(), at: z.string(), status: claimStatusName.nullable().optional() }))
+    .meta({ description: "Claims the patronato filed for the person under this delegation" }),
+}).meta({ id: "Delegation" });
+
+export const representedPerson = z.object({
+  fiscalCode: z.string(),
+  delegationId: z.string(),
+  scopes: z.array(scopeName),
+  until: isoDate,
+  status: z.enum(["PENDING", "ACTIVE"]),
+  grantedBy: z.enum(["citizen", "patronato"]),
+  since: z.string(),
+}).meta({ id: "RepresentedPerson" });
+
+export const representedApplication = application.extend({
+  submittedBy: z.object({ patronato: z.string(), operator: z.string(), at: z.string() }).nullable()
+    .meta({ description: "The patronato and operator that filed it, when a patronato did" }),
+}).meta({ id: "RepresentedApplication" });

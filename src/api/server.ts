@@ -25,6 +25,8 @@ import { createAuthenticator } from "./auth.ts";
 import { createDemoSigner } from "./demo-signer.ts";
 import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
+import { createDelegationStore } from "./data/delegations.ts";
+import { loadPatronatoDirectory } from "./data/directory.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
@@ -110,6 +112,11 @@ export async function startApi(options: {
     } else {
       logger.warn({}, "the deployment record names no StatusListAnchor: credentials are off");
     }
+    // Delegations to patronati: durable beside the access log (PostgreSQL), or their own SQLite file.
+    const delegations = await createDelegationStore(config.DATABASE_URL !== undefined
+      ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
+      : openSqliteDatabase(resolve(config.PACHAIN_API_DELEGATIONS_FILE ?? join(home, "api", "delegations.sqlite"))));
+    opened.push(() => delegations.close());
     // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
     const notices = openNoticeStore(noticeStorePath(config));
     opened.push(async () => notices.close());
@@ -126,6 +133,8 @@ export async function startApi(options: {
       credentials,
       clock,
       notices,
+      delegations,
+      patronati: loadPatronatoDirectory(join(home, "consortium.json")),
     });
     const app = createApp({
       services,

@@ -8,10 +8,13 @@ import type { IndexerStatus } from "../indexer/indexer.ts";
 import type { DemoSigner } from "./demo-signer.ts";
 import type { IntegrityVerifier } from "./integrity.ts";
 import type { AccessLog } from "./data/access-log.ts";
+import type { DelegationStore } from "./data/delegations.ts";
+import { createPatronatoDirectory, type PatronatoDirectory } from "./data/directory.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
 import type { NoticeStore } from "../notifier/store.ts";
 import { createClaimService } from "./services/claims.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
+import { createDelegationService } from "./services/delegations.ts";
 import { createEntitlementLookup } from "./services/entitlements.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
@@ -39,6 +42,10 @@ export interface ServiceDependencies {
   clock: Clock;
   /** The notifier's outbox, read for a citizen's notices (src/notifier/store.ts). */
   notices?: Pick<NoticeStore, "noticesOf">;
+  /** Delegations to patronati (src/api/data/delegations.ts); without it the delegation routes answer 503. */
+  delegations?: DelegationStore;
+  /** The consortium's directory of patronati (empty without one). */
+  patronati?: PatronatoDirectory;
 }
 
 export function createServices(deps: ServiceDependencies) {
@@ -59,6 +66,15 @@ export function createServices(deps: ServiceDependencies) {
     listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
     claims: createClaimService({ oracle, reader, catalog, notices: deps.notices, today: () => todayOf(clock) }),
+    delegations: createDelegationService({
+      store: deps.delegations ?? unavailableDelegations,
+      directory: deps.patronati ?? createPatronatoDirectory([]),
+      accessLog,
+      catalog,
+      pseudonymOf,
+      today: () => todayOf(clock),
+      nowMs: () => clock.nowMs(),
+    }),
     commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
     operator: createOperatorService({ oracle, reader, catalog }),
     credentials(): CredentialSystem {
@@ -74,5 +90,12 @@ export function createServices(deps: ServiceDependencies) {
     indexStatus: async () => (deps.indexStatus ? deps.indexStatus() : null),
   };
 }
+
+/** Stands in when no delegation store is attached: every call answers 503. */
+const unavailableDelegations = new Proxy({} as DelegationStore, {
+  get: () => async () => {
+    throw new PaChainError("UNAVAILABLE", "delegations are not kept by this API", { status: 503 });
+  },
+});
 
 export type ApiServices = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 // The demo consortium of the embedded chain: INPS, two health authorities with their medical
 // commissions, and eight municipalities, each signing with its own keys; and the relayer accounts
-// of the three oracles. In production each organisation brings its own keys (docs/operations.md).
+// of the three oracles. Three patronati with their operators sit in the same directory file, off
+// chain for now. In production each organisation brings its own keys (docs/operations.md).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseEther, Wallet, type Signer } from "ethers";
@@ -37,6 +38,33 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
   { slug: "comune-firenze", kind: "MUNICIPALITY", code: 48017, name: "Comune di Firenze", keys: 1 },
   { slug: "comune-palermo", kind: "MUNICIPALITY", code: 82053, name: "Comune di Palermo", keys: 1 },
   { slug: "comune-bologna", kind: "MUNICIPALITY", code: 37006, name: "Comune di Bologna", keys: 1 },
+];
+
+/**
+ * A patronato (or another accredited intermediary) of the consortium's directory, with the
+ * operators who may act for it. Kept off chain for now: the on-chain OrganisationRegistry has a
+ * fixed set of kinds and a PATRONATO kind is a contract change (docs/patronati.md).
+ */
+export interface DemoPatronato {
+  slug: string;
+  name: string;
+  /** The operators' identities (fiscal code, as their SPID/CIE tokens name them) and names. */
+  operators: ReadonlyArray<{ fiscalCode: string; name: string }>;
+}
+
+export const DEMO_PATRONATI: readonly DemoPatronato[] = [
+  {
+    slug: "patronato-inca-roma", name: "Patronato INCA CGIL - Roma",
+    operators: [{ fiscalCode: "VRDLGU70A01H501O", name: "Luigi Verdi" }, { fiscalCode: "BNCGNN75B42H501E", name: "Giovanna Bianchi" }],
+  },
+  {
+    slug: "patronato-inas-milano", name: "Patronato INAS CISL - Milano",
+    operators: [{ fiscalCode: "RSSPLA80C03F205H", name: "Paolo Rossi" }, { fiscalCode: "FRRNNA82D44F205F", name: "Anna Ferrari" }],
+  },
+  {
+    slug: "patronato-acli-napoli", name: "Patronato ACLI - Napoli",
+    operators: [{ fiscalCode: "CLMMRC78E05F839V", name: "Marco Colombo" }, { fiscalCode: "GLLSRA90H50F839S", name: "Sara Galli" }],
+  },
 ];
 
 /** Demo waves: wave 1 live, wave 2 piloting in five provinces, wave 3 piloting in Rome only. */
@@ -111,11 +139,19 @@ export async function setUpDemoConsortium(
 /** What a source system needs to know about the consortium: each organisation's on-chain id. */
 export interface ConsortiumRecord {
   organisations: Array<{ slug: string; orgId: number; kind: OrgKindName; code: number; name: string; parent?: string }>;
+  /**
+   * The patronati of the directory, off chain (no on-chain kind yet). Their ids continue after
+   * the registered organisations', in this order, so the ids stay the same if they are later
+   * registered on chain right after the others. Absent in files written before patronati.
+   */
+  patronati?: Array<{ slug: string; id: number; name: string; operators: Array<{ fiscalCode: string; name: string }> }>;
 }
 
-export function saveConsortium(file: string, registered: readonly RegisteredOrganisation[]): void {
+export function saveConsortium(file: string, registered: readonly RegisteredOrganisation[], patronati: readonly DemoPatronato[] = DEMO_PATRONATI): void {
+  const firstId = Math.max(0, ...registered.map((r) => r.orgId)) + 1;
   const record: ConsortiumRecord = {
     organisations: registered.map(({ slug, orgId, kind, code, name, parent }) => ({ slug, orgId, kind, code, name, parent })),
+    patronati: patronati.map((p, i) => ({ slug: p.slug, id: firstId + i, name: p.name, operators: p.operators.map((o) => ({ ...o })) })),
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);

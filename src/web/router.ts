@@ -1,4 +1,4 @@
-// The web pages (citizens, verifiers, auditors, commissions), served by the read API itself: plain
+// The web pages (citizens, verifiers, auditors, commissions, patronati), served by the read API itself: plain
 // HTML, ES modules and CSS from src/web with no build step and nothing from the internet. Every
 // page and asset gets its own Content-Security-Policy (scripts, styles and fetches from this
 // origin only; QR images as data: URLs); the JSON API keeps `default-src 'none'`.
@@ -22,6 +22,7 @@ const NAVIGATION = [
   { path: "/verifica", key: "nav.verify", label: "Verifica una prova" },
   { path: "/revisore", key: "nav.auditor", label: "Revisore" },
   { path: "/commissione", key: "nav.commission", label: "Commissione" },
+  { path: "/patronato", key: "nav.patronato", label: "Patronato" },
 ] as const;
 
 /**
@@ -64,6 +65,7 @@ export const PAGES: Readonly<Record<string, string>> = {
   "/verifica": "verify.html",
   "/revisore": "auditor.html",
   "/commissione": "commission.html",
+  "/patronato": "patronato.html",
 };
 
 export function webRouter(options: { catalog: Catalog }): express.Router {

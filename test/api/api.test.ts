@@ -555,18 +555,26 @@ describe("read API over a real node, a real index and the oracle's outbox", func
   });
 
   describe("authorisation matrix", function () {
-    const ROLES = ["citizen", "auditor", "commission", "operator"] as const;
+    const ROLES = ["citizen", "auditor", "commission", "operator", "patronato"] as const;
 
     it("lets every role reach exactly its routes, and every route refuses a missing token", async function () {
       const specs = apiRoutes({} as ApiServices).filter((s) => s.roles !== "public");
       const concrete = (path: string) => path.replace(":fiscalCode", other).replace(":assessmentId", `0x${"ab".repeat(32)}`);
+      // A patronato acts only within a delegation: `other` delegates it, so its routes answer.
+      const patronato = loadConsortium(join(system.home, "consortium.json")).patronati![0];
+      const delegated = await call("/v1/me/delegations", {
+        method: "POST", token: await token("citizen", other), body: JSON.stringify({ patronato: patronato.id, scopes: ["READ_STATUS", "SUBMIT_APPLICATIONS"] }),
+      });
+      expect(delegated.status, delegated.text).to.be.oneOf([201, 409]);
+      const holder = (role: string) => (role === "citizen" ? citizen : role === "patronato" ? patronato.operators[0].fiscalCode : STAFF);
+      const organisationOf = (role: string) => (role === "commission" ? commissionId : role === "patronato" ? patronato.id : undefined);
       for (const spec of specs) {
         const path = `${concrete(spec.path)}${spec.path.startsWith("/v1/subjects") ? `?${PURPOSE}` : ""}`;
         const method = spec.method.toUpperCase();
         const body = method === "POST" ? "{}" : undefined;
         expect((await call(path, { method, body })).status, `${method} ${spec.path} without a token`).to.equal(401);
         for (const role of ROLES) {
-          const answer = await call(path, { method, body, token: await token(role, role === "citizen" ? citizen : STAFF, role === "commission" ? commissionId : undefined) });
+          const answer = await call(path, { method, body, token: await token(role, holder(role), organisationOf(role)) });
           const allowed = (spec.roles as readonly string[]).includes(role);
           if (allowed) expect(answer.status, `${role} on ${method} ${spec.path}: ${answer.text}`).to.not.be.oneOf([401, 403]);
           else expect(answer.status, `${role} on ${method} ${spec.path}`).to.equal(403);

@@ -2,6 +2,7 @@
 // the source simulators, the oracle (optionally after a payroll of the current month) and the API
 // in-process on port 0 with demo tokens, its own indexer caught up before the tests start.
 import { loadConfig } from "../../src/config.ts";
+import type { Clock } from "../../src/clock.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
@@ -30,7 +31,7 @@ export async function waitUntilReady(url: string): Promise<void> {
   }
 }
 
-export async function startDemoApi(options: { size: number; seed: number; payroll?: boolean; env?: Record<string, string> }): Promise<DemoApi> {
+export async function startDemoApi(options: { size: number; seed: number; payroll?: boolean; env?: Record<string, string>; clock?: Clock }): Promise<DemoApi> {
   const system = await startSystem({ size: options.size, seed: options.seed });
   const rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
   rt.oracle.start();
@@ -53,6 +54,7 @@ export async function startDemoApi(options: { size: number; seed: number; payrol
     logger: createLogger((process.env.PACHAIN_TEST_API_LOG ?? "silent") as "silent"),
     port: 0,
     oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
+    clock: options.clock,
   });
   await waitUntilReady(api.url);
   return {

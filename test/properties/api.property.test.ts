@@ -73,8 +73,11 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
       oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
     });
     const commission = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
-    for (const [role, organisation] of [["citizen", undefined], ["auditor", 1], ["operator", 1], ["commission", commission.orgId]] as const) {
-      const answer = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role, fiscalCode: STAFF, organisation }) });
+    const patronato = loadConsortium(join(system.home, "consortium.json")).patronati![0];
+    for (const [role, organisation] of [["citizen", undefined], ["auditor", 1], ["operator", 1], ["commission", commission.orgId], ["patronato", patronato.id]] as const) {
+      // A patronato token is issued only to an operator the directory lists.
+      const fiscalCode = role === "patronato" ? patronato.operators[0].fiscalCode : STAFF;
+      const answer = await call("/v1/dev/token", { method: "POST", body: JSON.stringify({ role, fiscalCode, organisation }) });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
       tokens[role] = answer.body.token;
     }

@@ -104,6 +104,8 @@ export interface IndexReader {
   periodTotals(period?: number): Promise<PeriodTotalRow[]>;
   waves(): Promise<WaveRow[]>;
   organisationName(orgId: number): Promise<string | undefined>;
+  /** Active organisations registered on chain (of one kind, by its name), by id. */
+  organisations(kindName?: string): Promise<Array<{ orgId: number; kindName: string; name: string }>>;
   /** The last block with a PA Chain event at or before a unix time: the state "as of" then. */
   lastBlockAtOrBefore(unixSeconds: number): Promise<number | undefined>;
   /** The last block with an indexed PA Chain event: the contracts' state changes only there. */
@@ -255,6 +257,14 @@ export function createIndexReader(store: Pick<IndexerStore, "query">): IndexRead
     async organisationName(orgId) {
       const [row] = await store.query<{ name: string }>("SELECT name FROM organisations WHERE org_id = ?", [orgId]);
       return row?.name;
+    },
+
+    async organisations(kindName) {
+      const rows = await store.query(
+        `SELECT org_id, kind_name, name FROM organisations WHERE active = 1${kindName === undefined ? "" : " AND kind_name = ?"} ORDER BY org_id`,
+        kindName === undefined ? [] : [kindName],
+      );
+      return rows.map((r) => ({ orgId: num(r.org_id), kindName: String(r.kind_name), name: String(r.name) }));
     },
 
     async lastEventBlock() {

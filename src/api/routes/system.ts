@@ -3,12 +3,14 @@
 // stand in for SPID/CIE sign-in.
 import { z } from "zod/v4";
 import { PaChainError, ValidationError } from "../../errors.ts";
-import { ROLES, type Authenticator } from "../auth.ts";
+import { ROLES, type Authenticator, type Principal } from "../auth.ts";
 import { PROBLEM_JSON, STATUS_TITLES } from "../problem.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
 
 export interface SystemLink {
   auth: Pick<Authenticator, "issueDemoToken">;
+  /** Refuses a demo token the directory would not back (a patronato operator it does not list). */
+  checkDemoHolder?(holder: Principal): void;
   /** Whether the chain answers and how far behind the index is. */
   readiness(): Promise<{ ready: boolean; chain: string; index: string }>;
 }
@@ -47,7 +49,7 @@ export function systemRoutes(link: SystemLink | undefined): RouteSpec[] {
       body: z.object({
         role: z.enum(ROLES),
         fiscalCode: z.string().meta({ description: "The holder's fiscal code", examples: ["RSSMRA85T10A562S"] }),
-        organisation: z.number().int().positive().optional().meta({ description: "The commission's on-chain organisation id (commission tokens)", examples: [12] }),
+        organisation: z.number().int().positive().optional().meta({ description: "The organisation id: the commission's (commission tokens) or the patronato's (patronato tokens)", examples: [12] }),
       }).strict(),
       response: z.object({
         token: z.string().meta({ description: "Bearer JWT, valid one hour", examples: ["eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiY2l0aXplbiJ9.c2lnbmF0dXJl"] }),
@@ -59,6 +61,10 @@ export function systemRoutes(link: SystemLink | undefined): RouteSpec[] {
         if (role === "commission" && organisation === undefined) {
           throw new ValidationError("organisation", "organisation: a commission token needs the commission's organisation id");
         }
+        if (role === "patronato" && organisation === undefined) {
+          throw new ValidationError("organisation", "organisation: a patronato token needs the patronato's id");
+        }
+        linked().checkDemoHolder?.({ role, fiscalCode: fiscalCode.toUpperCase(), organisation });
         const token = await linked().auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation);
         return reply({ status: 201, body: { token, role } });
       },
