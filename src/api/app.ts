@@ -17,6 +17,7 @@ import { commissionRoutes } from "./routes/commission.ts";
 import { operatorRoutes } from "./routes/operator.ts";
 import { proofRoutes } from "./routes/proofs.ts";
 import { webRouter } from "../web/router.ts";
+import { formatIsoDate } from "../domain/dates.ts";
 import type { ApiServices } from "./services.ts";
 
 const BODY_LIMIT = "16kb";
@@ -87,7 +88,7 @@ export function createApp(deps: ApiDependencies): express.Express {
     res.type("html").send(docsPage);
   });
 
-  app.use(webRouter({ catalog: services.catalog }));
+  app.use(webRouter({ catalog: services.catalog, isoToday: () => formatIsoDate(services.today()) }));
 
   app.use("/v1", limiter.middleware);
   app.use(express.json({ limit: BODY_LIMIT }));

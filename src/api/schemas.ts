@@ -91,6 +91,9 @@ export const timelineItem = z.object({
   signedAt: isoTime.optional(),
   benefit: z.string().optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  about: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).meta({
+    description: "The date the item speaks of (YYYY-MM-DD, YYYY-MM for a month's payment, YYYY for a year's income), which can be long before it was recorded (place.time)",
+  }),
   text: z.object({ it: z.string(), en: z.string() }),
 }).meta({ id: "TimelineItem" });
 
@@ -116,6 +119,18 @@ export const periodTotal = z.object({
   onChain: z.object({ payments: z.number().int(), amountCents: cents }),
   reconciled: z.boolean().meta({ description: "The index's sum of payment events equals the ledger's total on chain" }),
 }).meta({ id: "PeriodTotal" });
+
+const paidCount = z.object({ payments: z.number().int(), amountCents: cents });
+export const forecastMonth = z.object({
+  period: z.string().regex(/^\d{4}-\d{2}$/),
+  benefits: z.array(z.object({
+    benefit: z.string(),
+    forecast: paidCount.meta({ description: "Payments the contracts back on the month's first day, for people INPS has granted the benefit" }),
+    actual: paidCount.nullable().meta({ description: "What was paid for the month (null before its payroll)" }),
+  })),
+  forecastCents: cents,
+  actualCents: cents.nullable(),
+}).meta({ id: "ForecastMonth" });
 
 export const outboxStatus = z.enum(["queued", "sent", "recorded", "refused"]);
 

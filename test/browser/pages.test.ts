@@ -126,7 +126,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     it("serves the pages with their own CSP, the landing page passes axe, and the skip link comes first on the keyboard", async function () {
       const answer = await fetch(`${api.url}/`);
       expect(answer.headers.get("content-security-policy")).to.equal(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
       expect((await fetch(`${api.url}/v1/nothing`)).headers.get("content-security-policy")).to.contain("default-src 'none'");
       await page.goto(`${api.url}/`);
       await page.keyboard.press("Tab");
