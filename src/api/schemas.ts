@@ -141,6 +141,20 @@ export const assessmentStatus = z.object({
   place: chainPlace.nullable(),
 }).meta({ id: "AssessmentStatus" });
 
+export const revocationReason = z.enum(["APPEAL_UPHELD", "CLERICAL_ERROR", "FRAUD", "OTHER"])
+  .meta({ description: "Why the commission revokes: appeal upheld, clerical error, fraud, other (RevocationRecord.reason 1-4)" });
+
+export const assessmentListItem = assessmentStatus.extend({
+  sourceId: z.string().nullable().meta({ description: "The verbale number in the commission's own system (null when its register does not know it)" }),
+  initials: z.string().nullable().meta({ description: "The person's initials from the commission's register, never the fiscal code" }),
+  effectiveDate: isoDate.nullable(),
+  reviewDate: isoDate.nullable(),
+  category: z.string().nullable(),
+  percentage: z.number().int().nullable(),
+  flags: z.array(z.string()),
+  revocation: z.object({ reason: revocationReason, place: chainPlace }).nullable(),
+}).meta({ id: "AssessmentListItem" });
+
 export const wave = z.object({
   wave: z.number().int(),
   phase: z.enum(WAVE_PHASE_NAMES),

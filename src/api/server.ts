@@ -19,7 +19,7 @@ import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createApp } from "./app.ts";
 import { createAuthenticator } from "./auth.ts";
-import { createDemoSigner } from "./demo-signer.ts";
+import { createDemoRevocationSigner, createDemoSigner } from "./demo-signer.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
@@ -84,6 +84,7 @@ export async function startApi(options: {
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
       oracle: options.oracle,
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock }) : undefined,
+      demoRevocationSigner: config.PACHAIN_API_DEMO ? createDemoRevocationSigner({ home, deployment, clock }) : undefined,
       indexStatus: () => indexLink.status(),
       proofKey: resolveSecret(home, "api-proof-key", config.PACHAIN_API_PROOF_KEY),
       clock,

@@ -5,11 +5,13 @@ import { todayOf, type Clock } from "../clock.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import { PaChainError } from "../errors.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
-import type { DemoSigner } from "./demo-signer.ts";
+import type { DemoRevocationSigner, DemoSigner } from "./demo-signer.ts";
+import { createCommissionRegister } from "./data/commission-register.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
 import { createEntitlementLookup } from "./services/entitlements.ts";
+import { createPayrollForecast } from "./services/forecast.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
 import { listPayments, reconciledTotals } from "./services/payments.ts";
@@ -26,6 +28,8 @@ export interface ServiceDependencies {
   oracle?: OracleLink;
   /** Demo mode only: signs assessments with the demo commission members' keys. */
   demoSigner?: DemoSigner;
+  /** Demo mode only: a commission member signs a revocation. */
+  demoRevocationSigner?: DemoRevocationSigner;
   /** The indexer's progress, when this API runs it. */
   indexStatus?: () => Promise<IndexerStatus>;
   /** The secret that signs proofs of status (0x + 64 hex); without it proofs answer 503. */
@@ -37,6 +41,7 @@ export interface ServiceDependencies {
 export function createServices(deps: ServiceDependencies) {
   const { contracts, catalog, reader, accessLog, pseudonymOf, oracle, clock } = deps;
   const entitlementLookup = createEntitlementLookup({ contracts, catalog, reader });
+  const forecast = createPayrollForecast({ contracts, catalog, reader });
   return {
     catalog,
     reader,
@@ -51,7 +56,13 @@ export function createServices(deps: ServiceDependencies) {
     timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
     listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
-    commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
+    /** The payroll of `months` months from `from` (YYYYMM), forecast by the contracts, beside what was paid. */
+    payrollForecast: forecast,
+    commission: createCommissionService({
+      oracle, reader, factsInterface: contracts.facts.interface,
+      // The commissions' own systems (verbale numbers, the person): the feeds the oracle reads.
+      register: createCommissionRegister({ feedUrls: (oracle?.sources ?? []).map((s) => s.url) }),
+    }),
     operator: createOperatorService({ oracle, reader, catalog }),
     proofs: createProofService({ contracts, catalog, key: deps.proofKey, now: () => clock.nowMs() }),
     outboxCounts() {
@@ -59,6 +70,7 @@ export function createServices(deps: ServiceDependencies) {
       return oracle.store.counts();
     },
     demoSigner: deps.demoSigner,
+    demoRevocationSigner: deps.demoRevocationSigner,
     indexStatus: async () => (deps.indexStatus ? deps.indexStatus() : null),
   };
 }

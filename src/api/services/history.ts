@@ -60,7 +60,7 @@ function factItem(f: FactItem): TimelineItem {
     }
     case "revocation":
       return { ...base, details: { recordId: f.recordId, assessmentId: f.assessmentId, reason: f.revocationReason }, about: signedDay(f),
-        text: narrate({ type: "fact", kind: "revocation", org }) };
+        text: narrate({ type: "fact", kind: "revocation", org, reason: f.revocationReason }) };
     case "income":
       return { ...base, details: { recordId: f.recordId, year: f.year, amountCents: f.amountCents }, about: f.year ? String(f.year) : signedDay(f),
         text: narrate({ type: "fact", kind: "income", org, year: f.year ?? 0, amountCents: f.amountCents }) };

@@ -56,6 +56,14 @@ const CATEGORY_TEXT: Record<string, Text> = {
   HANDICAP_L104: { it: "handicap (Legge 104/1992)", en: "handicap (Law 104/1992)" },
 };
 
+/** RevocationRecord.reason 1-4 in words. */
+const REVOCATION_REASON_TEXT: Text[] = [
+  { it: "ricorso accolto", en: "appeal upheld" },
+  { it: "errore materiale", en: "clerical error" },
+  { it: "frode accertata", en: "fraud established" },
+  { it: "altro motivo", en: "other reason" },
+];
+
 /** An assessment category in words ("invalidità civile"), never the code. */
 export function categoryText(category: string): Text {
   return CATEGORY_TEXT[category] ?? { it: category.toLowerCase().replaceAll("_", " "), en: category.toLowerCase().replaceAll("_", " ") };
@@ -71,7 +79,7 @@ export type Narratable =
   | { type: "fact"; kind: "civil"; org: string; birthDate: number; residence: number }
   | { type: "fact"; kind: "death"; org: string; deathDate: number }
   | { type: "fact"; kind: "assessment"; org: string; category: string; percentage: number; effectiveDate: number; reviewDate: number | null }
-  | { type: "fact"; kind: "revocation"; org: string }
+  | { type: "fact"; kind: "revocation"; org: string; /** RevocationRecord.reason, 1-4 */ reason?: number | null }
   | { type: "fact"; kind: "income"; org: string; year: number; amountCents: number | null }
   | { type: "fact"; kind: "hospitalStay"; org: string; admission: number; discharge: number | null }
   | { type: "decision"; benefit: string; eligible: boolean; reason: ReasonName; date: number }
@@ -96,7 +104,12 @@ export function narrate(item: Narratable): Text {
             en: `${item.org} certified an assessment of ${categoryText(item.category).en} at ${item.percentage}%, valid from ${day(item.effectiveDate, "en")}${item.reviewDate ? `, review on ${day(item.reviewDate, "en")}` : ", no review"}.`,
           };
         case "revocation":
-          return { it: `${item.org} ha revocato un accertamento.`, en: `${item.org} revoked an assessment.` };
+        {
+          const why = REVOCATION_REASON_TEXT[(item.reason ?? 0) - 1];
+          return why
+            ? { it: `${item.org} ha revocato un accertamento (${why.it}).`, en: `${item.org} revoked an assessment (${why.en}).` }
+            : { it: `${item.org} ha revocato un accertamento.`, en: `${item.org} revoked an assessment.` };
+        }
         case "income":
           return {
             it: `${item.org} ha certificato il reddito ${item.year}: ${euro(item.amountCents, "it")}.`,

@@ -24,7 +24,7 @@ export const tx = (text) => (text ? text[lang()] ?? text.it : "");
 
 /** Builds an element: attributes (on* never), then children (strings become text nodes). */
 export function h(tag, attrs = {}, ...children) {
-  const svg = ["svg", "rect", "text", "g", "line", "title"].includes(tag);
+  const svg = ["svg", "rect", "text", "g", "line", "title", "polyline", "circle", "path"].includes(tag);
   const el = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;

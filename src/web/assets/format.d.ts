@@ -4,3 +4,5 @@ export function formatMonth(value: string | number | null | undefined, lang?: st
 export function formatEuro(cents: number | null | undefined, lang?: string): string;
 export function formatDateTime(iso: string | null | undefined, lang?: string): string;
 export function formatRange(min: number, max: number): string;
+export function formatMonthShort(value: string | number | null | undefined, lang?: string): string;
+export function formatEuroShort(cents: number, lang?: string): string;

@@ -68,3 +68,21 @@ export function formatDateTime(iso, lang = "it") {
 export function formatRange(min, max) {
   return min === max ? `${min}%` : `${min}–${max}%`;
 }
+
+/** "dic 26" / "Dec 26": a month on a chart's axis. */
+export function formatMonthShort(value, lang = "it") {
+  const full = formatMonth(value, lang);
+  if (full === "—") return full;
+  const [name, year] = full.split(" ");
+  return `${name.slice(0, 3)} ${year.slice(2)}`;
+}
+
+/** An amount on a chart's axis: "12 k€", "1,2 mln €" / "€12k", "€1.2m". */
+export function formatEuroShort(cents, lang = "it") {
+  const euros = Number(cents) / 100;
+  const en = language(lang) === "en";
+  const one = (v) => (Math.round(v * 10) / 10).toString().replace(".", en ? "." : ",");
+  if (euros >= 1_000_000) return en ? `€${one(euros / 1_000_000)}m` : `${one(euros / 1_000_000)} mln €`;
+  if (euros >= 1_000) return en ? `€${one(euros / 1_000)}k` : `${one(euros / 1_000)} k€`;
+  return en ? `€${Math.round(euros)}` : `${Math.round(euros)} €`;
+}

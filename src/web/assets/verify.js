@@ -19,7 +19,7 @@ function render() {
   if (v.claim) rows.push([t("verify.claim"), tx(v.claim.statement)]);
   if (v.validUntil) rows.push([t("verify.validUntil"), dateTime(v.validUntil)]);
   if (v.checkedOn) rows.push([t("verify.checkedOn"), day(v.checkedOn)]);
-  rows.push([t("verify.reason"), v.reason]);
+  // The contracts' reason code stays in data-reason (for tools); a verifier reads the sentence.
   el("verdict").replaceChildren(h("div", { class: "verdict", "data-verdict": v.verdict, "data-reason": v.reason },
     h("strong", {}, `${VERDICT_SIGN[v.verdict]} ${t(`verdict.${v.verdict}`)}`),
     h("p", {}, tx(v.message)),
