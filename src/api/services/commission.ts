@@ -128,8 +128,13 @@ export function createCommissionService(deps: { oracle: OracleLink | undefined; 
       const revocationId = item.recordKey.slice("revocation:".length);
       const existing = store.itemByKey(item.recordKey);
       if (existing) {
-        if (existing.payload !== item.payload) throw new PaChainError("CONFLICT", `revocation ${revocationId} was already submitted with other content`, { status: 409 });
-        return { created: false, status: view(revocationId, existing, null) };
+        // The same revocation signed again later (another signedAt) is the same revocation; another reason is not.
+        const reasonOf = (payload: string) => Number(factsInterface.decodeFunctionData("recordRevocation", payload)[0].reason);
+        if (existing.payload !== item.payload && reasonOf(existing.payload) !== reasonOf(item.payload)) {
+          throw new PaChainError("CONFLICT", `assessment ${assessmentId} was already revoked for another reason`, { status: 409 });
+        }
+        const fact = await reader.fact("revocation", revocationId);
+        return { created: false, status: view(revocationId, existing, fact ? placeOf(fact) : null) };
       }
       store.enqueue([item]);
       return { created: true, status: view(revocationId, store.itemByKey(item.recordKey), null) };
