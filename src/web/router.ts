@@ -69,7 +69,7 @@ export function withHeader(html: string, pagePath: string): string {
     "        </a></div>",
     "      </div></div>",
     "    </div>",
-    '    <div class="it-header-navbar-wrapper">',
+    '    <div class="site-nav-wrapper">',
     '      <div class="container">',
     '        <nav class="site-nav" aria-label="Sezioni" data-i18n-label="nav.label">',
     "          <ul>",

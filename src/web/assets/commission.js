@@ -114,14 +114,14 @@ function renderRevocation() {
     renderRevocation();
     document.querySelector(`[data-revoke="${a.assessmentId}"]`)?.focus();
   });
-  box.replaceChildren(
+  box.replaceChildren(...[
     h("h3", { id: "revocation-heading" }, t("commission.revocation.heading", { sourceId: a.sourceId ?? t("commission.sourceUnknown"), initials: a.initials ?? "—" })),
     h("p", {}, t("commission.revocation.intro", { outcome: outcome(a), date: day(a.effectiveDate) })),
     done ? null : form,
     r ? h("p", { "data-revocation": r.status, role: "status" }, statusBadge({ status: r.status }), " ",
       r.status === "recorded" ? t("commission.revocation.recorded") : r.status === "refused" ? t("commission.refused", { reason: r.reason ?? "" }) : t("commission.revocation.waiting")) : null,
     done ? form.querySelector("#revocation-cancel") : null,
-  );
+  ].filter(Boolean));
 }
 
 async function submitRevocation(a, reason) {
