@@ -5,6 +5,7 @@
 // test-results/screenshots/. Run by `npm run test:browser` (scripts/test-browser.sh), which
 // sets PACHAIN_BROWSER_TESTS=1; `npm test` loads this file too and then defines nothing.
 import { mkdirSync, readFileSync } from "node:fs";
+import { performance, type PerformanceMark } from "node:perf_hooks";
 import { join } from "node:path";
 import { expect } from "chai";
 import { id, Wallet } from "ethers";
@@ -377,7 +378,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     it("scores 100 for accessibility in Lighthouse on every page, signed in where the page needs it", async function () {
       // Lighthouse's logger clears every performance mark of the process (marky.clear()); the test
       // runner times itself with marks of its own, so they are put back afterwards.
-      const marks = performance.getEntriesByType("mark") as Array<InstanceType<typeof PerformanceMark>>;
+      const marks = performance.getEntriesByType("mark") as PerformanceMark[];
       const restoreMarks = () => {
         const left = new Set(performance.getEntriesByType("mark").map((m) => m.name));
         for (const m of marks) if (!left.has(m.name)) performance.mark(m.name, { startTime: m.startTime, detail: m.detail });
