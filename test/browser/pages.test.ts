@@ -207,10 +207,11 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       expect(await page.isVisible("#other-benefits")).to.equal(false);
       await page.click("#other-benefits-button");
       expect(await page.isVisible("#other-benefits")).to.equal(true);
-      const entitlements = (await apiGet("/v1/me/entitlements", "citizen", citizen)).entitlements as Array<{ benefit: string; reason: string; assessment: { percentage: number } | null }>;
-      for (const e of entitlements.filter((x) => x.reason === "REQUIREMENT_NOT_MET" && x.assessment)) {
-        expect(cards.find((c) => c.benefit === e.benefit)!.text, e.benefit).to.match(/richiede/);
-      }
+      // "Not entitled" says which requirement fails in words (the person has an assessment: they are paid).
+      const entitlements = (await apiGet("/v1/me/entitlements", "citizen", citizen)).entitlements as Array<{ benefit: string; reason: string }>;
+      const notMet = entitlements.filter((x) => x.reason === "REQUIREMENT_NOT_MET");
+      for (const e of notMet) expect(cards.find((c) => c.benefit === e.benefit)!.text, e.benefit).to.match(/richiede/);
+      for (const e of entitlements.filter((x) => x.reason === "AGE_OUT_OF_RANGE")) expect(cards.find((c) => c.benefit === e.benefit)!.text, e.benefit).to.match(/anni/);
       // No blockchain jargon on the citizen's page: no block numbers, no hashes.
       expect(await page.innerText("main")).to.not.match(/0x[0-9a-f]{6}|blocco/i);
       await axe("citizen");

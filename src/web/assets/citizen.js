@@ -27,10 +27,28 @@ function grantedByDecision() {
   return granted;
 }
 
+/**
+ * The assessment a "requirement not met" answer is about: the chain names none when no assessment
+ * qualifies, so the person's own valid assessments (history, not revoked) are looked at, preferring
+ * one of a category the benefit asks for, the latest first.
+ */
+function assessmentFor(e, terms) {
+  if (e.assessment) return e.assessment;
+  const items = state.history?.items ?? [];
+  const revoked = new Set(items.filter((i) => i.kind === "revocation").map((i) => i.details.assessmentId));
+  const today = todayIso();
+  const valid = items
+    .filter((i) => i.kind === "assessment" && !revoked.has(i.details.assessmentId) && String(i.details.effectiveDate ?? "") <= today)
+    .map((i) => ({ category: i.details.category, percentage: i.details.percentage, effectiveDate: i.details.effectiveDate }))
+    .sort((a, b) => (a.effectiveDate < b.effectiveDate ? 1 : -1));
+  const wanted = new Set((terms?.alternatives ?? []).map((alt) => alt.category));
+  return valid.find((a) => wanted.has(a.category)) ?? valid[0] ?? null;
+}
+
 /** Why a benefit is not granted, in words: the requirement it misses, from the API's reason and the catalog's terms. */
 function whyNot(e) {
   const terms = info(e.benefit);
-  const a = e.assessment;
+  const a = e.reason === "REQUIREMENT_NOT_MET" ? assessmentFor(e, terms) : e.assessment;
   if (e.reason === "REQUIREMENT_NOT_MET" && terms && a) {
     const sameCategory = terms.alternatives.filter((alt) => alt.category === a.category);
     if (sameCategory.length === 0) {
