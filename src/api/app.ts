@@ -19,6 +19,7 @@ import { systemRoutes, type SystemLink } from "./routes/system.ts";
 import { credentialRoutes } from "./routes/credentials.ts";
 import { patronatoRoutes } from "./routes/patronati.ts";
 import { webRouter } from "../web/router.ts";
+import { formatIsoDate } from "../domain/dates.ts";
 import type { ApiServices } from "./services.ts";
 
 export const API_VERSION = "1.0.0";
@@ -130,7 +131,7 @@ export function createApp(deps: ApiDependencies): express.Express {
     res.type(asset.type).send(asset.body);
   });
 
-  app.use(webRouter({ catalog: services.catalog }));
+  app.use(webRouter({ catalog: services.catalog, isoToday: () => formatIsoDate(services.today()) }));
 
   app.use("/v1", limiter.middleware);
   app.use("/credentials", limiter.middleware);

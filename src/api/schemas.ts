@@ -95,6 +95,9 @@ export const timelineItem = z.object({
   signedAt: isoTime.optional(),
   benefit: z.string().optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  about: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).meta({
+    description: "The date the item speaks of (YYYY-MM-DD, YYYY-MM for a month's payment, YYYY for a year's income), which can be long before it was recorded (place.time)",
+  }),
   text: z.object({ it: z.string(), en: z.string() }),
 }).meta({ id: "TimelineItem" });
 
@@ -121,6 +124,18 @@ export const periodTotal = z.object({
   reconciled: z.boolean().meta({ description: "The index's sum of payment events equals the ledger's total on chain" }),
 }).meta({ id: "PeriodTotal" });
 
+const paidCount = z.object({ payments: z.number().int(), amountCents: cents });
+export const forecastMonth = z.object({
+  period: z.string().regex(/^\d{4}-\d{2}$/),
+  benefits: z.array(z.object({
+    benefit: z.string(),
+    forecast: paidCount.meta({ description: "Payments the contracts back on the month's first day, for people INPS has granted the benefit" }),
+    actual: paidCount.nullable().meta({ description: "What was paid for the month (null before its payroll)" }),
+  })),
+  forecastCents: cents,
+  actualCents: cents.nullable(),
+}).meta({ id: "ForecastMonth" });
+
 export const outboxStatus = z.enum(["queued", "sent", "recorded", "refused"]);
 
 export const assessmentStatus = z.object({
@@ -129,6 +144,20 @@ export const assessmentStatus = z.object({
   reason: z.string().nullable().meta({ description: "Why it was refused (the chain's or the intake's reason)" }),
   place: chainPlace.nullable(),
 }).meta({ id: "AssessmentStatus" });
+
+export const revocationReason = z.enum(["APPEAL_UPHELD", "CLERICAL_ERROR", "FRAUD", "OTHER"])
+  .meta({ description: "Why the commission revokes: appeal upheld, clerical error, fraud, other (RevocationRecord.reason 1-4)" });
+
+export const assessmentListItem = assessmentStatus.extend({
+  sourceId: z.string().nullable().meta({ description: "The verbale number in the commission's own system (null when its register does not know it)" }),
+  initials: z.string().nullable().meta({ description: "The person's initials from the commission's register, never the fiscal code" }),
+  effectiveDate: isoDate.nullable(),
+  reviewDate: isoDate.nullable(),
+  category: z.string().nullable(),
+  percentage: z.number().int().nullable(),
+  flags: z.array(z.string()),
+  revocation: z.object({ reason: revocationReason, place: chainPlace }).nullable(),
+}).meta({ id: "AssessmentListItem" });
 
 export const wave = z.object({
   wave: z.number().int(),

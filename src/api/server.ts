@@ -22,7 +22,7 @@ import { createApp } from "./app.ts";
 import { createCredentialSystem, type CredentialSystem } from "./credentials-wiring.ts";
 import { createCredentialStore } from "./data/credential-store.ts";
 import { createAuthenticator } from "./auth.ts";
-import { createDemoSigner } from "./demo-signer.ts";
+import { createDemoRevocationSigner, createDemoSigner } from "./demo-signer.ts";
 import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createDelegationStore } from "./data/delegations.ts";
@@ -129,6 +129,7 @@ export async function startApi(options: {
       oracle: options.oracle,
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
       integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
+      demoRevocationSigner: config.PACHAIN_API_DEMO ? createDemoRevocationSigner({ home, deployment, clock }) : undefined,
       indexStatus: () => indexLink.status(),
       credentials,
       clock,

@@ -5,8 +5,9 @@ import { todayOf, type Clock } from "../clock.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import { PaChainError } from "../errors.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
-import type { DemoSigner } from "./demo-signer.ts";
+import type { DemoRevocationSigner, DemoSigner } from "./demo-signer.ts";
 import type { IntegrityVerifier } from "./integrity.ts";
+import { createCommissionRegister } from "./data/commission-register.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { DelegationStore } from "./data/delegations.ts";
 import { createPatronatoDirectory, type PatronatoDirectory } from "./data/directory.ts";
@@ -16,6 +17,7 @@ import { createClaimService } from "./services/claims.ts";
 import { createCommissionService, type OracleLink } from "./services/commission.ts";
 import { createDelegationService } from "./services/delegations.ts";
 import { createEntitlementLookup } from "./services/entitlements.ts";
+import { createPayrollForecast } from "./services/forecast.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
 import { listPayments, reconciledTotals } from "./services/payments.ts";
@@ -34,6 +36,8 @@ export interface ServiceDependencies {
   demoSigner?: DemoSigner;
   /** Checks the ModI integrity signature (Agid-JWT-Signature) of a commission's write. */
   integrity: IntegrityVerifier;
+  /** Demo mode only: a commission member signs a revocation. */
+  demoRevocationSigner?: DemoRevocationSigner;
   /** The indexer's progress, when this API runs it. */
   indexStatus?: () => Promise<IndexerStatus>;
   /** The credential issuer, its status lists and the verifier; without them those routes answer 503. */
@@ -51,6 +55,7 @@ export interface ServiceDependencies {
 export function createServices(deps: ServiceDependencies) {
   const { contracts, catalog, reader, accessLog, pseudonymOf, oracle, clock } = deps;
   const entitlementLookup = createEntitlementLookup({ contracts, catalog, reader });
+  const forecast = createPayrollForecast({ contracts, catalog, reader });
   return {
     catalog,
     reader,
@@ -75,7 +80,13 @@ export function createServices(deps: ServiceDependencies) {
       today: () => todayOf(clock),
       nowMs: () => clock.nowMs(),
     }),
-    commission: createCommissionService({ oracle, reader, factsInterface: contracts.facts.interface }),
+    /** The payroll of `months` months from `from` (YYYYMM), forecast by the contracts, beside what was paid. */
+    payrollForecast: forecast,
+    commission: createCommissionService({
+      oracle, reader, factsInterface: contracts.facts.interface,
+      // The commissions' own systems (verbale numbers, the person): the feeds the oracle reads.
+      register: createCommissionRegister({ feedUrls: (oracle?.sources ?? []).map((s) => s.url) }),
+    }),
     operator: createOperatorService({ oracle, reader, catalog }),
     credentials(): CredentialSystem {
       if (!deps.credentials) throw new PaChainError("UNAVAILABLE", "credentials are not configured on this API", { status: 503 });
@@ -87,6 +98,7 @@ export function createServices(deps: ServiceDependencies) {
     },
     demoSigner: deps.demoSigner,
     integrity: deps.integrity,
+    demoRevocationSigner: deps.demoRevocationSigner,
     indexStatus: async () => (deps.indexStatus ? deps.indexStatus() : null),
   };
 }

@@ -31,13 +31,30 @@ export async function waitUntilReady(url: string): Promise<void> {
   }
 }
 
-export async function startDemoApi(options: { size: number; seed: number; payroll?: boolean; env?: Record<string, string>; clock?: Clock }): Promise<DemoApi> {
+/** YYYYMM moved by `delta` months. */
+const addMonths = (yyyymm: number, delta: number) => {
+  const index = Math.floor(yyyymm / 100) * 12 + (yyyymm % 100) - 1 + delta;
+  return Math.floor(index / 12) * 100 + (index % 12) + 1;
+};
+
+export async function startDemoApi(options: {
+  size: number; seed: number; payroll?: boolean;
+  /** With payroll: also pay this many months before the current one, oldest first. */
+  pastMonths?: number;
+  env?: Record<string, string>;
+  clock?: Clock;
+}): Promise<DemoApi> {
   const system = await startSystem({ size: options.size, seed: options.seed });
   const rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
   rt.oracle.start();
   await rt.oracle.idle(120_000);
   const period = currentPeriod();
   const paidSubjects = new Set<string>();
+  // Earlier months first (paid late, as arrears), so the pages have totals over several months.
+  for (let back = options.payroll ? (options.pastMonths ?? 0) : -1; back >= 1; back--) {
+    startPayrollRun(rt.store, rt.catalog, addMonths(period, -back));
+    await rt.oracle.idle(120_000);
+  }
   if (options.payroll) {
     const { run } = startPayrollRun(rt.store, rt.catalog, period);
     await rt.oracle.idle(120_000);

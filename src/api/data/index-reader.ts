@@ -102,6 +102,8 @@ export interface IndexReader {
   payments(filter: PaymentFilter): Promise<PaymentItem[]>;
   refusals(subject: string, until?: number): Promise<RefusalItem[]>;
   periodTotals(period?: number): Promise<PeriodTotalRow[]>;
+  /** Every (person, benefit) INPS has granted at least once: the claims a payroll may pay. */
+  grantedClaims(): Promise<Array<{ subject: string; benefitId: string }>>;
   waves(): Promise<WaveRow[]>;
   organisationName(orgId: number): Promise<string | undefined>;
   /** Active organisations registered on chain (of one kind, by its name), by id. */
@@ -244,6 +246,11 @@ export function createIndexReader(store: Pick<IndexerStore, "query">): IndexRead
         period === undefined ? [] : [period],
       );
       return rows.map((r) => ({ benefitId: String(r.benefit_id), period: num(r.period), payments: num(r.payments), amountCents: num(r.amount_cents) }));
+    },
+
+    async grantedClaims() {
+      const rows = await store.query("SELECT DISTINCT subject, benefit_id FROM decisions WHERE eligible = 1 ORDER BY subject, benefit_id");
+      return rows.map((r) => ({ subject: String(r.subject), benefitId: String(r.benefit_id) }));
     },
 
     async waves() {

@@ -2,18 +2,19 @@
 // past date; payments filtered and exported; payroll totals reconciled with the chain. Every read
 // of a person's data is written to the access log, with the stated purpose, before it is answered.
 import { z } from "zod/v4";
-import { formatIsoDate, unixSecondsFromIsoDate } from "../../domain/dates.ts";
+import { formatIsoDate, formatPeriod, unixSecondsFromIsoDate } from "../../domain/dates.ts";
 import { benefitByCode } from "../../domain/catalog.ts";
 import { PaChainError } from "../../errors.ts";
 import type { Principal } from "../auth.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
 import {
-  entitlementsAnswer, fiscalCodeParam, historyAnswer, isoDateParam, limitParam, municipalityParam, paymentsAnswer, periodParam, periodTotal, purposeParam,
+  entitlementsAnswer, fiscalCodeParam, forecastMonth, historyAnswer, isoDateParam, limitParam, municipalityParam, paymentsAnswer, periodParam, periodTotal, purposeParam,
 } from "../schemas.ts";
 import { parseAfter, paymentsCsv } from "../services/payments.ts";
 import type { ApiServices } from "../services.ts";
 
 const SECONDS_PER_DAY = 86_400;
+const FORECAST_MAX_MONTHS = 24;
 const CSV_MAX_ROWS = 100_000;
 
 const subjectParams = z.object({ fiscalCode: fiscalCodeParam("fiscalCode") });
@@ -95,6 +96,39 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
       async handle({ query }) {
         const totals = await s.reconciledTotals(query.period);
         return { totals, reconciled: totals.every((t) => t.reconciled) };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/payments/:paymentId/history", tag: "auditor", roles: ["auditor"],
+      summary: "The timeline of the person a payment went to, from the payment (no fiscal code needed)",
+      description: "`paymentId` is the payment's place on chain, `block-logIndex` (a row of GET /v1/payments). The read is logged with its purpose against the person, who sees it, like a read by fiscal code.",
+      params: z.object({ paymentId: z.string().regex(/^\d{1,12}-\d{1,6}$/, "must be block-logIndex, e.g. 1234-0") }),
+      query: z.object({ purpose: purposeParam }),
+      response: historyAnswer.extend({ payment: z.object({ block: z.number().int(), logIndex: z.number().int() }) }),
+      async handle({ params, query, who, requestId }) {
+        const [block, logIndex] = params.paymentId.split("-").map(Number);
+        // The row right after the place before this one: the payment itself, if there is one there.
+        const after = logIndex > 0 ? { block, logIndex: logIndex - 1 } : { block: block - 1, logIndex: Number.MAX_SAFE_INTEGER };
+        const [payment] = (await s.reader.payments({ after, limit: 1 }));
+        if (!payment || payment.block !== block || payment.logIndex !== logIndex) {
+          throw new PaChainError("NOT_FOUND", `no payment at ${params.paymentId}`, { status: 404 });
+        }
+        await s.accessLog.record([{ at: s.nowMs(), actorRole: who!.role, actor: who!.fiscalCode, subject: payment.subject, purpose: query.purpose, action: "payment-trace", requestId }]);
+        return { subject: payment.subject, asOf: null, items: await s.timelineOf(payment.subject), payment: { block, logIndex } };
+      },
+    }),
+    route({
+      method: "get", path: "/v1/payroll/forecast", tag: "auditor", roles: ["auditor", "operator"],
+      summary: "The payroll of the coming months per benefit, forecast by the contracts, beside what was actually paid",
+      description: "For every person INPS has granted a monetary benefit, BenefitLedger.entitlements(person, first day of the month) for each month: review dates, age limits, income years, deaths and the December thirteenth all follow from the rules on chain. Applications not yet made are not in it.",
+      query: z.object({
+        from: periodParam("from").optional().meta({ description: "First month, YYYY-MM (default: the current month)" }),
+        months: limitParam(FORECAST_MAX_MONTHS, 12).meta({ description: `How many months (1 to ${FORECAST_MAX_MONTHS}, default 12)` }),
+      }),
+      response: z.object({ from: z.string(), months: z.array(forecastMonth) }),
+      async handle({ query }) {
+        const from = query.from ?? Math.floor(s.today() / 100);
+        return { from: formatPeriod(from), months: await s.payrollForecast(from, query.months) };
       },
     }),
   ];

@@ -1,10 +1,11 @@
 // Medical commissions: submit an assessment their members signed, follow it until it is recorded
 // or refused with the reason, list their own records. The commission is the token's `org`.
 import { z } from "zod/v4";
-import { PaChainError } from "../../errors.ts";
+import { PaChainError, ValidationError } from "../../errors.ts";
 import { INTEGRITY_HEADER } from "../integrity.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
-import { assessmentStatus, limitParam } from "../schemas.ts";
+import { assessmentListItem, assessmentStatus, limitParam, revocationReason } from "../schemas.ts";
+import { revocationReasonCode } from "../services/commission.ts";
 import type { ApiServices } from "../services.ts";
 
 const signedAssessment = z.object({
@@ -18,6 +19,15 @@ const assessmentToSign = z.object({
   sourceId: z.string(), fiscalCode: z.string(), category: z.string(), percentage: z.number().int(),
   flags: z.array(z.string()).optional(), effectiveDate: z.string(), reviewDate: z.string().nullable().optional(), report: z.string(),
 }).strict().meta({ id: "AssessmentToSign" });
+
+const assessmentIdParam = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed 32-byte assessment id");
+
+const revocationRequest = z.object({
+  reason: revocationReason,
+  record: z.record(z.string(), z.unknown()).optional()
+    .meta({ description: "The EIP-712 RevocationRecord a member signed (docs/feeds.md); left out in demo mode, where the demo signer signs" }),
+  signatures: z.array(z.string()).min(1).max(16).optional().meta({ description: "The members' signatures of `record`" }),
+}).strict().meta({ id: "RevocationRequest" });
 
 export function commissionRoutes(s: ApiServices): RouteSpec[] {
   return [
@@ -65,10 +75,42 @@ export function commissionRoutes(s: ApiServices): RouteSpec[] {
       },
     }),
     route({
+      method: "post", path: "/v1/assessments/:assessmentId/revocation", tag: "commission", roles: ["commission"],
+      summary: "Revoke one of my commission's recorded assessments, with the reason",
+      description: "Signed by the commission's members like a record (in demo mode, without `record` and `signatures`, the demo signer signs), validated by the oracle's intake and recorded on chain through its outbox like an assessment; the person's history shows it and the entitlements resting on the assessment end. 202 when queued; 200 with the current status when the same revocation was already submitted.",
+      params: z.object({ assessmentId: assessmentIdParam }),
+      body: revocationRequest,
+      response: assessmentStatus.extend({ revocationId: z.string() }),
+      status: 202,
+      handle: async ({ params, body, who }) => {
+        const commissionId = who!.organisation!;
+        const assessmentId = params.assessmentId.toLowerCase();
+        const reason = revocationReasonCode(body.reason);
+        let signed: { record: Record<string, unknown>; signatures: string[] };
+        if (body.record && body.signatures) {
+          if (Number(body.record.reason) !== reason) throw new ValidationError("record.reason", `record.reason: must be ${reason} (${body.reason})`);
+          signed = { record: body.record, signatures: body.signatures };
+        } else if (s.demoRevocationSigner) {
+          signed = await s.demoRevocationSigner(commissionId, assessmentId, reason);
+        } else {
+          throw new ValidationError("signatures", "signatures: the members' signed record and signatures are required (demo signing is off)");
+        }
+        const { created, status } = await s.commission.submitRevocation(commissionId, assessmentId, signed);
+        return reply({ status: created ? 202 : 200, body: { ...status, assessmentId, revocationId: status.assessmentId } });
+      },
+    }),
+    route({
+      method: "get", path: "/v1/revocations/:revocationId", tag: "commission", roles: ["commission"],
+      summary: "Where one of my revocations is: queued, sent, recorded (block and transaction) or refused (why)",
+      params: z.object({ revocationId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be the 0x-prefixed 32-byte revocation id") }),
+      response: assessmentStatus,
+      handle: ({ params, who }) => s.commission.revocationStatus(who!.organisation!, params.revocationId.toLowerCase()),
+    }),
+    route({
       method: "get", path: "/v1/commission/assessments", tag: "commission", roles: ["commission"],
-      summary: "My commission's assessments: those waiting first, then those on chain, newest first",
+      summary: "My commission's assessments: those waiting first, then those on chain, newest first; with the verbale number, the person's initials, the date, the outcome and any revocation",
       query: z.object({ limit: limitParam(1000, 100) }),
-      response: z.object({ assessments: z.array(assessmentStatus) }),
+      response: z.object({ assessments: z.array(assessmentListItem) }),
       handle: async ({ query, who }) => ({ assessments: await s.commission.list(who!.organisation!, query.limit) }),
     }),
   ];

@@ -1,7 +1,7 @@
 // What the chain's codes mean for a person, in Italian first and English: benefit names, the
 // reasons of the entitlement check, and one sentence per timeline item. Texts only, no rules.
 import type { ReasonName } from "../../domain/catalog.ts";
-import { formatIsoDate, formatPeriod } from "../../domain/dates.ts";
+import { formatDay, formatEuro, formatMonth } from "../../web/assets/format.js";
 
 export interface Text {
   it: string;
@@ -49,20 +49,41 @@ export function reasonText(reason: ReasonName): Text {
   return REASON_TEXT[reason];
 }
 
-const euro = (cents: number | null, locale: string) =>
-  cents === null ? "—" : (cents / 100).toLocaleString(locale, { style: "currency", currency: "EUR" });
-const day = (ymd: number | null) => (ymd === null || ymd === 0 ? "—" : formatIsoDate(ymd));
+const CATEGORY_TEXT: Record<string, Text> = {
+  CIVIL_INVALIDITY: { it: "invalidità civile", en: "civil invalidity" },
+  BLINDNESS: { it: "cecità", en: "blindness" },
+  DEAFNESS: { it: "sordità", en: "deafness" },
+  HANDICAP_L104: { it: "handicap (Legge 104/1992)", en: "handicap (Law 104/1992)" },
+};
+
+/** RevocationRecord.reason 1-4 in words. */
+const REVOCATION_REASON_TEXT: Text[] = [
+  { it: "ricorso accolto", en: "appeal upheld" },
+  { it: "errore materiale", en: "clerical error" },
+  { it: "frode accertata", en: "fraud established" },
+  { it: "altro motivo", en: "other reason" },
+];
+
+/** An assessment category in words ("invalidità civile"), never the code. */
+export function categoryText(category: string): Text {
+  return CATEGORY_TEXT[category] ?? { it: category.toLowerCase().replaceAll("_", " "), en: category.toLowerCase().replaceAll("_", " ") };
+}
+
+// The pages' one formatter (src/web/assets/format.js): "6 aprile 2026", "dicembre 2026", "1.064,98 €".
+const euro = (cents: number | null, lang: "it" | "en") => formatEuro(cents, lang);
+const day = (ymd: number | null, lang: "it" | "en" = "it") => formatDay(ymd, lang);
+const month = (yyyymm: number, lang: "it" | "en") => formatMonth(yyyymm, lang);
 
 /** The facts of a timeline, as the person would say them. */
 export type Narratable =
   | { type: "fact"; kind: "civil"; org: string; birthDate: number; residence: number }
   | { type: "fact"; kind: "death"; org: string; deathDate: number }
   | { type: "fact"; kind: "assessment"; org: string; category: string; percentage: number; effectiveDate: number; reviewDate: number | null }
-  | { type: "fact"; kind: "revocation"; org: string }
+  | { type: "fact"; kind: "revocation"; org: string; /** RevocationRecord.reason, 1-4 */ reason?: number | null }
   | { type: "fact"; kind: "income"; org: string; year: number; amountCents: number | null }
   | { type: "fact"; kind: "hospitalStay"; org: string; admission: number; discharge: number | null }
   | { type: "decision"; benefit: string; eligible: boolean; reason: ReasonName; date: number }
-  | { type: "payment"; benefit: string; period: number; amountCents: number | null }
+  | { type: "payment"; benefit: string; period: number; amountCents: number | null; /** the benefit pays 13 times a year */ thirteenth?: boolean }
   | { type: "refusal"; benefit: string; period: number; reason: ReasonName };
 
 export function narrate(item: Narratable): Text {
@@ -70,28 +91,34 @@ export function narrate(item: Narratable): Text {
     case "fact":
       switch (item.kind) {
         case "civil":
+          // The certifying municipality is the place of residence: its name says more than the ISTAT code.
           return {
-            it: `${item.org} ha certificato la nascita (${day(item.birthDate)}) e la residenza (ISTAT ${String(item.residence).padStart(6, "0")}).`,
-            en: `${item.org} certified the birth (${day(item.birthDate)}) and residence (ISTAT ${String(item.residence).padStart(6, "0")}).`,
+            it: `${item.org} ha certificato la nascita (${day(item.birthDate)}) e la residenza.`,
+            en: `${item.org} certified the birth (${day(item.birthDate, "en")}) and residence.`,
           };
         case "death":
-          return { it: `${item.org} ha certificato il decesso (${day(item.deathDate)}).`, en: `${item.org} certified the death (${day(item.deathDate)}).` };
+          return { it: `${item.org} ha certificato il decesso (${day(item.deathDate)}).`, en: `${item.org} certified the death (${day(item.deathDate, "en")}).` };
         case "assessment":
           return {
-            it: `${item.org} ha certificato un accertamento (${item.category}, ${item.percentage}%) valido dal ${day(item.effectiveDate)}${item.reviewDate ? `, revisione il ${day(item.reviewDate)}` : ", senza revisione"}.`,
-            en: `${item.org} certified an assessment (${item.category}, ${item.percentage}%) valid from ${day(item.effectiveDate)}${item.reviewDate ? `, review on ${day(item.reviewDate)}` : ", no review"}.`,
+            it: `${item.org} ha certificato un accertamento di ${categoryText(item.category).it} al ${item.percentage}%, valido dal ${day(item.effectiveDate)}${item.reviewDate ? `, con revisione il ${day(item.reviewDate)}` : ", senza revisione"}.`,
+            en: `${item.org} certified an assessment of ${categoryText(item.category).en} at ${item.percentage}%, valid from ${day(item.effectiveDate, "en")}${item.reviewDate ? `, review on ${day(item.reviewDate, "en")}` : ", no review"}.`,
           };
         case "revocation":
-          return { it: `${item.org} ha revocato un accertamento.`, en: `${item.org} revoked an assessment.` };
+        {
+          const why = REVOCATION_REASON_TEXT[(item.reason ?? 0) - 1];
+          return why
+            ? { it: `${item.org} ha revocato un accertamento (${why.it}).`, en: `${item.org} revoked an assessment (${why.en}).` }
+            : { it: `${item.org} ha revocato un accertamento.`, en: `${item.org} revoked an assessment.` };
+        }
         case "income":
           return {
-            it: `${item.org} ha certificato il reddito ${item.year}: ${euro(item.amountCents, "it-IT")}.`,
-            en: `${item.org} certified the ${item.year} income: ${euro(item.amountCents, "en-GB")}.`,
+            it: `${item.org} ha certificato il reddito ${item.year}: ${euro(item.amountCents, "it")}.`,
+            en: `${item.org} certified the ${item.year} income: ${euro(item.amountCents, "en")}.`,
           };
         case "hospitalStay":
           return {
             it: `${item.org} ha certificato un ricovero dal ${day(item.admission)}${item.discharge ? ` al ${day(item.discharge)}` : " (in corso)"}.`,
-            en: `${item.org} certified a hospital stay from ${day(item.admission)}${item.discharge ? ` to ${day(item.discharge)}` : " (ongoing)"}.`,
+            en: `${item.org} certified a hospital stay from ${day(item.admission, "en")}${item.discharge ? ` to ${day(item.discharge, "en")}` : " (ongoing)"}.`,
           };
       }
       break;
@@ -99,22 +126,24 @@ export function narrate(item: Narratable): Text {
       const name = benefitName(item.benefit);
       const why = reasonText(item.reason);
       return item.eligible
-        ? { it: `INPS ha accolto la domanda di ${name.it} (dal ${day(item.date)}).`, en: `INPS granted the application for ${name.en} (from ${day(item.date)}).` }
+        ? { it: `INPS ha accolto la domanda di ${name.it} (dal ${day(item.date)}).`, en: `INPS granted the application for ${name.en} (from ${day(item.date, "en")}).` }
         : { it: `INPS ha respinto la domanda di ${name.it}: ${why.it}`, en: `INPS refused the application for ${name.en}: ${why.en}` };
     }
     case "payment": {
       const name = benefitName(item.benefit);
+      // December pays the monthly amount twice for 13-payment benefits: say why the amount doubled.
+      const december = item.period % 100 === 12 && item.thirteenth === true;
       return {
-        it: `INPS ha pagato ${euro(item.amountCents, "it-IT")} di ${name.it} per ${formatPeriod(item.period)}.`,
-        en: `INPS paid ${euro(item.amountCents, "en-GB")} of ${name.en} for ${formatPeriod(item.period)}.`,
+        it: `INPS ha pagato ${euro(item.amountCents, "it")} di ${name.it} per ${month(item.period, "it")}${december ? " (mensilità più tredicesima)" : ""}.`,
+        en: `INPS paid ${euro(item.amountCents, "en")} of ${name.en} for ${month(item.period, "en")}${december ? " (monthly amount plus the thirteenth payment)" : ""}.`,
       };
     }
     case "refusal": {
       const name = benefitName(item.benefit);
       const why = reasonText(item.reason);
       return {
-        it: `Il pagamento di ${name.it} per ${formatPeriod(item.period)} non è stato eseguito: ${why.it}`,
-        en: `The payment of ${name.en} for ${formatPeriod(item.period)} was not made: ${why.en}`,
+        it: `Il pagamento di ${name.it} per ${month(item.period, "it")} non è stato eseguito: ${why.it}`,
+        en: `The payment of ${name.en} for ${month(item.period, "en")} was not made: ${why.en}`,
       };
     }
   }

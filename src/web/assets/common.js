@@ -2,6 +2,7 @@
 // building without innerHTML (API data is always text, never markup), calls to the read API with
 // the role's token, and the page's sign-in guard. No framework, no build step.
 import { DICTIONARY } from "./i18n.js";
+import { formatDateTime, formatDay, formatEuro, formatMonth } from "./format.js";
 
 const LANG_KEY = "pachain.lang";
 const renderers = [];
@@ -23,7 +24,7 @@ export const tx = (text) => (text ? text[lang()] ?? text.it : "");
 
 /** Builds an element: attributes (on* never), then children (strings become text nodes). */
 export function h(tag, attrs = {}, ...children) {
-  const svg = ["svg", "rect", "text", "g", "line", "title"].includes(tag);
+  const svg = ["svg", "rect", "text", "g", "line", "title", "polyline", "circle", "path"].includes(tag);
   const el = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -63,15 +64,37 @@ export function setLanguage(value) {
   for (const render of renderers) render();
 }
 
-// ── formatting ─────────────────────────────────────────────────────────────────────────────
-const locale = () => (lang() === "it" ? "it-IT" : "en-GB");
-export const euro = (cents) => (cents === null || cents === undefined ? "—" : (cents / 100).toLocaleString(locale(), { style: "currency", currency: "EUR" }));
-export const day = (iso) => (iso ? new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString(locale(), { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }) : "—");
-export const dateTime = (iso) => new Date(iso).toLocaleString(locale(), { timeZone: "Europe/Rome", dateStyle: "medium", timeStyle: "short" });
-export const month = (yyyyMm) => new Date(`${yyyyMm}-01T00:00:00Z`).toLocaleDateString(locale(), { timeZone: "UTC", month: "long", year: "numeric" });
+// ── formatting (one formatter: format.js, shared with the API's sentences) ─────────────────
+export const euro = (cents) => formatEuro(cents, lang());
+export const day = (iso) => formatDay(iso, lang());
+export const dateTime = (iso) => formatDateTime(iso, lang());
+export const month = (yyyyMm) => formatMonth(yyyyMm, lang());
 export const shortHash = (hex) => (hex ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : "");
-export const todayIso = () => new Date().toISOString().slice(0, 10);
-export const currentMonth = () => new Date().toISOString().slice(0, 7);
+/** Today (YYYY-MM-DD) as the server's clock says (the router puts it in the page), never the device's. */
+export const todayIso = () => document.querySelector('meta[name="pachain-today"]')?.content ?? "";
+export const currentMonth = () => todayIso().slice(0, 7);
+/** The month `delta` months after YYYY-MM. */
+export function addMonths(yyyyMm, delta) {
+  const [y, m] = yyyyMm.split("-").map(Number);
+  const index = y * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/**
+ * The kit's accordion (Designers Italia): a heading with a button that shows or hides its panel,
+ * aria-expanded telling the state. `content` is an element; the panel's id must be unique.
+ */
+export function accordionItem({ id, heading, level = "h3", content, open = false }) {
+  const panel = h("div", { id, class: `accordion-collapse collapse${open ? " show" : ""}`, role: "region", "aria-labelledby": `${id}-button` }, h("div", { class: "accordion-body" }, content));
+  const button = h("button", { id: `${id}-button`, class: `accordion-button${open ? "" : " collapsed"}`, type: "button", "aria-expanded": String(open), "aria-controls": id }, heading);
+  button.addEventListener("click", () => {
+    const show = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(show));
+    button.classList.toggle("collapsed", !show);
+    panel.classList.toggle("show", show);
+  });
+  return h("div", { class: "accordion-item" }, h(level, { class: "accordion-header" }, button), panel);
+}
 
 // ── session (demo tokens stand in for SPID/CIE) ─────────────────────────────────────────────
 const tokenKey = (role) => `pachain.token.${role}`;

@@ -21,7 +21,7 @@ function render() {
   const rows = [];
   if (v.expiresAt) rows.push([t("verify.validUntil"), dateTime(v.expiresAt)]);
   if (v.status?.anchor.transaction) rows.push([t("verify.anchor"), h("span", { class: "mono", title: v.status.anchor.transaction }, shortHash(v.status.anchor.transaction))]);
-  rows.push([t("verify.reason"), v.reason]);
+  // The reason code stays in data-reason (for tools); a verifier reads the sentence.
   el("verdict").replaceChildren(h("div", { class: "verdict", "data-verdict": v.verdict, "data-reason": v.reason },
     h("strong", { id: "verdict-headline" }, `${VERDICT_SIGN[v.verdict]} ${tx(v.headline)}`),
     h("p", {}, tx(v.message)),
