@@ -76,12 +76,18 @@ const schema = z.object({
   /** Production token issuer (OIDC, SPID/CIE) and its JWKS. */
   PACHAIN_API_ISSUER: z.string().optional(),
   PACHAIN_API_JWKS_URL: z.string().url().optional(),
+  /** Longest lifetime (exp − iat, seconds) of a bearer token the API accepts; tokens without exp are refused. */
+  PACHAIN_API_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3600),
   /** Key that signs the citizens' proofs of status (Ed25519 seed, 0x hex; default: created in PACHAIN_HOME). */
   PACHAIN_API_PROOF_KEY: z.string().optional(),
-  /** Read API rate limit per client (token, or address without one): sustained requests per second… */
+  /** Read API rate limit per client (verified token's role and subject, else address): sustained requests per second… */
   PACHAIN_API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** …and the burst a client may send at once. */
   PACHAIN_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Public routes' own budget per address (proof verification needs no token): sustained requests per second… */
+  PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(10),
+  /** …and the burst an address may send at once. */
+  PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** SQLite file of the read API's access log (default: $PACHAIN_HOME/api/access-log.sqlite); unused when DATABASE_URL is set. */
   PACHAIN_API_ACCESS_LOG_FILE: z.string().min(1).optional(),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */

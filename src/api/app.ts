@@ -9,7 +9,7 @@ import type { Logger } from "../logger.ts";
 import { ROLES, type Authenticator } from "./auth.ts";
 import { renderDocsPage } from "./docs-page.ts";
 import type { ApiMetrics } from "./metrics.ts";
-import { createRateLimiter, type RateLimitOptions } from "./rate-limit.ts";
+import { addressOf, createRateLimiter, identityOf, type RateLimitOptions } from "./rate-limit.ts";
 import { mountRoute, openApiDocument, type RouteSpec } from "./route.ts";
 import { auditorRoutes } from "./routes/auditor.ts";
 import { citizenRoutes } from "./routes/citizen.ts";
@@ -28,6 +28,8 @@ export interface ApiDependencies {
   logger: Logger;
   metrics: ApiMetrics;
   rateLimit: RateLimitOptions;
+  /** The public routes' own budget per address (default: rateLimit's). */
+  publicRateLimit?: RateLimitOptions;
   /** Readiness: the chain answers and the index has caught up. */
   readiness: () => Promise<{ ready: boolean; chain: string; index: string }>;
 }
@@ -40,8 +42,12 @@ export function apiRoutes(services: ApiServices): RouteSpec[] {
 export function createApp(deps: ApiDependencies): express.Express {
   const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
-  const limiter = createRateLimiter(deps.rateLimit);
   const routes = apiRoutes(services);
+  const limiter = createRateLimiter({ ...deps.rateLimit, clientOf: identityOf(auth) });
+  // Public routes (proof verification) take no token: their own budget per address, so a flood of
+  // verifications neither borrows a person's budget nor exhausts it.
+  const publicLimiter = createRateLimiter({ ...(deps.publicRateLimit ?? deps.rateLimit), clientOf: addressOf });
+  const publicPaths = new Set(routes.filter((r) => r.roles === "public").map((r) => r.path));
   const openApi = openApiDocument(routes, { version: API_VERSION });
   const docsPage = renderDocsPage(openApi as Parameters<typeof renderDocsPage>[0]);
   const app = express();
@@ -89,7 +95,7 @@ export function createApp(deps: ApiDependencies): express.Express {
 
   app.use(webRouter({ catalog: services.catalog }));
 
-  app.use("/v1", limiter.middleware);
+  app.use("/v1", (req, res, next) => (publicPaths.has(req.originalUrl.split("?")[0]) ? publicLimiter : limiter).middleware(req, res, next));
   app.use(express.json({ limit: BODY_LIMIT }));
 
   const tokenRequest = z.object({
@@ -136,6 +142,13 @@ export function toHttpError(error: unknown): { status: number; body: { error: { 
   if (e?.type === "entity.too.large") return { status: 413, body: { error: { code: "BODY_TOO_LARGE", message: `the body is larger than ${BODY_LIMIT}` } } };
   if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
     return { status: 415, body: { error: { code: "UNSUPPORTED_ENCODING", message: "the body's encoding or charset is not supported" } } };
+  }
+  // Express's router: a path parameter that is not valid percent-encoding (e.g. "…H501U%").
+  if (error instanceof URIError) return { status: 400, body: { error: { code: "INVALID_PATH", message: "the path is not valid percent-encoding" } } };
+  // body-parser: a body that cannot be read (invalid gzip or br, aborted, wrong length). The
+  // library's message is not echoed: it may quote what the client sent.
+  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
+    return { status: e.status, body: { error: { code: "INVALID_BODY", message: "the body could not be read (invalid compression, length or encoding)" } } };
   }
   return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
 }
