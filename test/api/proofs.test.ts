@@ -97,10 +97,12 @@ describe("proofs of status: issued to a citizen, verified by anyone against the 
     expect(answer.status).to.equal(200);
     expect(answer.body).to.deep.include({ verdict: "valid", reason: "ELIGIBLE", checkedOn: isoToday() });
     expect((await verify(`  ${api.url}/verifica#${proof}\n`)).body.verdict).to.equal("valid");
+    // Verifications are listed apart from staff reads, one row per proof with its count (issue 14).
     const log = await call("/v1/me/access-log", { token: await token("citizen", holder) });
-    const entry = log.body.entries.find((e: any) => e.action === "proof-verification");
-    expect(entry).to.deep.include({ role: "verifier", actor: "public" });
-    expect(entry.purpose).to.contain(CARD).and.contain("valid");
+    const checked = log.body.verifications.filter((v: any) => v.benefit === CARD);
+    expect(checked).to.have.length(1);
+    expect(checked[0]).to.deep.include({ count: 2, lastVerdict: "valid" });
+    expect(log.body.entries.map((e: any) => e.role)).to.not.include("verifier");
   });
 
   it("publishes the public key, with which anyone checks the signature offline", async function () {

@@ -51,16 +51,14 @@ export function proofRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: "post", path: "/v1/proofs/verify", tag: "system", roles: "public",
       summary: "Verify a proof: signature, validity window and the person's current status on chain",
-      description: "Public. Answers valid, revoked (the status changed on chain: revocation, death…), expired or invalid, with the reason. The check is shown to the person in their access log.",
+      description: "Public. Answers valid, revoked (the status changed on chain: revocation, death…), expired or invalid, with the reason. The check is shown to the person in their access log (verifications of one proof are counted together).",
       body: z.object({ proof: z.string().min(1).max(4000).meta({ description: "The proof text, or any text containing it (a scanned QR code)" }) }).strict(),
       response: verification,
-      async handle({ body, requestId }) {
-        const { subject, ...answer } = await s.proofs.verify(body.proof);
-        if (subject !== undefined) {
-          await s.accessLog.record([{
-            at: s.nowMs(), actorRole: "verifier", actor: "public", subject, requestId,
-            purpose: `verifica di una prova presentata dalla persona (${answer.claim?.benefit ?? "?"}): ${answer.verdict}`, action: "proof-verification",
-          }]);
+      async handle({ body }) {
+        const { subject, proofId, ...answer } = await s.proofs.verify(body.proof);
+        // One row per proof, counted: verifications cannot flood the person's log (data/access-log.ts).
+        if (subject !== undefined && proofId !== undefined) {
+          await s.accessLog.recordVerification({ subject, proofId, benefit: answer.claim?.benefit ?? "?", at: s.nowMs(), verdict: answer.verdict });
         }
         return answer;
       },

@@ -198,7 +198,7 @@ export function createProofService(deps: {
      * Signature, then validity window, then the person's status on chain now. Also returns the
      * subject of a proof whose signature holds, so the caller can log the check for the person.
      */
-    async verify(text: string): Promise<Verification & { subject?: string }> {
+    async verify(text: string): Promise<Verification & { subject?: string; proofId?: string }> {
       const { publicKey } = need();
       const token = JWS_PATTERN.exec(text.trim())?.[0];
       const answer = (verdict: Verdict, reason: string, message: Text, rest: Partial<Verification> = {}): Verification => ({
@@ -228,16 +228,17 @@ export function createProofService(deps: {
         validUntil: new Date(p.exp * 1000).toISOString(),
       };
       const seconds = Math.floor(nowMs / 1000);
-      if (seconds >= p.exp) return { ...answer("expired", "EXPIRED", VERDICT_TEXT.expired, window), subject };
+      const proofId = p.jti;
+      if (seconds >= p.exp) return { ...answer("expired", "EXPIRED", VERDICT_TEXT.expired, window), subject, proofId };
       if (seconds < p.nbf) {
-        return { ...answer("invalid", "NOT_YET_VALID", { it: "La prova non è ancora valida.", en: "The proof is not valid yet." }, window), subject };
+        return { ...answer("invalid", "NOT_YET_VALID", { it: "La prova non è ancora valida.", en: "The proof is not valid yet." }, window), subject, proofId };
       }
       const day = checkDay(month, nowMs);
       const status = await entitlement(subject, p.clm.b, day);
       const checked = { ...window, checkedOn: formatIsoDate(day) };
       return status.eligible
-        ? { ...answer("valid", "ELIGIBLE", VERDICT_TEXT.valid, checked), subject }
-        : { ...answer("revoked", status.reason, VERDICT_TEXT.revoked(reasonText(status.reason)), checked), subject };
+        ? { ...answer("valid", "ELIGIBLE", VERDICT_TEXT.valid, checked), subject, proofId }
+        : { ...answer("revoked", status.reason, VERDICT_TEXT.revoked(reasonText(status.reason)), checked), subject, proofId };
     },
   };
 }
