@@ -69,6 +69,12 @@ const schema = z.object({
   PACHAIN_VAULT_KEY: z.string().optional(),
   /** People in the demo population of the source simulators (npm start). */
   PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
+  /**
+   * Production (npm run deploy:consortium): ADMIN's AccessManager execution delay in seconds, set
+   * once the consortium is applied; from then on a role grant is scheduled and executes after it.
+   * The demo (npm start) never applies it: its ADMIN keeps zero delay.
+   */
+  PACHAIN_ADMIN_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(2 * 86_400),
   /** Read API: port on 127.0.0.1 (0 = any free port). */
   PACHAIN_API_PORT: port.default(3000),
   /** Read API demo mode: POST /v1/dev/token issues tokens for any role. Off unless set; npm start sets it. */
