@@ -65,7 +65,7 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
   const armed: Array<{ fault: BesuFault; count: number }> = [];
   let heldUntil = 0;
   let downUntil = 0;
-  const effect = (kind: string) => recording.effects.set(kind, (recording.effects.get(kind) ?? 0) + 1);
+  const effect = (kind: string, n = 1) => recording.effects.set(kind, (recording.effects.get(kind) ?? 0) + n);
 
   const upstream = async (method: string, params: unknown[]): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> => {
     const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
@@ -204,7 +204,8 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
     recording,
     inject(fault, { ms = 10_000, count = 3 } = {}) {
       if (fault === "restart") {
-        effect(`lost in a restart: ${pool.size}`);
+        effect("node restarts");
+        effect("lost in a restart", pool.size);
         pool.clear();
         downUntil = Date.now() + ms;
         for (const socket of openSockets) socket.destroy();
