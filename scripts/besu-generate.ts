@@ -4,13 +4,18 @@
 // the monitoring kit (monitoring/: Prometheus, alert rules and their tests, Grafana). --help lists the options.
 import { resolve } from "node:path";
 import { createProgram, usageError } from "../src/cli.ts";
-import { BesuOptionError, DEFAULT_BLOCK_PERIOD_SECONDS, DEFAULT_CHAIN_ID, DEFAULT_EPOCH_LENGTH, DEFAULT_IMAGE, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SUBNET, generateNetwork, writeNetwork } from "../src/production/besu.ts";
+import { ValidationError } from "../src/errors.ts";
+import { parseConsortiumFile } from "../src/production/deploy.ts";
+import { consortiumAccounts, BesuOptionError, DEFAULT_BLOCK_PERIOD_SECONDS, DEFAULT_CHAIN_ID, DEFAULT_EPOCH_LENGTH, DEFAULT_IMAGE, DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_SUBNET, generateNetwork, writeNetwork } from "../src/production/besu.ts";
 
 const program = createProgram("npm run besu:generate --", "Generate a Hyperledger Besu QBFT network for the consortium: genesis, node keys, per-node config, allowlists, compose file and the monitoring kit (docs/operations.md).", [
   [0, "written"], [1, "writing failed"], [2, "bad option, or --out is not empty: nothing was written"],
 ])
   .requiredOption("--validators <N>", "QBFT validators, one per organisation (at least 4)")
   .requiredOption("--out <DIR>", "output folder (must not exist or be empty)")
+  .requiredOption("--governance <a,b,…>", "governance accounts (the deploy key's address, …): allowed to send transactions (Besu account allowlist)")
+  .option("--consortium <FILE>", "consortium file (deploy:consortium): its oracles' relayer accounts are allowed too")
+  .option("--accounts <a,b,…>", "further accounts allowed to send transactions")
   .option("--names <a,b,…>", "node names, e.g. inps,asl-roma-1,comune-roma,comune-milano (default validator-1…N)")
   .option("--hosts <ip,ip,…>", `each node's private address (default: ${DEFAULT_SUBNET} from .11)`)
   .option("--subnet <CIDR>", `Docker subnet of the compose file (default ${DEFAULT_SUBNET})`)
@@ -40,6 +45,12 @@ const values = {
 };
 
 try {
+  // With free gas, only the consortium's accounts may send transactions (Besu account allowlist).
+  const accounts = [
+    ...list(opts.governance)!,
+    ...(opts.consortium ? consortiumAccounts(parseConsortiumFile(resolve(opts.consortium))) : []),
+    ...(list(opts.accounts) ?? []),
+  ];
   const network = generateNetwork({
     validators: integer(values.validators, "--validators")!,
     chainId: integer(values["chain-id"], "--chain-id"),
@@ -50,11 +61,13 @@ try {
     requestTimeoutSeconds: integer(values["request-timeout"], "--request-timeout"),
     epochLength: integer(values["epoch-length"], "--epoch-length"),
     image: values.image,
+    accounts,
   });
   const out = resolve(values.out);
   writeNetwork(network, out);
   process.stdout.write(`Besu QBFT network written to ${out} (chain id ${network.chainId}, ${network.nodes.length} validators)\n`);
   for (const node of network.nodes) process.stdout.write(`  ${node.name.padEnd(20)} ${node.host.padEnd(15)} validator ${node.address}\n`);
+  process.stdout.write(`Accounts allowed to send transactions (permissions_config.toml): ${accounts.length}\n`);
   process.stdout.write(
     network.files.has("docker-compose.yml")
       ? `Start it with Docker: cd ${out} && docker compose up -d (see docs/operations.md)\n`
@@ -63,7 +76,7 @@ try {
   process.stdout.write(`Monitoring: ${out}/monitoring (Prometheus scrape config, alert rules and their tests, Grafana dashboard)\n`);
   process.stdout.write("Each nodes/NAME/key is that organisation's secret: hand it over and delete the copy here.\n");
 } catch (error) {
-  if (error instanceof BesuOptionError) fail(error.message);
+  if (error instanceof BesuOptionError || error instanceof ValidationError) fail(error.message);
   process.stderr.write(`besu:generate failed: ${(error as Error).message}\n`);
   process.exit(1);
 }

@@ -14,7 +14,7 @@ import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts
 import { loadConsortium, type ConsortiumRecord } from "../src/demo/consortium.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
-import { applyConsortium, checkChainId, FixedGasPriceWallet, parseConsortiumFile, resolveKey } from "../src/production/deploy.ts";
+import { applyConsortium, checkChainId, ensureAdminDelay, FixedGasPriceWallet, parseConsortiumFile, resolveKey } from "../src/production/deploy.ts";
 
 function fail(message: string): never {
   process.stderr.write(`deploy:consortium: ${message}\nusage: npm run deploy:consortium -- CONSORTIUM.json\n`);
@@ -45,10 +45,16 @@ try {
     : new FixedGasPriceWallet(key, provider, BigInt(config.PACHAIN_GAS_PRICE));
   const recordFile = join(home, "consortium.json");
   const record: ConsortiumRecord = existsSync(recordFile) ? loadConsortium(recordFile) : { organisations: [] };
-  const applied = await applyConsortium(attachContracts(deployment.addresses, new NonceManager(signer)), spec, record, logger);
+  const contracts = attachContracts(deployment.addresses, new NonceManager(signer));
+  const applied = await applyConsortium(contracts, spec, record, logger);
   writeFileSync(recordFile, `${JSON.stringify(applied.record, null, 2)}\n`);
+  // Once the consortium is in place, ADMIN acts only after its delay (docs/security.md).
+  const delayed = await ensureAdminDelay(contracts, config.PACHAIN_ADMIN_DELAY_SECONDS, logger);
   provider.destroy();
-  process.stdout.write(`consortium applied: ${applied.transactions} transactions; ${applied.record.organisations.length} organisations in ${recordFile}\n`);
+  process.stdout.write(`consortium applied: ${applied.transactions + delayed} transactions; ${applied.record.organisations.length} organisations in ${recordFile}\n`);
+  if (applied.scheduled + applied.pending > 0) {
+    process.stdout.write(`${applied.scheduled} role grants scheduled now, ${applied.pending} waiting: run again once ADMIN's delay (${config.PACHAIN_ADMIN_DELAY_SECONDS} s) has passed\n`);
+  }
 } catch (error) {
   if (error instanceof PaChainError) fail(error.message);
   process.stderr.write(`deploy:consortium failed: ${(error as Error).stack ?? error}\n`);

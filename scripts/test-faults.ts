@@ -19,7 +19,7 @@ function option(name: string, fallback: number): number {
 const options = {
   size: option("--size", 150),
   seed: option("--seed", 61),
-  faults: option("--faults", 12),
+  faults: option("--faults", 66),
   loadSeconds: option("--load-seconds", 15),
   log: (line: string) => process.stderr.write(`test:faults: ${line}\n`),
 };

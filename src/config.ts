@@ -69,6 +69,12 @@ const schema = z.object({
   PACHAIN_VAULT_KEY: z.string().optional(),
   /** People in the demo population of the source simulators (npm start). */
   PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
+  /**
+   * Production (npm run deploy:consortium): ADMIN's AccessManager execution delay in seconds, set
+   * once the consortium is applied; from then on a role grant is scheduled and executes after it.
+   * The demo (npm start) never applies it: its ADMIN keeps zero delay.
+   */
+  PACHAIN_ADMIN_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(2 * 86_400),
   /** Read API: port on 127.0.0.1 (0 = any free port). */
   PACHAIN_API_PORT: port.default(3000),
   /** Read API demo mode: POST /v1/dev/token issues tokens for any role. Off unless set; npm start sets it. */
@@ -82,10 +88,16 @@ const schema = z.object({
   PACHAIN_CREDENTIAL_ANCHOR_KEY: privateKey.default(DEV_KEYS[4]),
   /** The read API's public address (credential issuer identifier = this + /credentials); default: where it listens. */
   PACHAIN_API_PUBLIC_URL: z.string().url().optional(),
-  /** Read API rate limit per client (token, or address without one): sustained requests per second… */
+  /** Longest lifetime (exp − iat, seconds) of a bearer token the API accepts; tokens without exp are refused. */
+  PACHAIN_API_TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3600),
+  /** Read API rate limit per client (verified token's role and subject, else address): sustained requests per second… */
   PACHAIN_API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** …and the burst a client may send at once. */
   PACHAIN_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Public routes' own budget per address (proof verification needs no token): sustained requests per second… */
+  PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(10),
+  /** …and the burst an address may send at once. */
+  PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** SQLite file of the read API's access log (default: $PACHAIN_HOME/api/access-log.sqlite); unused when DATABASE_URL is set. */
   PACHAIN_API_ACCESS_LOG_FILE: z.string().min(1).optional(),
   /**

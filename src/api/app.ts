@@ -8,7 +8,7 @@ import type { Logger } from "../logger.ts";
 import type { Authenticator } from "./auth.ts";
 import { DOCS_CSP, DOCS_INIT_JS, docsAsset, renderDocsPage } from "./docs-page.ts";
 import type { ApiMetrics } from "./metrics.ts";
-import { createRateLimiter, type RateLimitOptions } from "./rate-limit.ts";
+import { addressOf, createRateLimiter, identityOf, type RateLimitOptions } from "./rate-limit.ts";
 import { BODY_LIMIT, PROBLEM_JSON, toProblem } from "./problem.ts";
 import { mountRoute, openApiDocument, type RouteSpec } from "./route.ts";
 import { auditorRoutes } from "./routes/auditor.ts";
@@ -30,6 +30,8 @@ export interface ApiDependencies {
   logger: Logger;
   metrics: ApiMetrics;
   rateLimit: RateLimitOptions;
+  /** The public routes' own budget per address (default: rateLimit's). */
+  publicRateLimit?: RateLimitOptions;
   /** Readiness: the chain answers and the index has caught up. */
   readiness: () => Promise<{ ready: boolean; chain: string; index: string }>;
   /** The URL the OpenAPI document names as its server. */
@@ -59,7 +61,6 @@ const pathPattern = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[
 export function createApp(deps: ApiDependencies): express.Express {
   const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
-  const limiter = createRateLimiter(deps.rateLimit);
   const routes = apiRoutes(services, {
     auth,
     readiness,
@@ -68,6 +69,11 @@ export function createApp(deps: ApiDependencies): express.Express {
       if (holder.role === "patronato") services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
     },
   });
+  const limiter = createRateLimiter({ ...deps.rateLimit, clientOf: identityOf(auth) });
+  // Public routes (presentation verification, status) take no token: their own budget per address,
+  // so a flood of verifications neither borrows a person's budget nor exhausts it.
+  const publicLimiter = createRateLimiter({ ...(deps.publicRateLimit ?? deps.rateLimit), clientOf: addressOf });
+  const publicPaths = new Set(routes.filter((r) => r.roles === "public").map((r) => r.path));
   const openApi = openApiDocument(routes, { version: API_VERSION, serverUrl: deps.serverUrl });
   const docsPage = renderDocsPage(openApi as Parameters<typeof renderDocsPage>[0]);
   const app = express();
@@ -133,7 +139,7 @@ export function createApp(deps: ApiDependencies): express.Express {
 
   app.use(webRouter({ catalog: services.catalog, isoToday: () => formatIsoDate(services.today()) }));
 
-  app.use("/v1", limiter.middleware);
+  app.use("/v1", (req, res, next) => (publicPaths.has(req.originalUrl.split("?")[0]) ? publicLimiter : limiter).middleware(req, res, next));
   app.use("/credentials", limiter.middleware);
   // The body's bytes are kept for the routes that check a signature over them (ModI integrity).
   app.use(express.json({ limit: BODY_LIMIT, verify: (req, _res, buf) => {

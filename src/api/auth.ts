@@ -20,8 +20,14 @@ export interface Principal {
 const DEMO_ISSUER = "pa-chain-demo";
 const AUDIENCE = "pa-chain-api";
 const TOKEN_TTL = "1h";
+/** Default longest lifetime (exp − iat) a token may have: a stolen token is worth a working day at most. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 12 * 3600;
 
-const claims = z.object({ role: z.enum(ROLES), sub: z.string(), org: z.number().int().positive().optional() });
+const claims = z.object({
+  role: z.enum(ROLES), sub: z.string(), org: z.number().int().positive().optional(),
+  // unix seconds; both required: a token without exp never expires.
+  exp: z.number(), iat: z.number(),
+});
 
 export interface Authenticator {
   /** Demo mode only: a token for any role, as a stand-in for SPID/CIE. */
@@ -29,8 +35,8 @@ export interface Authenticator {
   verify(authorization: string | undefined): Promise<Principal>;
 }
 
-export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: string; issuer?: string }): Authenticator {
-  const { demoKey, jwksUrl, issuer } = options;
+export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: string; issuer?: string; maxLifetimeSeconds?: number }): Authenticator {
+  const { demoKey, jwksUrl, issuer, maxLifetimeSeconds = DEFAULT_TOKEN_MAX_LIFETIME_SECONDS } = options;
   const remote: JWTVerifyGetKey | undefined = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : undefined;
   const unauthenticated = (message: string) => new PaChainError("UNAUTHENTICATED", message, { status: 401 });
 
@@ -51,15 +57,18 @@ export function createAuthenticator(options: { demoKey?: Uint8Array; jwksUrl?: s
       if (!token) throw unauthenticated("missing bearer token (Authorization: Bearer …)");
       let payload: unknown;
       try {
-        if (remote) payload = (await jwtVerify(token, remote, { issuer, audience: AUDIENCE })).payload;
-        else if (demoKey) payload = (await jwtVerify(token, demoKey, { issuer: DEMO_ISSUER, audience: AUDIENCE })).payload;
+        // exp and iat are required, and iat no older than the longest lifetime (jose also refuses an iat in the future).
+        const checks = { audience: AUDIENCE, requiredClaims: ["exp", "iat"], maxTokenAge: maxLifetimeSeconds };
+        if (remote) payload = (await jwtVerify(token, remote, { ...checks, issuer })).payload;
+        else if (demoKey) payload = (await jwtVerify(token, demoKey, { ...checks, issuer: DEMO_ISSUER })).payload;
         else throw new Error("no token issuer configured");
       } catch (error) {
         throw unauthenticated(`invalid token: ${(error as Error).message}`);
       }
       const parsed = claims.safeParse(payload);
       if (!parsed.success) throw unauthenticated("token lacks a known role or a subject");
-      const { role, sub, org } = parsed.data;
+      const { role, sub, org, exp, iat } = parsed.data;
+      if (exp - iat > maxLifetimeSeconds) throw unauthenticated(`token lifetime (exp − iat) exceeds ${maxLifetimeSeconds} s`);
       if (role === "commission" && org === undefined) throw unauthenticated("a commission token must name its commission (claim org)");
       if (role === "patronato" && org === undefined) throw unauthenticated("a patronato token must name its patronato (claim org)");
       return { role, fiscalCode: parseFiscalCode(sub, "sub"), ...(org === undefined ? {} : { organisation: org }) };

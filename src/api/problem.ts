@@ -64,6 +64,13 @@ export function toProblem(error: unknown, instance: string): HttpProblem {
     else if (e?.type === "entity.too.large") answer = make(413, "BODY_TOO_LARGE", `the body is larger than ${BODY_LIMIT}`);
     else if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
       answer = make(415, "UNSUPPORTED_ENCODING", "the body's encoding or charset is not supported");
+    } else if (error instanceof URIError) {
+      // Express's router: a path parameter that is not valid percent-encoding (e.g. "…H501U%").
+      answer = make(400, "INVALID_PATH", "the path is not valid percent-encoding");
+    } else if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
+      // body-parser: a body that cannot be read (invalid gzip or br, aborted, wrong length). The
+      // library's message is not echoed: it may quote what the client sent.
+      answer = make(e.status, "INVALID_BODY", "the body could not be read (invalid compression, length or encoding)");
     } else answer = make(500, "INTERNAL", "internal error");
   }
   if (answer.status === 401) answer.headers["www-authenticate"] = 'Bearer realm="pa-chain"';

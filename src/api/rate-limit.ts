@@ -1,10 +1,13 @@
-// Token-bucket rate limiting per client: a client is its bearer token when it sends one (each
-// person or staff member), else its address. Each bucket holds `burst` requests and refills at
+// Token-bucket rate limiting per client: a client is its verified identity (role and subject of a
+// token that verifies), else its address; an unverifiable Authorization header counts as no token,
+// so random header values earn no fresh buckets. Public routes (proof verification) spend their own
+// budget per address. Each bucket holds `burst` requests and refills at
 // `perSecond`; an empty bucket answers 429 with Retry-After. Buckets idle long enough to be full
 // again are dropped, so memory stays bounded by the clients active in the last minute.
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { PaChainError } from "../errors.ts";
+import type { Authenticator } from "./auth.ts";
 
 export interface RateLimitOptions {
   perSecond: number;
@@ -13,10 +16,35 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
+/** Who a request is to a limiter: a stable key, never the raw credential. */
+export type ClientKey = (req: Request) => string | Promise<string>;
+
+/** The client's address: the key of requests without a verified identity, and of public routes. */
+export const addressOf: ClientKey = (req) => `a:${req.socket.remoteAddress ?? "?"}`;
+
+/**
+ * The verified identity (role and subject, hashed) when the bearer token verifies, else the
+ * address: keying on the header itself gave every random value its own bucket.
+ */
+export function identityOf(auth: Pick<Authenticator, "verify">): ClientKey {
+  return async (req) => {
+    const authorization = req.header("authorization");
+    if (authorization) {
+      try {
+        const who = await auth.verify(authorization);
+        return `p:${who.role}:${createHash("sha256").update(who.fiscalCode).digest("base64url").slice(0, 22)}`;
+      } catch {
+        // An invalid token is refused by its route; for the limiter it is no identity.
+      }
+    }
+    return addressOf(req);
+  };
+}
+
 const SWEEP_EVERY = 10_000;
 
-export function createRateLimiter(options: RateLimitOptions) {
-  const { perSecond, burst, now = Date.now } = options;
+export function createRateLimiter(options: RateLimitOptions & { clientOf?: ClientKey }) {
+  const { perSecond, burst, now = Date.now, clientOf = addressOf } = options;
   const buckets = new Map<string, { tokens: number; at: number }>();
   let calls = 0;
 
@@ -38,11 +66,6 @@ export function createRateLimiter(options: RateLimitOptions) {
     return 0;
   }
 
-  const clientOf = (req: Request) => {
-    const authorization = req.header("authorization");
-    return authorization ? `t:${createHash("sha256").update(authorization).digest("base64url").slice(0, 22)}` : `a:${req.socket.remoteAddress ?? "?"}`;
-  };
-
   /** The client's quota after its last request: tokens left and seconds until its bucket is full. */
   const quota = (client: string) => {
     const bucket = buckets.get(client);
@@ -53,8 +76,8 @@ export function createRateLimiter(options: RateLimitOptions) {
   return {
     take,
     size: () => buckets.size,
-    middleware(req: Request, res: Response, next: NextFunction) {
-      const client = clientOf(req);
+    async middleware(req: Request, res: Response, next: NextFunction) {
+      const client = await clientOf(req);
       const wait = take(client);
       setRateLimitHeaders(res, { limit: burst, windowSeconds: Math.ceil(burst / perSecond), ...quota(client) });
       if (wait === 0) return next();

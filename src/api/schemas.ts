@@ -116,6 +116,15 @@ export const accessEntry = z.object({
   requestId: z.string(),
 }).meta({ id: "AccessEntry" });
 
+export const proofVerifications = z.object({
+  proofId: z.string().meta({ description: "The proof's id (jti)" }),
+  benefit: z.string(),
+  firstAt: isoTime,
+  lastAt: isoTime,
+  count: z.number().int().meta({ description: "How many times the proof was verified" }),
+  lastVerdict: z.string().meta({ description: "valid, revoked, expired or invalid" }),
+}).meta({ id: "ProofVerifications" });
+
 export const periodTotal = z.object({
   benefit: z.string(),
   period: z.string(),

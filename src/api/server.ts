@@ -139,10 +139,13 @@ export async function startApi(options: {
     });
     const app = createApp({
       services,
-      auth: createAuthenticator({ demoKey, jwksUrl: config.PACHAIN_API_JWKS_URL, issuer: config.PACHAIN_API_ISSUER }),
+      auth: createAuthenticator({
+        demoKey, jwksUrl: config.PACHAIN_API_JWKS_URL, issuer: config.PACHAIN_API_ISSUER, maxLifetimeSeconds: config.PACHAIN_API_TOKEN_MAX_LIFETIME_SECONDS,
+      }),
       logger,
       metrics,
       rateLimit: { perSecond: config.PACHAIN_API_RATE_LIMIT_PER_SECOND, burst: config.PACHAIN_API_RATE_LIMIT_BURST },
+      publicRateLimit: { perSecond: config.PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND, burst: config.PACHAIN_API_PUBLIC_RATE_LIMIT_BURST },
       readiness: async () => {
         try {
           await provider.getBlockNumber();

@@ -133,21 +133,44 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
       } catch (error) {
         if (!(error instanceof IntakeRefusal || error instanceof PaChainError)) throw error;
         const code = error instanceof PaChainError ? error.code : "VALIDATION_FAILED";
+        const text = eventText(event);
         return {
           type: "item",
           item: {
             source,
             // Cursor plus content hash: unique per refused event, stable when a page is re-read.
-            recordKey: `${source}:refused:${cursor}:${id(JSON.stringify(event ?? null)).slice(2, 18)}`,
+            recordKey: `${source}:refused:${cursor}:${id(text).slice(2, 18)}`,
             kind: "fact",
             relayer,
-            payload: JSON.stringify(event ?? null).slice(0, 4000),
+            payload: text.slice(0, 4000),
             dead: { errorName: code, errorDetail: error.message },
           },
         };
       }
     },
   };
+}
+
+const MAX_DEAD_LETTER_DEPTH = 32;
+
+/**
+ * The refused event as JSON for its dead letter. An event nested thousands deep makes
+ * JSON.stringify throw a RangeError, which would stall the feed at that event: beyond
+ * MAX_DEAD_LETTER_DEPTH it is cut, so the dead letter still says what arrived.
+ */
+function eventText(event: unknown): string {
+  try {
+    return JSON.stringify(event ?? null);
+  } catch {
+    const cut = (value: unknown, depth: number): unknown => {
+      if (typeof value === "bigint") return value.toString();
+      if (typeof value !== "object" || value === null) return value;
+      if (depth >= MAX_DEAD_LETTER_DEPTH) return "[nested too deep]";
+      if (Array.isArray(value)) return value.map((v) => cut(v, depth + 1));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v, depth + 1)]));
+    };
+    return JSON.stringify(cut(event ?? null, 0));
+  }
 }
 
 function checkDates(kind: FactKind, fields: Record<string, unknown>): void {

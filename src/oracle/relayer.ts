@@ -25,6 +25,15 @@ const GAS_PER_BATCH = 150_000n;
 export const PIPELINE_DEPTH = 8;
 const RECEIPT_POLL_MS = 50;
 const RECEIPT_TIMEOUT_MS = 60_000;
+/**
+ * How often a transaction still without a receipt is looked up in the node's pool. A Besu node
+ * evicts transactions (pool full, restart, a sender over its limit): waiting the full receipt
+ * timeout for one that is gone, and for the pipeline's later nonces stuck behind it, stalled the
+ * relayer for a minute per eviction.
+ */
+const POOL_CHECK_MS = 1_000;
+/** Node answers to a send meaning the node already has this very transaction. */
+const ALREADY_KNOWN = /known transaction|already known|already imported/i;
 
 export interface DecisionPayload { applicationId: string; subject: string; benefit: string; date: number }
 export interface PaymentPayload { subject: string; benefit: string; period: number }
@@ -67,6 +76,8 @@ export function createRelayer(options: {
   const ledgerAddress = contracts.ledger.target as string;
   let nonce: number | undefined;
   let batchCap = Number.MAX_SAFE_INTEGER;
+  /** A sent transaction was lost: one batch at a time (filling the nonce gap) until a pipeline settles. */
+  let refilling = false;
 
   function encode(kind: ItemKind, items: OutboxItem[]): { to: string; data: string } {
     if (kind === "fact") {
@@ -158,11 +169,25 @@ export function createRelayer(options: {
     });
   }
 
-  async function waitForReceipt(hash: string): Promise<TransactionReceipt | null> {
+  /**
+   * The receipt, or null after the timeout, or as soon as the transaction has left the node's pool
+   * unmined (or, with a shared `gone` flag, as soon as one of its pipeline has: the later nonces
+   * cannot be mined before the missing one is sent again).
+   */
+  async function waitForReceipt(hash: string, gone: { hash?: string } = {}): Promise<TransactionReceipt | null> {
     const deadline = Date.now() + RECEIPT_TIMEOUT_MS;
-    while (Date.now() < deadline) {
+    let checkAt = Date.now() + POOL_CHECK_MS;
+    while (Date.now() < deadline && gone.hash === undefined) {
       const receipt = await provider.getTransactionReceipt(hash);
       if (receipt) return receipt;
+      if (Date.now() >= checkAt) {
+        checkAt = Date.now() + POOL_CHECK_MS;
+        if (!(await provider.getTransaction(hash)) && !(await provider.getTransactionReceipt(hash))) {
+          gone.hash = hash;
+          logger.warn({ txHash: hash }, "transaction left the node's pool unmined: it is sent again");
+          return null;
+        }
+      }
       await new Promise((resolve) => setTimeout(resolve, RECEIPT_POLL_MS));
     }
     return null;
@@ -217,7 +242,7 @@ export function createRelayer(options: {
    */
   function nextBatches(beforeId?: number): Array<{ kind: ItemKind; items: OutboxItem[] }> {
     // After a reverted batch (batchCap set), one small batch at a time until the culprit is alone.
-    const depth = batchCap < Number.MAX_SAFE_INTEGER ? 1 : pipelineDepth;
+    const depth = batchCap < Number.MAX_SAFE_INTEGER || refilling ? 1 : pipelineDepth;
     const pending = store.nextPending(name, Math.max(...Object.values(BATCH_LIMITS)) * depth, beforeId);
     const batches: Array<{ kind: ItemKind; items: OutboxItem[] }> = [];
     let at = 0;
@@ -237,19 +262,31 @@ export function createRelayer(options: {
     async recover() {
       const byHash = new Map<string, OutboxItem[]>();
       for (const item of store.sentItems(name)) byHash.set(item.txHash!, [...(byHash.get(item.txHash!) ?? []), item]);
+      const inPool: Array<[string, OutboxItem[]]> = [];
+      let lost = false;
       for (const [hash, items] of byHash) {
         const receipt = await provider.getTransactionReceipt(hash);
         if (receipt) {
           logger.info({ txHash: hash, items: items.length }, "settling a transaction sent before a restart");
           await settleReceipt(items[0].kind, items, receipt);
         } else if (await provider.getTransaction(hash)) {
-          const mined = await waitForReceipt(hash);
-          if (mined) await settleReceipt(items[0].kind, items, mined);
+          inPool.push([hash, items]);
         } else {
-          // Never reached the node: send again (the idempotency keys make that safe).
+          // Never reached the node, or evicted from its pool: send again (the idempotency keys
+          // make that safe).
           store.markPending(items.map((i) => i.id));
           nonce = undefined;
+          lost = true;
+          refilling = true;
         }
+      }
+      // Transactions waiting in the pool may be queued behind a lost one's nonce: they can only be
+      // mined once it is sent again, so they are not waited for now (they stay "sent").
+      if (lost) return;
+      const gone: { hash?: string } = {};
+      for (const [hash, items] of inPool) {
+        const mined = await waitForReceipt(hash, gone);
+        if (mined) await settleReceipt(items[0].kind, items, mined);
       }
     },
 
@@ -284,6 +321,11 @@ export function createRelayer(options: {
           await provider.send("eth_sendRawTransaction", [s.signed]);
           accepted.push(s);
         } catch (error) {
+          // A resend of what the node already holds: it is in the pool, as if accepted now.
+          if (ALREADY_KNOWN.test((error as Error).message)) {
+            accepted.push(s);
+            continue;
+          }
           // The later ones would be refused too (nonce gap): they stay "sent" for recover() to resend.
           failed = { reason: error };
           break;
@@ -298,7 +340,8 @@ export function createRelayer(options: {
       }
       if (accepted.length > 0) metrics?.lastNonce.set({ relayer: name }, firstNonce + accepted.length - 1);
       metrics?.inFlight.set({ relayer: name }, accepted.length);
-      const receipts = await Promise.all(accepted.map((s) => waitForReceipt(s.hash)));
+      const gone: { hash?: string } = {};
+      const receipts = await Promise.all(accepted.map((s) => waitForReceipt(s.hash, gone)));
       metrics?.inFlight.set({ relayer: name }, receipts.filter((r) => !r).length);
       // Batches that succeeded are settled together (one SQLite transaction); the rare reverted one
       // goes through settleReceipt's diagnosis afterwards.
@@ -315,6 +358,7 @@ export function createRelayer(options: {
       const waiting = accepted.find((_, i) => !receipts[i]);
       if (waiting) return { type: "waiting", reason: `no receipt yet for ${waiting.hash}` };
       batchCap = Number.MAX_SAFE_INTEGER;
+      refilling = false;
       const items = mined.reduce((n, m) => n + m.items.length, 0);
       logger.debug({ transactions: mined.length, items, gasUsed: mined.reduce((g, m) => g + Number(m.receipt.gasUsed), 0) }, "pipeline settled");
       return { type: "settled", items, txHash: sends[sends.length - 1].hash };

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeRlp, encodeRlp, getAddress, hexlify, SigningKey, Wallet, zeroPadValue, type RlpStructuredData } from "ethers";
 import { composeMonitoringServices, defaultThresholds, MONITORING_VOLUMES, monitoringFiles } from "./monitoring.ts";
+import { isDevAccount, type ConsortiumFile } from "./deploy.ts";
 
 /** ISO 3166 numeric code of Italy (380) followed by 001: not the id of any public chain. */
 export const DEFAULT_CHAIN_ID = 380_001;
@@ -62,6 +63,13 @@ export interface NetworkOptions {
   image?: string;
   /** Node keys to use instead of fresh random ones (tests, or re-generating config for existing nodes). */
   privateKeys?: readonly string[];
+  /**
+   * The only accounts that may send transactions (Besu's local account allowlist): the
+   * organisations' relayer accounts and the governance accounts. With free gas, any other account
+   * that reached a node's RPC could fill blocks. Undefined: no account permissioning (tests only;
+   * `npm run besu:generate` requires the list).
+   */
+  accounts?: readonly string[];
 }
 
 export interface BesuNetwork {
@@ -180,6 +188,8 @@ export function generateNetwork(options: NetworkOptions): BesuNetwork {
     };
   });
 
+  const accounts = options.accounts === undefined ? undefined : allowlistedAccounts(options.accounts);
+
   const genesis = {
     config: {
       chainId,
@@ -212,13 +222,18 @@ export function generateNetwork(options: NetworkOptions): BesuNetwork {
   files.set("static-nodes.json", `${JSON.stringify(enodes, null, 2)}\n`);
   files.set(
     "permissions_config.toml",
-    `# Local node allowlist: a node accepts peer connections only from these enodes.\n${toml({ "nodes-allowlist": enodes })}`,
+    [
+      `# Local node allowlist: a node accepts peer connections only from these enodes.\n${toml({ "nodes-allowlist": enodes })}`,
+      ...(accounts === undefined ? [] : [
+        `# Local account allowlist: only these accounts (relayers, governance) may send transactions (docs/operations.md).\n${toml({ "accounts-allowlist": accounts })}`,
+      ]),
+    ].join(""),
   );
   for (const node of nodes) {
     files.set(`nodes/${node.name}/key`, `${node.privateKey}\n`);
     files.set(`nodes/${node.name}/key.pub`, `0x${node.publicKey}\n`);
     files.set(`nodes/${node.name}/address`, `${node.address}\n`);
-    files.set(`nodes/${node.name}/config.toml`, nodeConfig(node, nodes));
+    files.set(`nodes/${node.name}/config.toml`, nodeConfig(node, nodes, accounts !== undefined));
   }
   const composable = hosts.every((h) => inSubnet(h, subnet));
   if (composable) files.set("docker-compose.yml", composeFile(nodes, subnet, options.image ?? DEFAULT_IMAGE));
@@ -249,7 +264,27 @@ export function generateNetwork(options: NetworkOptions): BesuNetwork {
 }
 
 /** Per-node Besu configuration (TOML, `besu --config-file`). */
-function nodeConfig(node: BesuNode, all: readonly BesuNode[]): string {
+/**
+ * The accounts of a consortium file that send transactions: every oracle's (relayer) account. The
+ * governance accounts (the deploy key's address, GOVERNANCE/REGISTRAR/GUARDIAN holders) are added
+ * by the caller: the file does not name them.
+ */
+export function consortiumAccounts(spec: Pick<ConsortiumFile, "oracles">): string[] {
+  return spec.oracles.map((o) => o.account);
+}
+
+/** Checksummed, de-duplicated, sorted; never one of Hardhat's public development accounts. */
+function allowlistedAccounts(accounts: readonly string[]): string[] {
+  if (accounts.length === 0) throw new BesuOptionError("the account allowlist is empty: give the governance and relayer accounts");
+  const checked = accounts.map((a) => {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new BesuOptionError(`account "${a}" is not a 0x-prefixed 20-byte address`);
+    if (isDevAccount(a)) throw new BesuOptionError(`account ${a} is one of Hardhat's public development accounts: its key is public`);
+    return getAddress(a);
+  });
+  return [...new Set(checked)].sort();
+}
+
+function nodeConfig(node: BesuNode, all: readonly BesuNode[], accountPermissioning: boolean): string {
   const others = all.filter((n) => n !== node).map((n) => n.enode);
   return `# Besu configuration of ${node.name} (${node.address}), QBFT validator of the PA Chain consortium.\n${toml({
     "genesis-file": `${CONFIG_DIR}/genesis.json`,
@@ -265,6 +300,11 @@ function nodeConfig(node: BesuNode, all: readonly BesuNode[]): string {
     // Only the consortium's nodes may connect (local allowlist; Besu removed on-chain permissioning).
     "permissions-nodes-config-file-enabled": true,
     "permissions-nodes-config-file": `${CONFIG_DIR}/permissions_config.toml`,
+    // Only the consortium's relayer and governance accounts may send transactions (same file).
+    ...(accountPermissioning ? {
+      "permissions-accounts-config-file-enabled": true,
+      "permissions-accounts-config-file": `${CONFIG_DIR}/permissions_config.toml`,
+    } : {}),
     // JSON-RPC on the node's private address only: the organisation's oracle, indexer and API.
     "rpc-http-enabled": true,
     "rpc-http-host": node.host,

@@ -4,7 +4,9 @@
 // the consortium (organisations, signing keys, oracle roles) applied from a file, re-runnably.
 // Only standard eth_* methods reach the node, so the same commands work on Besu and on Hardhat.
 import { existsSync, readFileSync } from "node:fs";
-import { getAddress, JsonRpcProvider, Wallet, type ContractTransactionResponse, type Provider, type TransactionRequest } from "ethers";
+import {
+  getAddress, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, type ContractTransactionResponse, type Provider, type Signer, type TransactionRequest,
+} from "ethers";
 import { z } from "zod";
 import { DEV_KEYS } from "../config.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
@@ -16,6 +18,26 @@ import { ValidationError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 const PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
+
+/** Hardhat's default mnemonic: its accounts' keys are published, so on a consortium chain they are anyone's. */
+const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+/** Accounts #0–#19 of the default mnemonic: what `hardhat node` funds and unlocks. */
+export const HARDHAT_DEV_ACCOUNT_COUNT = 20;
+
+let devWallets: ReadonlyArray<{ address: string; privateKey: string }> | undefined;
+/** The public development accounts: DEV_KEYS and accounts #0–#19 of Hardhat's default mnemonic. */
+export function hardhatDevAccounts(): ReadonlyArray<{ address: string; privateKey: string }> {
+  devWallets ??= (() => {
+    const mnemonic = Mnemonic.fromPhrase(HARDHAT_MNEMONIC);
+    const derived = Array.from({ length: HARDHAT_DEV_ACCOUNT_COUNT }, (_, i) => HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`));
+    const all = [...DEV_KEYS.map((k) => new Wallet(k)), ...derived];
+    return [...new Map(all.map((w) => [w.address, { address: w.address, privateKey: w.privateKey.toLowerCase() }])).values()];
+  })();
+  return devWallets;
+}
+
+export const isDevKey = (privateKey: string) => hardhatDevAccounts().some((w) => w.privateKey === privateKey.toLowerCase());
+export const isDevAccount = (address: string) => hardhatDevAccounts().some((w) => w.address.toLowerCase() === address.toLowerCase());
 
 /**
  * A transaction key by its variable name: the environment first, else Hardhat's keystore
@@ -35,7 +57,7 @@ export async function resolveKey(name: string, env: NodeJS.ProcessEnv = process.
     }
   }
   if (!PRIVATE_KEY.test(value)) throw new ValidationError(name, `${name} must be a 0x-prefixed 32-byte hex private key`);
-  if ((DEV_KEYS as readonly string[]).includes(value.toLowerCase())) {
+  if (isDevKey(value)) {
     throw new ValidationError(name, `${name} is one of Hardhat's public development keys: use the organisation's own key`);
   }
   return value;
@@ -136,6 +158,16 @@ const consortiumFile = z
         ctx.addIssue({ code: "custom", path: ["oracles", i, "roles"], message: "an oracle account never holds a governance role" });
       }
     });
+    // A role or a signing key on a published development key would be anyone's.
+    const devMessage = (a: string) => `${a} is one of Hardhat's public development accounts: use the organisation's own key`;
+    file.oracles.forEach((oracle, i) => {
+      if (isDevAccount(oracle.account)) ctx.addIssue({ code: "custom", path: ["oracles", i, "account"], message: devMessage(oracle.account) });
+    });
+    file.organisations.forEach((org, i) => {
+      org.signers.forEach((signer, j) => {
+        if (isDevAccount(signer)) ctx.addIssue({ code: "custom", path: ["organisations", i, "signers", j], message: devMessage(signer) });
+      });
+    });
   });
 
 export type ConsortiumFile = z.infer<typeof consortiumFile>;
@@ -156,20 +188,47 @@ export function parseConsortiumFile(file: string): ConsortiumFile {
  * What is already there is skipped, so an organisation is added by editing the file and re-running.
  * Grants and keys go out back to back and are awaited together (a QBFT block each would be slow);
  * registrations one by one, since a commission needs its parent's id.
+ *
+ * Once ADMIN sits behind an execution delay (ensureAdminDelay), a role grant is first scheduled on
+ * the AccessManager and executed by a later run once the delay has passed: every organisation sees
+ * the pending grant on chain (OperationScheduled) and has the delay to object or cancel it.
  */
 export async function applyConsortium(
   contracts: PAChainContracts,
   spec: ConsortiumFile,
   record: ConsortiumRecord,
   logger: Logger,
-): Promise<{ record: ConsortiumRecord; transactions: number }> {
+): Promise<{ record: ConsortiumRecord; transactions: number; scheduled: number; pending: number }> {
   const sent: ContractTransactionResponse[] = [];
+  const admin = await (contracts.manager.runner as Signer).getAddress();
+  const [, adminDelay] = await contracts.manager.hasRole(ROLE.ADMIN, admin);
+  const managerAddress = await contracts.manager.getAddress();
+  let scheduled = 0;
+  let pending = 0;
   for (const oracle of spec.oracles) {
     for (const role of oracle.roles) {
       const [member] = await contracts.manager.hasRole(ROLE[role], oracle.account);
       if (member) continue;
-      sent.push(await contracts.manager.grantRole(ROLE[role], oracle.account, 0));
-      logger.info({ organisation: oracle.organisation, account: oracle.account, role }, "granting role");
+      if (adminDelay === 0n) {
+        sent.push(await contracts.manager.grantRole(ROLE[role], oracle.account, 0));
+        logger.info({ organisation: oracle.organisation, account: oracle.account, role }, "granting role");
+        continue;
+      }
+      const data = contracts.manager.interface.encodeFunctionData("grantRole", [ROLE[role], oracle.account, 0]);
+      // unix seconds; 0 when never scheduled (or expired)
+      const when = await contracts.manager.getSchedule(await contracts.manager.hashOperation(admin, managerAddress, data));
+      const now = BigInt((await contracts.manager.runner!.provider!.getBlock("latest"))!.timestamp);
+      if (when === 0n) {
+        sent.push(await contracts.manager.schedule(managerAddress, data, 0));
+        scheduled += 1;
+        logger.info({ organisation: oracle.organisation, account: oracle.account, role, delaySeconds: Number(adminDelay) }, "role grant scheduled (ADMIN delay)");
+      } else if (when <= now) {
+        sent.push(await contracts.manager.execute(managerAddress, data));
+        logger.info({ organisation: oracle.organisation, account: oracle.account, role }, "granting role (scheduled grant executed)");
+      } else {
+        pending += 1;
+        logger.info({ organisation: oracle.organisation, account: oracle.account, role, executableAt: Number(when) }, "role grant waits for its delay");
+      }
     }
   }
   const organisations = [...record.organisations];
@@ -198,5 +257,28 @@ export async function applyConsortium(
     const receipt = await tx.wait();
     if (!receipt || receipt.status !== 1) throw new Error(`transaction failed: ${tx.hash}`);
   }
-  return { record: { organisations }, transactions: sent.length + registrations };
+  return { record: { organisations }, transactions: sent.length + registrations, scheduled, pending };
+}
+
+/**
+ * Puts the ADMIN role of `admin` (the governance account running this) behind an AccessManager
+ * execution delay: from then on every ADMIN action (granting or revoking a role, rewiring a
+ * function) is scheduled, visible on chain, and executable only after `delaySeconds`. Raising the
+ * delay takes effect at once; lowering or changing a non-zero delay is itself an ADMIN action, so
+ * it is left to a scheduled operation (docs/operations.md). The demo keeps ADMIN at zero delay.
+ * Returns the transactions sent (0 or 1).
+ */
+export async function ensureAdminDelay(contracts: PAChainContracts, delaySeconds: number, logger: Logger): Promise<number> {
+  const admin = await (contracts.manager.runner as Signer).getAddress();
+  const [member, current] = await contracts.manager.hasRole(ROLE.ADMIN, admin);
+  if (!member) throw new ValidationError("PACHAIN_DEPLOYER_KEY", `${admin} does not hold ADMIN`);
+  if (current === BigInt(delaySeconds)) return 0;
+  if (current !== 0n) {
+    logger.warn({ current: Number(current), wanted: delaySeconds }, "ADMIN already has another delay: change it through a scheduled operation");
+    return 0;
+  }
+  const receipt = await (await contracts.manager.grantRole(ROLE.ADMIN, admin, delaySeconds)).wait();
+  if (!receipt || receipt.status !== 1) throw new Error("setting the ADMIN delay failed");
+  logger.info({ admin, delaySeconds }, "ADMIN now acts only after its execution delay");
+  return 1;
 }

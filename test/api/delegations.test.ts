@@ -77,7 +77,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
       expect(await outcome(s.access(operatorOf(INCA), PERSON, ["READ_STATUS"], "entitlements", "r1"))).to.equal("403 NO_DELEGATION");
       expect(await outcome(s.access({ ...operatorOf(INCA), fiscalCode: INAS.operators[0].fiscalCode }, PERSON, ["READ_STATUS"], "x", "r"))).to.equal("403 FORBIDDEN");
       expect(await outcome(s.access({ ...operatorOf(INCA), organisation: 999 }, PERSON, ["READ_STATUS"], "x", "r"))).to.equal("403 FORBIDDEN");
-      expect(await accessLog.entriesFor(pseudonymise(PERSON, KEY), 10)).to.deep.equal([]);
+      expect((await accessLog.entriesFor(pseudonymise(PERSON, KEY), 10)).entries).to.deep.equal([]);
     });
 
     it("allows what the delegation's scopes allow, logs each access first with the patronato and the operator, and no other patronato", async function () {
@@ -89,7 +89,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
       expect(await outcome(s.access(operatorOf(INCA, 1), PERSON, ["READ_STATUS"], "entitlements", "r2"))).to.equal("ALLOWED");
       expect(await outcome(s.access(operatorOf(INCA), PERSON, ["SUBMIT_APPLICATIONS"], "application X", "r3"))).to.equal("403 SCOPE_MISSING");
       expect(await outcome(s.access(operatorOf(INAS), PERSON, ["READ_STATUS"], "entitlements", "r4"))).to.equal("403 NO_DELEGATION");
-      const log = await accessLog.entriesFor(pseudonymise(PERSON, KEY), 10);
+      const { entries: log } = await accessLog.entriesFor(pseudonymise(PERSON, KEY), 10);
       expect(log.map((e) => ({ role: e.actorRole, actor: e.actor, action: e.action, requestId: e.requestId }))).to.deep.equal([
         { role: "patronato", actor: INCA.operators[1].fiscalCode, action: "entitlements", requestId: "r2" },
       ]);
@@ -151,7 +151,7 @@ for (const kind of ["sqlite", "postgres"] as const) {
       expect(pending).to.deep.include({ status: "PENDING", grantedBy: "patronato", operator: INAS.operators[0].fiscalCode, mandateHash, confirmedAt: null });
       expect(await outcome(s.access(operatorOf(INAS), OTHER, ["SUBMIT_APPLICATIONS"], "application X", "r"))).to.equal("403 DELEGATION_PENDING");
       expect((await s.represented(operatorOf(INAS))).people[0]).to.deep.include({ fiscalCode: OTHER, status: "PENDING" });
-      const log = await accessLog.entriesFor(pseudonymise(OTHER, KEY), 10);
+      const { entries: log } = await accessLog.entriesFor(pseudonymise(OTHER, KEY), 10);
       expect(log.map((e) => [e.action, e.actor, e.requestId])).to.deep.equal([["delegation-registered", INAS.operators[0].fiscalCode, "reg-1"]]);
       expect(await outcome(s.confirm(citizen(PERSON), pending.id))).to.equal("404 NOT_FOUND");
       const confirmed = await s.confirm(citizen(OTHER), pending.id);

@@ -65,7 +65,8 @@ export async function startDemoApi(options: {
   }
   const api = await startApi({
     config: loadConfig({
-      ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000", ...options.env,
+      ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000",
+      PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "10000", ...options.env,
     }),
     deployment: system.deployment,
     logger: createLogger((process.env.PACHAIN_TEST_API_LOG ?? "silent") as "silent"),

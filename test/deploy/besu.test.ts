@@ -11,6 +11,9 @@ import {
 import { parseConsortiumFile } from "../../src/production/deploy.ts";
 import { ROOT } from "../oracle/harness.ts";
 
+/** A governance account of the tests (not a development account). */
+const GOVERNANCE = "0xB0000000000000000000000000000000000000B1";
+
 /** key=value lines of the generated TOML; the values are JSON-compatible by construction. */
 function parseToml(text: string): Record<string, unknown> {
   const entries: Record<string, unknown> = {};
@@ -144,17 +147,40 @@ describe("Besu QBFT network generator", function () {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "scripts/besu-generate.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     try {
-      const ok = run("--validators", "4", "--chain-id", "380999", "--out", join(dir, "net"));
+      const ok = run("--validators", "4", "--chain-id", "380999", "--out", join(dir, "net"), "--governance", GOVERNANCE, "--consortium", join(ROOT, "deploy/besu/consortium.example.json"));
       expect(ok.status, ok.stderr).to.equal(0);
+      // The allowlist: the governance account and the example's three relayer accounts.
+      expect(readFileSync(join(dir, "net", "permissions_config.toml"), "utf8")).to.match(/^accounts-allowlist=\[("0x[0-9a-fA-F]{40}",?){4}\]$/m);
+      const noGovernance = run("--validators", "4", "--out", join(dir, "ungoverned"));
+      expect(noGovernance.status).to.equal(2);
+      expect(noGovernance.stderr).to.include("--governance is required");
       const genesis = JSON.parse(readFileSync(join(dir, "net", "genesis.json"), "utf8"));
       expect(genesis.config.chainId).to.equal(380_999);
       expect(decodeQbftExtraData(genesis.extraData).validators).to.have.length(4);
-      const bad = run("--validators", "four", "--out", join(dir, "other"));
+      const bad = run("--validators", "four", "--out", join(dir, "other"), "--governance", GOVERNANCE);
       expect(bad.status).to.equal(2);
       expect(bad.stderr).to.include('--validators "four" is not a whole number');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("allows only the consortium's relayer and governance accounts to send transactions, never a development account", function () {
+    const relayers = ["0xa000000000000000000000000000000000000001", "0xa000000000000000000000000000000000000002"];
+    const network = generateNetwork({ validators: 4, accounts: [GOVERNANCE.toLowerCase(), ...relayers, relayers[0]] });
+    const permissions = network.files.get("permissions_config.toml")!;
+    const allowlist = JSON.parse(/^accounts-allowlist=(.*)$/m.exec(permissions)![1]) as string[];
+    expect(allowlist).to.deep.equal([GOVERNANCE, ...relayers].map((a) => getAddress(a)).sort());
+    expect(permissions).to.match(/^nodes-allowlist=/m);
+    for (const node of network.nodes) {
+      const config = network.files.get(`nodes/${node.name}/config.toml`)!;
+      expect(config).to.include("permissions-accounts-config-file-enabled=true");
+      expect(config).to.include('permissions-accounts-config-file="/config/permissions_config.toml"');
+    }
+    // Hardhat's account #0 (and every other default account) has a public key: refused.
+    expect(() => generateNetwork({ validators: 4, accounts: ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"] })).to.throw(/public development accounts/);
+    expect(() => generateNetwork({ validators: 4, accounts: ["0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199"] })).to.throw(/public development accounts/);
+    expect(() => generateNetwork({ validators: 4, accounts: [] })).to.throw(/allowlist is empty/);
   });
 
   it("the example consortium file is valid, and a malformed one is refused with the entry named", function () {

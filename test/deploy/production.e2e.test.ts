@@ -3,14 +3,15 @@
 // genesis): deploy:contracts and deploy:consortium with fresh keys that never held ether, one
 // oracle process per organisation with only its own source and key, the payroll, and the read API
 // with a token of a production-style issuer (JWKS). A proxy in front of the node answers like Besu
-// (Hardhat-only methods are "Method not found") and records every JSON-RPC call and transaction.
+// (test/support/besu-proxy.ts: Hardhat-only methods are "Method not found", a transaction pool)
+// and records every JSON-RPC call and transaction.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hexlify, id, JsonRpcProvider, randomBytes, Transaction, Wallet } from "ethers";
+import { hexlify, id, JsonRpcProvider, randomBytes, Wallet } from "ethers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { attachContracts, type PAChainContracts } from "../../src/chain/contracts.ts";
@@ -24,43 +25,10 @@ import { generateNetwork, writeNetwork } from "../../src/production/besu.ts";
 import { expectedFacts, readChainState } from "../oracle/chain-state.ts";
 import { freePort, readFeed, ROOT, startProcess } from "../oracle/harness.ts";
 import { currentPeriod, today as todayNow } from "../support/clock.ts";
+import { startBesuProxy, type BesuProxy } from "../support/besu-proxy.ts";
 
 const HARDHAT_CLI = "node_modules/hardhat/dist/src/cli.js";
-/** Methods Besu does not have: the proxy refuses them as Besu does. */
-const NODE_SPECIFIC = /^(hardhat|evm|debug|anvil|ganache|eth_sign$|eth_sendTransaction$|personal)_?/;
 const PERIOD = currentPeriod();
-
-interface Recording {
-  methods: Map<string, number>;
-  refused: string[];
-  transactions: Transaction[];
-}
-
-/** JSON-RPC proxy that records every call and answers node-specific methods like Besu would. */
-async function startRecordingProxy(target: string): Promise<{ url: string; recording: Recording; close(): void }> {
-  const recording: Recording = { methods: new Map(), refused: [], transactions: [] };
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    const calls: Array<{ id: unknown; method: string; params?: unknown[] }> = Array.isArray(body) ? body : [body];
-    const answers = await Promise.all(calls.map(async (call) => {
-      recording.methods.set(call.method, (recording.methods.get(call.method) ?? 0) + 1);
-      if (NODE_SPECIFIC.test(call.method)) {
-        recording.refused.push(call.method);
-        return { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "Method not found" } };
-      }
-      if (call.method === "eth_sendRawTransaction") recording.transactions.push(Transaction.from(String(call.params![0])));
-      const response = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(call) });
-      return response.json();
-    }));
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(Array.isArray(body) ? answers : answers[0]));
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, recording, close: () => server.close() };
-}
 
 /** Runs `node SCRIPT ARGS` to completion with `env` added; resolves with its output, rejects on a non-zero exit. */
 function run(args: readonly string[], env: Record<string, string>): Promise<string> {
@@ -96,7 +64,7 @@ describe("production path on a Besu-like free-gas network", function () {
   let chainId: number;
   let node: ChildProcess;
   let nodeUrl: string;
-  let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+  let proxy: BesuProxy;
   let provider: JsonRpcProvider;
   let contracts: PAChainContracts;
   let deployment: Deployment;
@@ -132,7 +100,7 @@ describe("production path on a Besu-like free-gas network", function () {
       /Started HTTP/,
     );
     nodeUrl = `http://127.0.0.1:${port}`;
-    proxy = await startRecordingProxy(nodeUrl);
+    proxy = await startBesuProxy(nodeUrl);
     for (const home of Object.values(homes)) mkdirSync(home, { recursive: true });
   });
 

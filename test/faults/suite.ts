@@ -6,7 +6,10 @@
 //    month's payroll, then the read API with its own indexer (SQLite). Its answers are recorded.
 // 2. The same population with faults: the oracle and the indexer (into PostgreSQL) run as child
 //    processes and are SIGKILLed at random points, the chain node is cut off behind a TCP proxy and
-//    restored, PostgreSQL is crashed and restarted — while the feeds are read, decided and paid.
+//    restored, PostgreSQL is crashed and restarted, and a Besu-like JSON-RPC proxy (its pool:
+//    evictions, nonce gaps, restarts losing the pool, "replacement transaction underpriced",
+//    "nonce too low" after a competing send, the per-sender limit, blocks delayed 10 s) — while the
+//    feeds are read, decided and paid.
 //    After recovery the chain, the index and the API's answers must equal the reference's.
 // 3. Load: autocannon from a second process against the recovered API, sampling memory; the
 //    answers afterwards are still the reference's; then a rate-limited API holds its limit.
@@ -26,6 +29,8 @@ import { stopProcess } from "../../src/node/processes.ts";
 import { readChainState } from "../oracle/chain-state.ts";
 import { readFeed, ROOT, startCuttableProxy, startProcess, startSystem, type System } from "../oracle/harness.ts";
 import { startTestPostgres } from "../support/postgres.ts";
+import { startBesuProxy, type BesuProxy } from "../support/besu-proxy.ts";
+import { DEV_KEYS } from "../../src/config.ts";
 
 export interface FaultOptions {
   size: number;
@@ -196,14 +201,19 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
 
   options.log("faulty run: oracle and indexer as processes, SIGKILLs, node cut-offs, PostgreSQL restarts");
   let proxy: Awaited<ReturnType<typeof startCuttableProxy>> | undefined;
+  let besu: BesuProxy | undefined;
+  // Clients → TCP proxy (cut = node unreachable) → Besu-like JSON-RPC proxy (pool faults) → node.
   const system = await startSystem({
     size: options.size,
     seed: options.seed,
-    rpcUrl: async (chainUrl) => (proxy = await startCuttableProxy(chainUrl)).url,
+    rpcUrl: async (chainUrl) => {
+      besu = await startBesuProxy(chainUrl, { keys: DEV_KEYS.slice(1, 4) });
+      return (proxy = await startCuttableProxy(besu.url)).url;
+    },
   });
   const pg = await startTestPostgres();
   const children = new Set<ChildProcess>();
-  const faultsByKind: Record<string, number> = { "oracle SIGKILL": 0, "indexer SIGKILL": 0, "node unreachable": 0, "PostgreSQL restart": 0 };
+  const faultsByKind: Record<string, number> = {};
   let faultsInjected = 0;
   let api: RunningApi | undefined;
   try {
@@ -241,6 +251,15 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
         await sleep(random(500, 2000));
         pg.start();
       }],
+      // What a Besu network does to a relayer with many transactions in flight from one account
+      // (test/support/besu-proxy.ts): each armed for the next transaction.
+      ["tx dropped from the pool", async () => besu!.inject("drop")],
+      ["nonce gap", async () => besu!.inject("gap")],
+      ["node restart, pool lost", async () => besu!.inject("restart", { ms: random(1000, 3000) })],
+      ["replacement transaction underpriced", async () => besu!.inject("underpriced")],
+      ["nonce too low after a competing send", async () => besu!.inject("nonce-too-low")],
+      ["pool full (per-sender limit)", async () => besu!.inject("pool-full", { count: random(1, 4) })],
+      ["blocks delayed 10 s", async () => besu!.inject("block-delay", { ms: 10_000 })],
     ];
     const injectOne = async (): Promise<void> => {
       if (faultsInjected >= options.faults) {
@@ -251,7 +270,7 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
       const [kind, inject] = faults[random(0, faults.length - 1)];
       await inject();
       faultsInjected += 1;
-      faultsByKind[kind] += 1;
+      faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
       options.log(`  fault ${faultsInjected}/${options.faults}: ${kind}`);
     };
 
@@ -286,6 +305,7 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
     links.close();
     let { checked, mismatches } = compare(reference.answers, actual, details);
     options.log(`faulty run: ${checked} answers checked, ${mismatches} mismatches`);
+    options.log(`Besu-like pool effects: ${[...besu!.recording.effects].map(([k, n]) => `${k} ×${n}`).join(", ")}`);
 
     // ---------------------------------------------------------------- load
     options.log(`load: autocannon from a second process for ${options.loadSeconds} s`);
@@ -313,6 +333,7 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
     await api?.close();
     for (const child of children) child.kill("SIGKILL");
     proxy?.close();
+    besu?.close();
     await system.stop();
     await pg.stop();
   }

@@ -116,6 +116,21 @@ describe("oracle intake: properties over arbitrary input (fast-check)", function
     );
   });
 
+  // A record nested 5,000 deep made JSON.stringify of the dead letter throw a RangeError out of
+  // accept(): a 500 from the commission route, and a feed stalled at that event for ever.
+  it("turns a record nested 5,000 deep into a dead letter, with the same key when the page is re-read", function () {
+    let nested: unknown = [];
+    for (let i = 0; i < 5000; i++) nested = { a: nested };
+    for (const kind of ["assessment", "civil"] as const) {
+      const event = { cursor: 7, kind, sourceId: "DEEP-1", fiscalCode: "RSSMRA85T10A562S", record: nested, signatures: [signature()] };
+      const first = refusal(event);
+      expect(first.dead!.errorName).to.equal("VALIDATION_FAILED");
+      expect(first.payload.length).to.be.at.most(4000);
+      expect(first.payload).to.contain("nested too deep");
+      expect(refusal(event).recordKey).to.equal(first.recordKey);
+    }
+  });
+
   it("turns every valid event into exactly the FactRegistry call it describes", function () {
     fc.assert(
       fc.property(fc.constantFrom(...KINDS), arbitraryFiscalCode(), fc.nat(1_000_000), (kind, fiscalCode, cursor) => {

@@ -4,7 +4,7 @@ import { z } from "zod/v4";
 import { formatIsoDate } from "../../domain/dates.ts";
 import { route, type RouteSpec } from "../route.ts";
 import { reply } from "../route.ts";
-import { accessEntry, application, claimAccepted, entitlementsAnswer, historyAnswer, isoDateParam, limitParam, notice, paymentsAnswer } from "../schemas.ts";
+import { accessEntry, application, claimAccepted, entitlementsAnswer, historyAnswer, proofVerifications, isoDateParam, limitParam, notice, paymentsAnswer } from "../schemas.ts";
 import type { ApiServices } from "../services.ts";
 import { parseAfter } from "../services/payments.ts";
 
@@ -76,14 +76,27 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
     }),
     route({
       method: "get", path: "/v1/me/access-log", tag: "citizen", roles: ["citizen"],
-      summary: "Who consulted my data, when and why",
-      query: z.object({ limit: limitParam(1000, 100) }),
-      response: z.object({ entries: z.array(accessEntry) }),
+      summary: "Who consulted my data, when and why; and how often my proofs were verified",
+      description: "entries: every read of my data by staff, newest first, paged with `cursor` (the previous page's `next`) until `next` is null. verifications: each proof of mine that was verified, with the count and the latest verdict, kept apart so public verifications never push a staff read out of view.",
+      query: z.object({
+        limit: limitParam(1000, 100),
+        cursor: z.string().max(200).optional().meta({ description: "The `next` of the previous page" }),
+      }),
+      response: z.object({
+        entries: z.array(accessEntry),
+        next: z.string().nullable().meta({ description: "Cursor of the next (older) page; null on the last page" }),
+        verifications: z.array(proofVerifications),
+      }),
       async handle({ query, who }) {
-        const entries = await s.accessLog.entriesFor(me(who), query.limit);
+        const subject = me(who);
+        const [page, verifications] = await Promise.all([s.accessLog.entriesFor(subject, query.limit, query.cursor), s.accessLog.verificationsFor(subject, query.limit)]);
         return {
-          entries: entries.map((e) => ({
+          entries: page.entries.map((e) => ({
             at: new Date(e.at).toISOString(), role: e.actorRole, actor: e.actor, purpose: e.purpose, action: e.action, requestId: e.requestId,
+          })),
+          next: page.next,
+          verifications: verifications.map((v) => ({
+            proofId: v.proofId, benefit: v.benefit, firstAt: new Date(v.firstAt).toISOString(), lastAt: new Date(v.lastAt).toISOString(), count: v.count, lastVerdict: v.lastVerdict,
           })),
         };
       },

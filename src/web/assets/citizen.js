@@ -275,7 +275,10 @@ function renderHistory() {
 
 function renderAccess() {
   if (!state.access) return;
-  const entries = state.access.entries;
+  // Staff reads, then each verified proof once with its count (the API lists them apart).
+  const entries = [...state.access.entries, ...(state.access.verifications ?? []).map((v) => ({
+    at: v.lastAt, role: "verifier", actor: "public", purpose: `${v.benefit}: ${v.lastVerdict} (× ${v.count})`,
+  }))];
   el("access-log").replaceChildren(entries.length === 0
     ? h("p", { class: "muted" }, t("citizen.access.none"))
     : stackedTable({
