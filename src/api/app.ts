@@ -141,6 +141,7 @@ export function createApp(deps: ApiDependencies): express.Express {
 
   app.use("/v1", (req, res, next) => (publicPaths.has(req.originalUrl.split("?")[0]) ? publicLimiter : limiter).middleware(req, res, next));
   app.use("/credentials", limiter.middleware);
+  app.use("/.well-known", limiter.middleware);
   // The body's bytes are kept for the routes that check a signature over them (ModI integrity).
   app.use(express.json({ limit: BODY_LIMIT, verify: (req, _res, buf) => {
     (req as Request & { rawBody?: Buffer }).rawBody = buf;

@@ -4,6 +4,7 @@
 // extension members, so clients that branch on the code keep working.
 import { z } from "zod/v4";
 import { PaChainError, ValidationError } from "../errors.ts";
+import { maskFiscalCodes } from "../logger.ts";
 
 export const PROBLEM_JSON = "application/problem+json";
 
@@ -67,6 +68,8 @@ export function toProblem(error: unknown, instance: string): HttpProblem {
     } else if (error instanceof URIError) {
       // Express's router: a path parameter that is not valid percent-encoding (e.g. "…H501U%").
       answer = make(400, "INVALID_PATH", "the path is not valid percent-encoding");
+      // The path cannot be read as a route, so nothing says which part is a fiscal code: echo none.
+      answer.problem.instance = maskFiscalCodes(instance);
     } else if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) {
       // body-parser: a body that cannot be read (invalid gzip or br, aborted, wrong length). The
       // library's message is not echoed: it may quote what the client sent.

@@ -219,7 +219,8 @@ export function openApiDocument(specs: readonly RouteSpec[], info: DocumentInfo)
     });
   };
   const resolve = (schema: unknown) => resolveRefs(schema, schemas);
-  const limited = (path: string) => path.startsWith("/v1/");
+  // The paths behind the rate limiter (src/api/app.ts): their answers carry the RateLimit headers.
+  const limited = (path: string) => ["/v1/", "/credentials/", "/.well-known/"].some((prefix) => path.startsWith(prefix));
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, "{$1}");
     const status = String(spec.status ?? 200);

@@ -97,6 +97,7 @@ export const timelineItem = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   about: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).meta({
     description: "The date the item speaks of (YYYY-MM-DD, YYYY-MM for a month's payment, YYYY for a year's income), which can be long before it was recorded (place.time)",
+    examples: ["2026-04-06"],
   }),
   text: z.object({ it: z.string(), en: z.string() }),
 }).meta({ id: "TimelineItem" });

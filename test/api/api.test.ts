@@ -533,6 +533,8 @@ describe("read API over a real node, a real index and the oracle's outbox", func
       const limited = await startApi({
         config: loadConfig({
           ...system.env, PACHAIN_API_RATE_LIMIT_PER_SECOND: "1", PACHAIN_API_RATE_LIMIT_BURST: "3",
+          // The demo sign-in is a public route: it spends the public budget of the address.
+          PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "1", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "3",
           PACHAIN_INDEXER_SQLITE_FILE: join(system.home, "second-index.sqlite"), PACHAIN_API_ACCESS_LOG_FILE: join(system.home, "second-log.sqlite"),
         }),
         deployment: system.deployment, logger: createLogger("silent"), port: 0,

@@ -16,6 +16,7 @@ import { shiftedClock } from "../../src/clock.ts";
 import { benefitId, reasonName } from "../../src/domain/catalog.ts";
 import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
 import { statusAnchorReader } from "../../src/api/data/status-anchor.ts";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
 import { createPresentationVerifier } from "../../src/api/services/presentations.ts";
 import { acceptOffer, initWallet, present } from "../../src/wallet/demo-wallet.ts";
 import { readFeed, type System } from "../oracle/harness.ts";
@@ -105,7 +106,10 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
       method: "POST", token: commissionToken,
       body: { sourceId, fiscalCode, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${isoToday().slice(0, 7)}-01`, report: "verbale di prova" },
     });
-    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission });
+    // The commission's system signs the body (ModI Agid-JWT-Signature) with its registered key.
+    const text = JSON.stringify(signed.body.submission);
+    const integrity = await signIntegrity(text, await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), commission.orgId), nowSeconds());
+    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission, headers: { [INTEGRITY_HEADER]: integrity } });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
     assessments.set(fiscalCode, submitted.body.assessmentId);
   };
@@ -181,7 +185,8 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
     expect(answer.body.status.anchor.transaction).to.match(/^0x[0-9a-f]{64}$/);
     // The person sees the check in their access log.
     const log = await call("/v1/me/access-log", { token: await token("citizen", holder) });
-    expect(log.body.entries.find((e: any) => e.action === "credential-verification")?.purpose).to.contain(CARD).and.contain("valid");
+    // Apart from staff reads: one row per credential with its count (issue 14).
+    expect(log.body.verifications.find((v: any) => v.benefit === CARD)).to.deep.include({ count: 1, lastVerdict: "valid" });
   });
 
   it("answers only the claims the holder chose to disclose", async function () {

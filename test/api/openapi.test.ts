@@ -59,7 +59,8 @@ describe("OpenAPI document of the read API", function () {
       const parsed = spec.response.safeParse(example);
       expect(parsed.success, `${spec.method} ${spec.path}: ${JSON.stringify(parsed.error?.issues)}`).to.equal(true);
       if (spec.body) {
-        const body = spec.body.safeParse(operation.requestBody.content["application/json"].example);
+        // JSON, or a form (OAuth's token endpoint of the credential issuer).
+        const body = spec.body.safeParse(operation.requestBody.content[spec.consumes ?? "application/json"].example);
         expect(body.success, `${spec.method} ${spec.path} body: ${JSON.stringify(body.error?.issues)}`).to.equal(true);
       }
     }
