@@ -91,7 +91,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     // ---------------------------------------------------------------- recording
 
     /// @inheritdoc IFactRegistry
-    function recordBatch(bytes[] calldata calls) external whenNotPaused returns (uint256 recorded) {
+    function recordBatch(bytes[] calldata calls) external restricted whenNotPaused returns (uint256 recorded) {
         for (uint256 i = 0; i < calls.length; ++i) {
             bytes4 selector = calls[i].length >= 4 ? bytes4(calls[i][:4]) : bytes4(0);
             if (!_isRecordFunction(selector)) revert FactRegistryNotARecordCall(i, selector);
@@ -109,7 +109,6 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function recordCivil(CivilRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(CIVIL_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.birthDate);
         if (record.residence < 1000 || record.residence > 111999) {
             revert FactRegistryInvalidResidence(record.recordId, record.residence);
@@ -120,16 +119,17 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         if (org.kind != OrgKind.MUNICIPALITY || org.code != record.residence) {
             revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
         }
+        _claim(CIVIL_TYPEHASH, orgId, record.recordId);
         _recordCivil(record, orgId, signer);
     }
 
     /// @inheritdoc IFactRegistry
     function recordDeath(DeathRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(DEATH_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.deathDate);
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, deathDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.MUNICIPALITY) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(DEATH_TYPEHASH, orgId, record.recordId);
         _recordDeath(record, orgId, signer);
     }
 
@@ -140,7 +140,8 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         whenNotPaused
     {
         bytes32 id = record.assessmentId;
-        if (_assessmentIndex[id] != 0) revert FactRegistryAlreadyRecorded(id);
+        // Bound to the commission: the commission id is signed, and every signer must belong to it.
+        if (_assessmentIndex[assessmentKey(record.commissionId, id)] != 0) revert FactRegistryAlreadyRecorded(id);
         if (
             record.category == Category.NONE || record.percentage > 100 || record.flags & ~Flags.ALL != 0
         ) revert FactRegistryInvalidAssessment(id, record.category, record.percentage, record.flags);
@@ -158,14 +159,16 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         restricted
         whenNotPaused
     {
-        _claim(REVOCATION_TYPEHASH, record.recordId);
         uint256 indexPlusOne = _assessmentIndex[record.assessmentId];
         if (indexPlusOne == 0) revert FactRegistryUnknownAssessment(record.assessmentId);
         bytes32 subjectId = _assessmentSubject[record.assessmentId];
         StoredAssessment storage assessment = _assessments[subjectId][indexPlusOne - 1];
-        if (assessment.revoked) revert FactRegistryAssessmentAlreadyRevoked(record.assessmentId);
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, revocationDigest(record), signature, record.signedAt);
+        // Before "already revoked": a replay of this very revocation is "already recorded", which a
+        // relayer settles as done.
+        _claim(REVOCATION_TYPEHASH, orgId, record.recordId);
+        if (assessment.revoked) revert FactRegistryAssessmentAlreadyRevoked(record.assessmentId);
         // The commission that issued the assessment, or INPS.
         if (orgId != assessment.commissionId && org.kind != OrgKind.INPS) {
             revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
@@ -179,13 +182,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function recordIncome(IncomeRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(INCOME_TYPEHASH, record.recordId);
         if (record.year < DateLib.MIN_YEAR || record.year > DateLib.MAX_YEAR) {
             revert FactRegistryInvalidYear(record.recordId, record.year);
         }
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, incomeDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.INPS) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(INCOME_TYPEHASH, orgId, record.recordId);
         _recordIncome(record, signer);
     }
 
@@ -195,7 +198,6 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         restricted
         whenNotPaused
     {
-        _claim(HOSPITAL_STAY_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.admission);
         if (record.discharge != 0 && (!DateLib.isValidDate(record.discharge) || record.discharge < record.admission)) {
             revert FactRegistryInvalidDate(record.recordId, record.discharge);
@@ -203,6 +205,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, hospitalStayDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.ASL) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(HOSPITAL_STAY_TYPEHASH, orgId, record.recordId);
         _recordHospitalStay(record, orgId, signer);
     }
 
@@ -219,9 +222,14 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     // ---------------------------------------------------------------- reading
 
     /// @inheritdoc IFactRegistry
-    function isRecorded(bytes32 typeHash, bytes32 recordId) external view returns (bool) {
-        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[recordId] != 0;
-        return _recorded[_recordKey(typeHash, recordId)];
+    function isRecorded(bytes32 typeHash, uint32 certifierId, bytes32 recordId) external view returns (bool) {
+        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[assessmentKey(certifierId, recordId)] != 0;
+        return _recorded[_recordKey(typeHash, certifierId, recordId)];
+    }
+
+    /// @inheritdoc IFactRegistry
+    function assessmentKey(uint32 commissionId, bytes32 assessmentId) public pure returns (bytes32) {
+        return keccak256(abi.encode(commissionId, assessmentId));
     }
 
     /// @inheritdoc IFactRegistry
@@ -364,9 +372,10 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             reviewDate: record.reviewDate,
             commissionId: record.commissionId
         });
-        _assessmentIds[record.subject][index] = record.assessmentId;
-        _assessmentSubject[record.assessmentId] = record.subject;
-        _assessmentIndex[record.assessmentId] = uint256(index) + 1;
+        bytes32 key = assessmentKey(record.commissionId, record.assessmentId);
+        _assessmentIds[record.subject][index] = key;
+        _assessmentSubject[key] = record.subject;
+        _assessmentIndex[key] = uint256(index) + 1;
         // Recorded last, it is the new head unless the head is effective later.
         uint256 word = _payroll[record.subject];
         uint256 shift = _headShift(record.category);
@@ -377,7 +386,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
                 | (_head(effective, record.percentage, record.flags) << shift);
         }
         emit AssessmentRecorded(
-            record.assessmentId,
+            key,
             record.subject,
             record.commissionId,
             record.category,
@@ -452,14 +461,16 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             || selector == this.recordIncome.selector || selector == this.recordHospitalStay.selector;
     }
 
-    function _claim(bytes32 typeHash, bytes32 recordId) private {
-        bytes32 key = _recordKey(typeHash, recordId);
+    /// @dev Claims the idempotency key of a record once its certifier `orgId` is known (from the
+    /// verified signature): the same id from another organisation is another record.
+    function _claim(bytes32 typeHash, uint32 orgId, bytes32 recordId) private {
+        bytes32 key = _recordKey(typeHash, orgId, recordId);
         if (_recorded[key]) revert FactRegistryAlreadyRecorded(recordId);
         _recorded[key] = true;
     }
 
-    function _recordKey(bytes32 typeHash, bytes32 recordId) private pure returns (bytes32) {
-        return keccak256(abi.encode(typeHash, recordId));
+    function _recordKey(bytes32 typeHash, uint32 orgId, bytes32 recordId) private pure returns (bytes32) {
+        return keccak256(abi.encode(typeHash, orgId, recordId));
     }
 
     function _requireDate(bytes32 recordId, uint32 date) private pure {
