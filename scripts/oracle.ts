@@ -13,7 +13,7 @@ import { Wallet } from "ethers";
 import { clockFromEnv, nowSeconds } from "../src/clock.ts";
 import { createProgram, table, usageError } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
-import { factDomain } from "../src/chain/signing.ts";
+import { factDomain, onChainAssessmentId } from "../src/chain/signing.ts";
 import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts";
 import { parsePeriod } from "../src/domain/dates.ts";
 import { PaChainError } from "../src/errors.ts";
@@ -138,13 +138,15 @@ program.command("commission").description("a medical commission's members sign a
     if (accepted.type !== "item") fail("not an assessment");
     if (accepted.item.dead) fail(`assessment refused: ${accepted.item.dead.errorDetail}`);
     rt.store.enqueue([accepted.item]);
-    process.stderr.write(`assessment ${signed.event.record.assessmentId} queued; report salt ${signed.reportSalt} (keep it with the report)\n`);
+    // The on-chain id (bound to the commission) is what the API and the chain name it by.
+    const assessmentId = onChainAssessmentId(signed.event.record.commissionId, signed.event.record.assessmentId);
+    process.stderr.write(`assessment ${assessmentId} queued; report salt ${signed.reportSalt} (keep it with the report)\n`);
     const relaying = !serviceRunning(rt);
     if (relaying) rt.oracle.start();
     for (;;) {
       const item = rt.store.itemByKey(accepted.item.recordKey);
       if (item?.status === "done") {
-        console.log(JSON.stringify({ status: "recorded", assessmentId: signed.event.record.assessmentId }));
+        console.log(JSON.stringify({ status: "recorded", assessmentId }));
         break;
       }
       if (item?.status === "dead") {

@@ -21,4 +21,7 @@ library Roles {
     uint64 internal constant INPS_PAYER = 7;
     /// @notice Pauses and resumes recording in an emergency.
     uint64 internal constant GUARDIAN = 8;
+    /// @notice Sends record batches (FactRegistry.recordBatch); held by every relayer account beside
+    /// its own relayer role, which each item of a batch is still checked against.
+    uint64 internal constant RELAYER = 9;
 }

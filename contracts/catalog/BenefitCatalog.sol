@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IBenefitCatalog} from "../interfaces/IBenefitCatalog.sol";
 import {DateLib} from "../libraries/DateLib.sol";
+import {Requirements} from "../libraries/Requirements.sol";
 import {BenefitTerms, Category, Flags, WavePhase} from "../types/PATypes.sol";
 
 /// @title BenefitCatalog
@@ -183,12 +184,12 @@ contract BenefitCatalog is IBenefitCatalog, AccessManaged {
         }
     }
 
-    function _pack(Requirement[] calldata requirements) private pure returns (uint256 packed) {
+    function _pack(Requirement[] calldata requirements) private pure returns (uint256) {
+        Requirements packed;
         for (uint256 i = 0; i < requirements.length; ++i) {
             Requirement calldata r = requirements[i];
-            uint256 word = uint256(uint8(r.category)) | (uint256(r.minPercentage) << 8)
-                | (uint256(r.maxPercentage) << 16) | (uint256(r.requiredFlags) << 24);
-            packed |= word << (32 * i);
+            packed = packed.withRequirement(i, r.category, r.minPercentage, r.maxPercentage, r.requiredFlags);
         }
+        return Requirements.unwrap(packed);
     }
 }

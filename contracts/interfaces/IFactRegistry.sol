@@ -5,7 +5,9 @@ import {Category, FactSnapshot} from "../types/PATypes.sol";
 
 /// @title IFactRegistry
 /// @notice Certified facts about subjects (HMAC pseudonyms of fiscal codes), each signed (EIP-712)
-/// by the organisation that certifies it and recorded at most once (idempotency key `recordId`).
+/// by the organisation that certifies it and recorded at most once per certifying organisation:
+/// the idempotency key is (kind, certifier, `recordId`), so one organisation's ids can never block
+/// another's (source systems number their records sequentially, and the numbers collide).
 /// @dev Dates are uint32 YYYYMMDD, `signedAt` is unix seconds, amounts are euro cents.
 interface IFactRegistry {
     /// @notice Birth date and residence, certified by the municipality of residence.
@@ -27,7 +29,7 @@ interface IFactRegistry {
 
     /// @notice A disability assessment, signed by at least two members of one medical commission.
     struct AssessmentRecord {
-        bytes32 assessmentId; // also the idempotency key
+        bytes32 assessmentId; // the commission's own id; on chain the assessment is assessmentKey(commissionId, assessmentId)
         bytes32 subject;
         uint32 commissionId;
         Category category;
@@ -42,7 +44,7 @@ interface IFactRegistry {
     /// @notice Revocation of an assessment by its commission or by INPS.
     struct RevocationRecord {
         bytes32 recordId;
-        bytes32 assessmentId;
+        bytes32 assessmentId; // the on-chain id: assessmentKey(commissionId, the commission's own id)
         uint8 reason; // 1 appeal upheld, 2 clerical error, 3 fraud, 4 other (docs/contracts.md)
         uint64 signedAt; // unix seconds
     }
@@ -115,6 +117,7 @@ interface IFactRegistry {
         uint64 signedAt
     );
 
+    /// @dev `assessmentId` is the on-chain id, assessmentKey(commissionId, the commission's own id).
     event AssessmentRecorded(
         bytes32 indexed assessmentId,
         bytes32 indexed subject,
@@ -167,7 +170,7 @@ interface IFactRegistry {
     /// @notice A recordBatch item is not a call to one of the six record functions.
     error FactRegistryNotARecordCall(uint256 index, bytes4 selector);
 
-    /// @notice This record (or assessment) id was already recorded.
+    /// @notice This record (or assessment) id was already recorded by the same certifying organisation.
     error FactRegistryAlreadyRecorded(bytes32 recordId);
 
     /// @notice A signature does not recover to any address.
@@ -209,7 +212,8 @@ interface IFactRegistry {
 
     /// @notice Records many signed facts in one transaction. Each item is the calldata of one of the
     /// six record functions and runs with the caller's own permissions; an item that reverts is
-    /// skipped and reported by RecordRefused (with its custom error), the others are kept.
+    /// skipped and reported by RecordRefused (with its custom error), the others are kept. Only a
+    /// relayer (the RELAYER role of the AccessManager) may send a batch.
     /// @return recorded How many items were recorded.
     function recordBatch(bytes[] calldata calls) external returns (uint256 recorded);
 
@@ -232,8 +236,14 @@ interface IFactRegistry {
     /// @notice Resumes recording (guardian).
     function unpause() external;
 
-    /// @notice Whether a record id of this kind was recorded; `typeHash` is the record's EIP-712 type hash.
-    function isRecorded(bytes32 typeHash, bytes32 recordId) external view returns (bool);
+    /// @notice Whether organisation `certifierId` recorded a record of this kind with this id;
+    /// `typeHash` is the record's EIP-712 type hash. For an assessment, `certifierId` is the
+    /// commission and `recordId` the commission's own assessment id.
+    function isRecorded(bytes32 typeHash, uint32 certifierId, bytes32 recordId) external view returns (bool);
+
+    /// @notice The on-chain id of a commission's assessment: what events, revocations, snapshots and
+    /// `assessmentById` name it by. Bound to the commission, so two commissions' numbers never collide.
+    function assessmentKey(uint32 commissionId, bytes32 assessmentId) external pure returns (bytes32);
 
     /// @notice The subject's civil facts and counters.
     function subject(bytes32 subjectId) external view returns (Subject memory);
@@ -244,7 +254,7 @@ interface IFactRegistry {
         view
         returns (bytes32 assessmentId, StoredAssessment memory assessment);
 
-    /// @notice An assessment by id, with its subject.
+    /// @notice An assessment by its on-chain id (`assessmentKey`), with its subject.
     function assessmentById(bytes32 assessmentId)
         external
         view

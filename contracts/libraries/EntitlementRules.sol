@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {DateLib} from "./DateLib.sol";
 import {FactWord} from "./FactWord.sol";
+import {Requirements} from "./Requirements.sol";
 import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 
 /// @title EntitlementRules
@@ -79,19 +80,15 @@ library EntitlementRules {
         pure
         returns (bool anyValid, uint8 metCategory)
     {
+        Requirements packed = Requirements.wrap(requirements);
+        // count is at most 8 (validated when the rule is defined).
         for (uint256 i = 0; i < count; ++i) {
-            uint256 word;
-            // count is at most 8 (validated when the rule is defined): the shift is at most 224.
-            unchecked {
-                word = requirements >> (32 * i);
-            }
-            uint8 category = uint8(word);
+            (uint8 category, uint8 minPercentage, uint8 maxPercentage, uint8 required) = packed.at(i);
             // Categories are validated 1-4 when the rule is defined.
             (bool exists, uint8 percentage, uint8 flags) = FactWord.assessment(facts, category);
             if (!exists) continue;
             anyValid = true;
-            uint8 required = uint8(word >> 24);
-            if (percentage >= uint8(word >> 8) && percentage <= uint8(word >> 16) && flags & required == required) {
+            if (percentage >= minPercentage && percentage <= maxPercentage && flags & required == required) {
                 return (true, category);
             }
         }
@@ -112,8 +109,9 @@ library EntitlementRules {
     /// @notice The SnapshotNeeds of a benefit's rules: its accepted categories, income only with an
     /// income limit, stays only when long stays suspend it.
     function snapshotNeeds(BenefitTerms memory t) internal pure returns (uint256 needs) {
+        Requirements packed = Requirements.wrap(t.requirements);
         for (uint256 i = 0; i < t.requirementCount; ++i) {
-            needs |= 1 << uint8(t.requirements >> (32 * i));
+            needs |= 1 << packed.categoryAt(i);
         }
         if (t.hasIncomeLimit) needs |= SnapshotNeeds.INCOME;
         if (t.suspendedByLongHospitalStay) needs |= SnapshotNeeds.STAYS;

@@ -2,69 +2,31 @@
 pragma solidity ^0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
 import {FactWord} from "../libraries/FactWord.sol";
+import {PayrollWord} from "../libraries/PayrollWord.sol";
 import {Category, FactSnapshot, Flags, OrgKind, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
+import {FactSignatures} from "./FactSignatures.sol";
 
 /// @title FactRegistry
-/// @notice Records certified facts about subjects after verifying the certifier's EIP-712 signature.
+/// @notice Records certified facts about subjects after verifying the certifier's EIP-712 signature
+/// (the signature half is the abstract `FactSignatures`; the payroll word's layout is `PayrollWord`).
 /// @dev Storage is laid out for the monthly payroll: one slot per subject (`_payroll`) holds what a
 /// payment reads in the usual case — civil facts, the latest income, and per category the
 /// assessment that is valid on every date from its effective date on — so `factsAt` answers a
 /// payment with one cold read. Only a date before that effective date or that income year, or a
 /// subject with hospital stays, reads further (the counters, then one slot per assessment, income
 /// year or stay, as `snapshot` always does).
-contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
-    bytes32 public constant CIVIL_TYPEHASH =
-        keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)");
-    bytes32 public constant DEATH_TYPEHASH =
-        keccak256("DeathRecord(bytes32 recordId,bytes32 subject,uint32 deathDate,uint64 signedAt)");
-    bytes32 public constant ASSESSMENT_TYPEHASH = keccak256(
-        "AssessmentRecord(bytes32 assessmentId,bytes32 subject,uint32 commissionId,uint8 category,uint8 percentage,uint8 flags,uint32 effectiveDate,uint32 reviewDate,bytes32 reportHash,uint64 signedAt)"
-    );
-    bytes32 public constant REVOCATION_TYPEHASH =
-        keccak256("RevocationRecord(bytes32 recordId,bytes32 assessmentId,uint8 reason,uint64 signedAt)");
-    bytes32 public constant INCOME_TYPEHASH =
-        keccak256("IncomeRecord(bytes32 recordId,bytes32 subject,uint16 year,uint64 amountCents,uint64 signedAt)");
-    bytes32 public constant HOSPITAL_STAY_TYPEHASH = keccak256(
-        "HospitalStayRecord(bytes32 recordId,bytes32 subject,uint32 admission,uint32 discharge,uint64 signedAt)"
-    );
-
-    /// @notice Tolerated clock difference between a source system and the chain, in seconds.
-    uint64 public constant MAX_CLOCK_SKEW_SECONDS = 300;
+contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     /// @notice A hospital stay suspends benefits once it has lasted this many days by the check date.
     uint256 public constant LONG_STAY_DAYS = 30;
     uint8 private constant CATEGORY_COUNT = 5;
 
-    // The payroll word of a subject, lowest bit first. Dates are DateLib compact dates (18 bits, 0 = none).
-    uint256 private constant DATE_MASK = (1 << 18) - 1;
-    uint256 private constant BIRTH_SHIFT = 0; // birth date, 0 = no civil record
-    uint256 private constant RESIDENCE_SHIFT = 18; // ISTAT code, 17 bits
-    uint256 private constant RESIDENCE_MASK = (1 << 17) - 1;
-    uint256 private constant DEATH_SHIFT = 35; // death date, 0 = alive
-    uint256 private constant HAS_STAYS = 1 << 53; // at least one hospital stay recorded
-    uint256 private constant INCOME_YEAR_SHIFT = 54; // latest attested income year - 1899, 9 bits, 0 = none
-    uint256 private constant INCOME_YEAR_MASK = (1 << 9) - 1;
-    uint256 private constant INCOME_YEAR_BASE = 1899;
-    uint256 private constant INCOME_SHIFT = 63; // that year's income, euro cents, 64 bits
-    uint256 private constant INCOME_MASK = (1 << 64) - 1;
-    // Per category c = 1..4, 30 bits at HEADS_SHIFT + 30 * (c - 1): the head, i.e. the unrevoked
-    // assessment with the latest effective date (ties: recorded last), which is the valid one on
-    // every date from its effective date on. Effective date [0, 18), percentage [18, 25), flags [25, 30);
-    // 0 = no unrevoked assessment of the category.
-    uint256 private constant HEADS_SHIFT = 127;
-    uint256 private constant HEAD_BITS = 30;
-    uint256 private constant HEAD_MASK = (1 << 30) - 1;
-
-    IOrganisationRegistry public immutable organisations;
-
     mapping(bytes32 recordKey => bool) private _recorded;
-    mapping(bytes32 subjectId => uint256 word) private _payroll;
+    mapping(bytes32 subjectId => PayrollWord word) private _payroll;
     mapping(bytes32 subjectId => Counters) private _counters;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredAssessment)) private _assessments;
     mapping(bytes32 subjectId => mapping(uint256 index => bytes32 assessmentId)) private _assessmentIds;
@@ -83,15 +45,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     constructor(address authority, IOrganisationRegistry organisationRegistry)
         AccessManaged(authority)
-        EIP712("PA Chain Facts", "1")
-    {
-        organisations = organisationRegistry;
-    }
+        FactSignatures(organisationRegistry)
+    {}
 
     // ---------------------------------------------------------------- recording
 
     /// @inheritdoc IFactRegistry
-    function recordBatch(bytes[] calldata calls) external whenNotPaused returns (uint256 recorded) {
+    function recordBatch(bytes[] calldata calls) external restricted whenNotPaused returns (uint256 recorded) {
         for (uint256 i = 0; i < calls.length; ++i) {
             bytes4 selector = calls[i].length >= 4 ? bytes4(calls[i][:4]) : bytes4(0);
             if (!_isRecordFunction(selector)) revert FactRegistryNotARecordCall(i, selector);
@@ -109,7 +69,6 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function recordCivil(CivilRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(CIVIL_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.birthDate);
         if (record.residence < 1000 || record.residence > 111999) {
             revert FactRegistryInvalidResidence(record.recordId, record.residence);
@@ -120,16 +79,17 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         if (org.kind != OrgKind.MUNICIPALITY || org.code != record.residence) {
             revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
         }
+        _claim(CIVIL_TYPEHASH, orgId, record.recordId);
         _recordCivil(record, orgId, signer);
     }
 
     /// @inheritdoc IFactRegistry
     function recordDeath(DeathRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(DEATH_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.deathDate);
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, deathDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.MUNICIPALITY) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(DEATH_TYPEHASH, orgId, record.recordId);
         _recordDeath(record, orgId, signer);
     }
 
@@ -140,7 +100,8 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         whenNotPaused
     {
         bytes32 id = record.assessmentId;
-        if (_assessmentIndex[id] != 0) revert FactRegistryAlreadyRecorded(id);
+        // Bound to the commission: the commission id is signed, and every signer must belong to it.
+        if (_assessmentIndex[assessmentKey(record.commissionId, id)] != 0) revert FactRegistryAlreadyRecorded(id);
         if (
             record.category == Category.NONE || record.percentage > 100 || record.flags & ~Flags.ALL != 0
         ) revert FactRegistryInvalidAssessment(id, record.category, record.percentage, record.flags);
@@ -158,14 +119,16 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         restricted
         whenNotPaused
     {
-        _claim(REVOCATION_TYPEHASH, record.recordId);
         uint256 indexPlusOne = _assessmentIndex[record.assessmentId];
         if (indexPlusOne == 0) revert FactRegistryUnknownAssessment(record.assessmentId);
         bytes32 subjectId = _assessmentSubject[record.assessmentId];
         StoredAssessment storage assessment = _assessments[subjectId][indexPlusOne - 1];
-        if (assessment.revoked) revert FactRegistryAssessmentAlreadyRevoked(record.assessmentId);
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, revocationDigest(record), signature, record.signedAt);
+        // Before "already revoked": a replay of this very revocation is "already recorded", which a
+        // relayer settles as done.
+        _claim(REVOCATION_TYPEHASH, orgId, record.recordId);
+        if (assessment.revoked) revert FactRegistryAssessmentAlreadyRevoked(record.assessmentId);
         // The commission that issued the assessment, or INPS.
         if (orgId != assessment.commissionId && org.kind != OrgKind.INPS) {
             revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
@@ -179,13 +142,13 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
 
     /// @inheritdoc IFactRegistry
     function recordIncome(IncomeRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
-        _claim(INCOME_TYPEHASH, record.recordId);
         if (record.year < DateLib.MIN_YEAR || record.year > DateLib.MAX_YEAR) {
             revert FactRegistryInvalidYear(record.recordId, record.year);
         }
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, incomeDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.INPS) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(INCOME_TYPEHASH, orgId, record.recordId);
         _recordIncome(record, signer);
     }
 
@@ -195,7 +158,6 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         restricted
         whenNotPaused
     {
-        _claim(HOSPITAL_STAY_TYPEHASH, record.recordId);
         _requireDate(record.recordId, record.admission);
         if (record.discharge != 0 && (!DateLib.isValidDate(record.discharge) || record.discharge < record.admission)) {
             revert FactRegistryInvalidDate(record.recordId, record.discharge);
@@ -203,6 +165,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, hospitalStayDigest(record), signature, record.signedAt);
         if (org.kind != OrgKind.ASL) revert FactRegistryUnauthorisedCertifier(record.recordId, orgId);
+        _claim(HOSPITAL_STAY_TYPEHASH, orgId, record.recordId);
         _recordHospitalStay(record, orgId, signer);
     }
 
@@ -219,9 +182,14 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     // ---------------------------------------------------------------- reading
 
     /// @inheritdoc IFactRegistry
-    function isRecorded(bytes32 typeHash, bytes32 recordId) external view returns (bool) {
-        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[recordId] != 0;
-        return _recorded[_recordKey(typeHash, recordId)];
+    function isRecorded(bytes32 typeHash, uint32 certifierId, bytes32 recordId) external view returns (bool) {
+        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[assessmentKey(certifierId, recordId)] != 0;
+        return _recorded[_recordKey(typeHash, certifierId, recordId)];
+    }
+
+    /// @inheritdoc IFactRegistry
+    function assessmentKey(uint32 commissionId, bytes32 assessmentId) public pure returns (bytes32) {
+        return keccak256(abi.encode(commissionId, assessmentId));
     }
 
     /// @inheritdoc IFactRegistry
@@ -290,44 +258,12 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         }
     }
 
-    /// @inheritdoc IFactRegistry
-    function civilDigest(CivilRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(CIVIL_TYPEHASH, record)));
-    }
-
-    /// @inheritdoc IFactRegistry
-    function deathDigest(DeathRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(DEATH_TYPEHASH, record)));
-    }
-
-    /// @inheritdoc IFactRegistry
-    function assessmentDigest(AssessmentRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ASSESSMENT_TYPEHASH, record)));
-    }
-
-    /// @inheritdoc IFactRegistry
-    function revocationDigest(RevocationRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(REVOCATION_TYPEHASH, record)));
-    }
-
-    /// @inheritdoc IFactRegistry
-    function incomeDigest(IncomeRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(INCOME_TYPEHASH, record)));
-    }
-
-    /// @inheritdoc IFactRegistry
-    function hospitalStayDigest(HospitalStayRecord calldata record) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(HOSPITAL_STAY_TYPEHASH, record)));
-    }
-
     // ---------------------------------------------------------------- state changes
 
     function _recordCivil(CivilRecord calldata record, uint32 orgId, address signer) private {
-        uint256 word = _payroll[record.subject];
-        uint32 oldResidence = uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK);
-        word &= ~((DATE_MASK << BIRTH_SHIFT) | (RESIDENCE_MASK << RESIDENCE_SHIFT));
-        _payroll[record.subject] = word | (DateLib.toCompact(record.birthDate) << BIRTH_SHIFT)
-            | (uint256(record.residence) << RESIDENCE_SHIFT);
+        PayrollWord word = _payroll[record.subject];
+        uint32 oldResidence = word.residence();
+        _payroll[record.subject] = word.withCivil(DateLib.toCompact(record.birthDate), record.residence);
         emit CivilRecordRecorded(
             record.recordId,
             record.subject,
@@ -341,10 +277,9 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     }
 
     function _recordDeath(DeathRecord calldata record, uint32 orgId, address signer) private {
-        uint256 word = _payroll[record.subject];
-        uint32 oldDeathDate = DateLib.fromCompact((word >> DEATH_SHIFT) & DATE_MASK);
-        _payroll[record.subject] =
-            (word & ~(DATE_MASK << DEATH_SHIFT)) | (DateLib.toCompact(record.deathDate) << DEATH_SHIFT);
+        PayrollWord word = _payroll[record.subject];
+        uint32 oldDeathDate = DateLib.fromCompact(word.death());
+        _payroll[record.subject] = word.withDeath(DateLib.toCompact(record.deathDate));
         emit DeathRecorded(
             record.recordId, record.subject, orgId, oldDeathDate, record.deathDate, signer, record.signedAt
         );
@@ -364,20 +299,20 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             reviewDate: record.reviewDate,
             commissionId: record.commissionId
         });
-        _assessmentIds[record.subject][index] = record.assessmentId;
-        _assessmentSubject[record.assessmentId] = record.subject;
-        _assessmentIndex[record.assessmentId] = uint256(index) + 1;
+        bytes32 key = assessmentKey(record.commissionId, record.assessmentId);
+        _assessmentIds[record.subject][index] = key;
+        _assessmentSubject[key] = record.subject;
+        _assessmentIndex[key] = uint256(index) + 1;
         // Recorded last, it is the new head unless the head is effective later.
-        uint256 word = _payroll[record.subject];
-        uint256 shift = _headShift(record.category);
+        PayrollWord word = _payroll[record.subject];
+        uint256 category = uint256(record.category);
         uint256 effective = DateLib.toCompact(record.effectiveDate);
-        uint256 head = (word >> shift) & HEAD_MASK;
-        if (head == 0 || effective >= head & DATE_MASK) {
-            _payroll[record.subject] = (word & ~(HEAD_MASK << shift))
-                | (_head(effective, record.percentage, record.flags) << shift);
+        // No head has effective date 0, below every real date.
+        if (effective >= word.headEffective(category)) {
+            _payroll[record.subject] = word.withHead(category, effective, record.percentage, record.flags);
         }
         emit AssessmentRecorded(
-            record.assessmentId,
+            key,
             record.subject,
             record.commissionId,
             record.category,
@@ -398,12 +333,10 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         if (counters.firstIncomeYear == 0 || record.year < counters.firstIncomeYear) {
             counters.firstIncomeYear = record.year;
         }
-        uint256 word = _payroll[record.subject];
+        PayrollWord word = _payroll[record.subject];
         // The latest year's income lives in the payroll word too (a replacement of it included).
-        if (record.year >= _lastIncomeYear(word)) {
-            word &= ~((INCOME_YEAR_MASK << INCOME_YEAR_SHIFT) | (INCOME_MASK << INCOME_SHIFT));
-            _payroll[record.subject] = word | ((uint256(record.year) - INCOME_YEAR_BASE) << INCOME_YEAR_SHIFT)
-                | (uint256(record.amountCents) << INCOME_SHIFT);
+        if (record.year >= word.lastIncomeYear()) {
+            _payroll[record.subject] = word.withIncome(record.year, record.amountCents);
         }
         emit IncomeRecorded(
             record.recordId,
@@ -425,7 +358,7 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             uint16 index = counters.stayCount;
             if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
             counters.stayCount = index + 1;
-            _payroll[record.subject] |= HAS_STAYS;
+            _payroll[record.subject] = _payroll[record.subject].withStays();
             indexPlusOne = uint256(index) + 1;
             _stayIndex[record.subject][record.admission] = indexPlusOne;
         } else {
@@ -452,56 +385,20 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
             || selector == this.recordIncome.selector || selector == this.recordHospitalStay.selector;
     }
 
-    function _claim(bytes32 typeHash, bytes32 recordId) private {
-        bytes32 key = _recordKey(typeHash, recordId);
+    /// @dev Claims the idempotency key of a record once its certifier `orgId` is known (from the
+    /// verified signature): the same id from another organisation is another record.
+    function _claim(bytes32 typeHash, uint32 orgId, bytes32 recordId) private {
+        bytes32 key = _recordKey(typeHash, orgId, recordId);
         if (_recorded[key]) revert FactRegistryAlreadyRecorded(recordId);
         _recorded[key] = true;
     }
 
-    function _recordKey(bytes32 typeHash, bytes32 recordId) private pure returns (bytes32) {
-        return keccak256(abi.encode(typeHash, recordId));
+    function _recordKey(bytes32 typeHash, uint32 orgId, bytes32 recordId) private pure returns (bytes32) {
+        return keccak256(abi.encode(typeHash, orgId, recordId));
     }
 
     function _requireDate(bytes32 recordId, uint32 date) private pure {
         if (!DateLib.isValidDate(date)) revert FactRegistryInvalidDate(recordId, date);
-    }
-
-    /// @dev Recovers the signer (OpenZeppelin's ECDSA refuses malleable high-s signatures) and asks the
-    /// organisation registry whether it signed for an active organisation at `signedAt`.
-    function _certifier(bytes32 recordId, bytes32 digest, bytes calldata signature, uint64 signedAt)
-        private
-        view
-        returns (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org)
-    {
-        if (signedAt > block.timestamp + MAX_CLOCK_SKEW_SECONDS) {
-            revert FactRegistrySignedInFuture(recordId, signedAt, uint64(block.timestamp));
-        }
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
-        if (err != ECDSA.RecoverError.NoError) revert FactRegistryInvalidSignature(recordId);
-        (orgId, org) = organisations.authorisedSigner(recovered, signedAt);
-        signer = recovered;
-    }
-
-    function _commissionSigners(AssessmentRecord calldata record, bytes[] calldata signatures)
-        private
-        view
-        returns (address[] memory signers)
-    {
-        bytes32 digest = assessmentDigest(record);
-        signers = new address[](signatures.length);
-        address previous;
-        for (uint256 i = 0; i < signatures.length; ++i) {
-            (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
-                _certifier(record.assessmentId, digest, signatures[i], record.signedAt);
-            // Ascending order makes "each member at most once" a single comparison.
-            if (signer <= previous) revert FactRegistryNotEnoughSigners(record.assessmentId, i);
-            if (org.kind != OrgKind.MEDICAL_COMMISSION || orgId != record.commissionId) {
-                revert FactRegistrySignerNotInCommission(record.assessmentId, signer, record.commissionId);
-            }
-            signers[i] = signer;
-            previous = signer;
-        }
-        if (signatures.length < 2) revert FactRegistryNotEnoughSigners(record.assessmentId, signatures.length);
     }
 
     function _snapshot(bytes32 subjectId, uint32 date, uint256 needs) private view returns (FactSnapshot memory snap) {
@@ -584,40 +481,37 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
         view
         returns (uint256 facts)
     {
-        uint256 word = _payroll[subjectId];
-        uint256 birth = (word >> BIRTH_SHIFT) & DATE_MASK;
+        PayrollWord word = _payroll[subjectId];
+        uint256 birth = word.birth();
         facts = FactWord.civil(
-            birth != 0,
-            DateLib.fromCompact(birth),
-            uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK),
-            DateLib.fromCompact(word >> DEATH_SHIFT)
+            birth != 0, DateLib.fromCompact(birth), word.residence(), DateLib.fromCompact(word.death())
         );
         uint256 toScan;
-        // c is 1-4: every shift below stays under 256 and nothing can overflow.
+        // c is 1-4: the shifts below stay under 256 and nothing can overflow.
         unchecked {
             for (uint256 c = 1; c < CATEGORY_COUNT; ++c) {
                 if (needs & (1 << c) == 0) continue;
-                uint256 head = (word >> (HEADS_SHIFT + HEAD_BITS * (c - 1))) & HEAD_MASK;
+                (uint256 effective, uint8 percentage, uint8 flags) = word.head(c);
                 // No head: no unrevoked assessment of this category on any date.
-                if (head == 0) continue;
-                if (head & DATE_MASK > dateFloor) {
+                if (effective == 0) continue;
+                if (effective > dateFloor) {
                     toScan |= 1 << c;
                 } else {
-                    facts = FactWord.withAssessment(facts, c, uint8((head >> 18) & 0x7f), uint8(head >> 25));
+                    facts = FactWord.withAssessment(facts, c, percentage, flags);
                 }
             }
         }
         bool needsIncome;
-        uint256 lastIncomeYear = _lastIncomeYear(word);
+        uint256 lastIncomeYear = word.lastIncomeYear();
         // Never attested: nothing to read.
         if (needs & SnapshotNeeds.INCOME != 0 && lastIncomeYear != 0) {
             if (DateLib.yearOf(date) >= lastIncomeYear) {
-                facts = FactWord.withIncome(facts, uint64((word >> INCOME_SHIFT) & INCOME_MASK));
+                facts = FactWord.withIncome(facts, word.income());
             } else {
                 needsIncome = true;
             }
         }
-        bool needsStays = needs & SnapshotNeeds.STAYS != 0 && word & HAS_STAYS != 0;
+        bool needsStays = needs & SnapshotNeeds.STAYS != 0 && word.hasStays();
         if (toScan == 0 && !needsIncome && !needsStays) return facts;
         return _factsAtFromHistory(subjectId, facts, date, toScan, needsIncome ? lastIncomeYear : 0, needsStays);
     }
@@ -653,43 +547,27 @@ contract FactRegistry is IFactRegistry, AccessManaged, EIP712, Pausable {
     /// latest effective date, recorded last on equal dates (hence `>=` scanning in order).
     function _recomputeHead(bytes32 subjectId, Category category) private {
         uint256 count = _counters[subjectId].assessmentCount;
-        uint256 head;
+        uint256 c = uint256(category);
+        // Cleared first: with no unrevoked assessment left the category has no head.
+        PayrollWord word = _payroll[subjectId].withHead(c, 0, 0, 0);
         for (uint256 i = 0; i < count; ++i) {
             StoredAssessment memory a = _assessments[subjectId][i];
             if (a.category != category || a.revoked) continue;
             uint256 effective = DateLib.toCompact(a.effectiveDate);
-            if (head == 0 || effective >= head & DATE_MASK) head = _head(effective, a.percentage, a.flags);
+            if (effective >= word.headEffective(c)) word = word.withHead(c, effective, a.percentage, a.flags);
         }
-        uint256 shift = _headShift(category);
-        _payroll[subjectId] = (_payroll[subjectId] & ~(HEAD_MASK << shift)) | (head << shift);
+        _payroll[subjectId] = word;
     }
 
     function _subject(bytes32 subjectId) private view returns (Subject memory s) {
-        uint256 word = _payroll[subjectId];
+        PayrollWord word = _payroll[subjectId];
         Counters memory counters = _counters[subjectId];
-        s.birthDate = DateLib.fromCompact((word >> BIRTH_SHIFT) & DATE_MASK);
-        s.residence = uint32((word >> RESIDENCE_SHIFT) & RESIDENCE_MASK);
-        s.deathDate = DateLib.fromCompact((word >> DEATH_SHIFT) & DATE_MASK);
+        s.birthDate = DateLib.fromCompact(word.birth());
+        s.residence = word.residence();
+        s.deathDate = DateLib.fromCompact(word.death());
         s.assessmentCount = counters.assessmentCount;
         s.stayCount = counters.stayCount;
         s.firstIncomeYear = counters.firstIncomeYear;
-        s.lastIncomeYear = uint16(_lastIncomeYear(word));
-    }
-
-    function _lastIncomeYear(uint256 word) private pure returns (uint256) {
-        uint256 code = (word >> INCOME_YEAR_SHIFT) & INCOME_YEAR_MASK;
-        return code == 0 ? 0 : code + INCOME_YEAR_BASE;
-    }
-
-    function _headShift(Category category) private pure returns (uint256) {
-        return _headShift(uint256(category));
-    }
-
-    function _headShift(uint256 category) private pure returns (uint256) {
-        return HEADS_SHIFT + HEAD_BITS * (category - 1);
-    }
-
-    function _head(uint256 effective, uint8 percentage, uint8 flags) private pure returns (uint256) {
-        return effective | (uint256(percentage) << 18) | (uint256(flags) << 25);
+        s.lastIncomeYear = uint16(word.lastIncomeYear());
     }
 }

@@ -2,15 +2,16 @@
 // payments on a Besu network and each target of issue 8 compared with what was measured.
 import { cpus, loadavg, totalmem } from "node:os";
 import { BATCH_LIMITS } from "../../src/oracle/relayer.ts";
+import { BLOCK_GAS_LIMIT, DEFAULT_BLOCK_PERIOD_SECONDS } from "../../src/production/besu.ts";
 import type { LoadResult } from "./api.ts";
 import type { BackfillResult } from "./indexer.ts";
 import type { PointResult } from "./point.ts";
 
 /** Italy's disability benefits paid each month (order of magnitude, INPS). */
 export const NATIONAL_PAYMENTS = 3_000_000;
-/** The Besu consortium of the targets: QBFT, 200 Mgas blocks every 2 s. */
-export const BESU_BLOCK_GAS = 200_000_000;
-export const BESU_BLOCK_SECONDS = 2;
+/** The Besu consortium of the targets, as the Besu kit generates it (src/production/besu.ts): QBFT, 200 Mgas blocks every 2 s. */
+export const BESU_BLOCK_GAS = BLOCK_GAS_LIMIT;
+export const BESU_BLOCK_SECONDS = DEFAULT_BLOCK_PERIOD_SECONDS;
 /** EIP-7825 cap on one transaction's gas (the node enforces it): bounds the payments per batch. */
 export const TX_GAS_CAP = 16_777_216;
 
@@ -129,7 +130,7 @@ export function targets(r: BenchResults): Target[] {
     { name: "payroll gas per checked payment ≤ 1/5 of naive", target: `≤ ${round(p.naiveGasPerPayment / 5)} gas (stretch 1/8: ${round(p.naiveGasPerPayment / 8)})`, measured: `${p.gasPerPayment} gas (1/${p.gasRatio})`, met: p.gasRatio >= 5 },
     { name: "payroll checked payments per second into the embedded node", target: "≥ 3,000/s", measured: `${p.paymentsPerSecond}/s`, met: p.paymentsPerSecond >= 3000 },
     { name: "payroll speed-up over naive", target: "≥ 10×", measured: `${p.speedup}×`, met: p.speedup >= 10 },
-    { name: "3 million payments on Besu (200 Mgas / 2 s)", target: "≤ 12 min of block space (stretch 7)", measured: `${r.extrapolation.besu.minutes} min`, met: r.extrapolation.besu.minutes <= 12 },
+    { name: `3 million payments on Besu (${BESU_BLOCK_GAS / 1e6} Mgas / ${BESU_BLOCK_SECONDS} s)`, target: "≤ 12 min of block space (stretch 7)", measured: `${r.extrapolation.besu.minutes} min`, met: r.extrapolation.besu.minutes <= 12 },
     { name: "ingestion, signed records end to end", target: "≥ 1,000 records/s", measured: `${r.ingest.recordsPerSecond}/s`, met: r.ingest.recordsPerSecond >= 1000 },
     { name: "read API entitlement lookup", target: "≥ 2,000 req/s, p99 ≤ 10 ms", measured: `${round(r.api.entitlement.requestsPerSecond)} req/s, p99 ${r.api.entitlement.p99Ms} ms`, met: r.api.entitlement.requestsPerSecond >= 2000 && r.api.entitlement.p99Ms <= 10 },
     { name: "indexer backfill into SQLite", target: "≥ 20,000 events/s", measured: `${r.indexer.eventsPerSecond}/s`, met: r.indexer.eventsPerSecond >= 20000 },

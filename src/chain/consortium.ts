@@ -3,7 +3,7 @@
 // runner and the tests; in production the same calls go through governance (docs/operations.md).
 import type { ContractTransactionResponse } from "ethers";
 import type { PAChainContracts } from "./contracts.ts";
-import { ROLE, type RoleName } from "./roles.ts";
+import { ROLE, rolesGranted, type RoleName } from "./roles.ts";
 
 /** OrgKind in contracts/types/PATypes.sol. */
 export const ORG_KIND = { NONE: 0, MUNICIPALITY: 1, ASL: 2, INPS: 3, MEDICAL_COMMISSION: 4 } as const;
@@ -24,12 +24,22 @@ async function mined(tx: Promise<ContractTransactionResponse>) {
   return receipt;
 }
 
-/** Grants each role to each account (from an account holding the AccessManager's admin role). */
+/**
+ * Grants each role to each account (from an account holding the AccessManager's admin role); a
+ * record relayer role brings RELAYER with it (`rolesGranted`).
+ */
 export async function grantRoles(
   contracts: Pick<PAChainContracts, "manager">,
   grants: ReadonlyArray<readonly [RoleName, string]>,
 ): Promise<void> {
-  for (const [role, account] of grants) await mined(contracts.manager.grantRole(ROLE[role], account, 0));
+  const granted = new Set<string>();
+  for (const [role, account] of grants) {
+    for (const r of rolesGranted(role)) {
+      if (granted.has(`${r}:${account}`)) continue;
+      granted.add(`${r}:${account}`);
+      await mined(contracts.manager.grantRole(ROLE[r], account, 0));
+    }
+  }
 }
 
 /** Registers an organisation (from a REGISTRAR) and returns its on-chain id. */

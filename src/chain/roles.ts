@@ -9,9 +9,22 @@ export const ROLE = {
   INPS_DECIDER: 6n,
   INPS_PAYER: 7n,
   GUARDIAN: 8n,
+  RELAYER: 9n,
 } as const;
 
 export type RoleName = keyof typeof ROLE;
+
+/** The roles whose holders relay signed records; each also needs RELAYER to send a batch of them. */
+const RECORD_RELAYERS: ReadonlySet<RoleName> = new Set(["CIVIL_RELAYER", "HEALTH_RELAYER", "INCOME_RELAYER"]);
+
+/**
+ * What granting `role` really grants: a record relayer also gets RELAYER, the one role
+ * `FactRegistry.recordBatch` is wired to (an AccessManager function has a single role, and a
+ * batch mixes kinds), so that no account outside the relayers can send a batch.
+ */
+export function rolesGranted(role: RoleName): RoleName[] {
+  return RECORD_RELAYERS.has(role) ? [role, "RELAYER"] : [role];
+}
 
 export type PAChainContractName = "OrganisationRegistry" | "FactRegistry" | "BenefitCatalog" | "BenefitLedger";
 
@@ -21,6 +34,7 @@ export const PERMISSIONS: ReadonlyArray<{ contract: PAChainContractName; role: R
   { contract: "FactRegistry", role: "CIVIL_RELAYER", functions: ["recordCivil", "recordDeath"] },
   { contract: "FactRegistry", role: "HEALTH_RELAYER", functions: ["recordAssessment", "recordRevocation", "recordHospitalStay"] },
   { contract: "FactRegistry", role: "INCOME_RELAYER", functions: ["recordIncome"] },
+  { contract: "FactRegistry", role: "RELAYER", functions: ["recordBatch"] },
   { contract: "FactRegistry", role: "GUARDIAN", functions: ["pause", "unpause"] },
   { contract: "BenefitCatalog", role: "GOVERNANCE", functions: ["defineBenefit", "setYearTerms", "setWavePhase"] },
   { contract: "BenefitLedger", role: "INPS_DECIDER", functions: ["recordDecision", "recordDecisions"] },

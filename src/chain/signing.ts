@@ -1,6 +1,6 @@
 // EIP-712 signing of certified facts, exactly as FactRegistry verifies them. Source systems sign
 // with their organisation's keys; the relayer only carries the signature, so it cannot forge.
-import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+import { AbiCoder, keccak256, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
 export const FACT_DOMAIN_NAME = "PA Chain Facts";
 export const FACT_DOMAIN_VERSION = "1";
@@ -42,6 +42,15 @@ export interface FactRecords {
   RevocationRecord: RevocationRecord;
   IncomeRecord: IncomeRecord;
   HospitalStayRecord: HospitalStayRecord;
+}
+
+/**
+ * The on-chain id of a commission's assessment, as FactRegistry.assessmentKey derives it: the
+ * commission's own id bound to the commission, so two commissions' verbale numbers never collide.
+ * Events, revocations, snapshots and the API name an assessment by it.
+ */
+export function onChainAssessmentId(commissionId: number | bigint, assessmentId: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["uint32", "bytes32"], [commissionId, assessmentId]));
 }
 
 /** The EIP-712 domain binds every signature to one chain and one FactRegistry (no cross-deployment replay). */

@@ -7,7 +7,7 @@ import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { addSigners, grantRoles, registerOrganisation } from "../chain/consortium.ts";
 import { addressesOf, attachContracts, type PAChainContracts } from "../chain/contracts.ts";
-import { factDomain, signAssessment, signFact } from "../chain/signing.ts";
+import { factDomain, onChainAssessmentId, signAssessment, signFact } from "../chain/signing.ts";
 import { benefitId, reasonName, type ReasonName } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";
 import { formatIstatCode } from "../domain/istat.ts";
@@ -157,7 +157,8 @@ async function recordFact(contracts: PAChainContracts, relayers: Relayers, certi
       break;
     }
     case "revokeAssessment": {
-      const record = { recordId, assessmentId: assessmentId(fact.id), reason: 4, signedAt };
+      // A revocation names the assessment by its on-chain id, bound to its commission.
+      const record = { recordId, assessmentId: onChainAssessmentId(certifiers.commissionId, assessmentId(fact.id)), reason: 4, signedAt };
       const signature = await signFact(certifiers.commissionMembers[0], domain, "RevocationRecord", record);
       tx = facts.connect(relayers.health).recordRevocation(record, signature);
       break;

@@ -8,6 +8,7 @@ import { benefitByCode, type Catalog } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import { formatIstatCode, parseIstatMunicipalityCode } from "../domain/istat.ts";
+import { onChainAssessmentId } from "../chain/signing.ts";
 import type { Application, NewItem, RelayerName } from "./store.ts";
 import type { PseudonymVault } from "./vault.ts";
 
@@ -96,7 +97,11 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
       throw new IntakeRefusal("signatures: an assessment needs at least two commission members");
     }
     const args = event.kind === "assessment" ? [fields, event.signatures] : [fields, event.signatures[0]];
-    const id = String(event.kind === "assessment" ? fields.assessmentId : fields.recordId);
+    // An assessment is known by its on-chain id, bound to its commission (as FactRegistry keys it),
+    // so one commission's verbale number never collides with another's.
+    const id = event.kind === "assessment"
+      ? onChainAssessmentId(fields.commissionId as number, String(fields.assessmentId))
+      : String(fields.recordId);
     return {
       source,
       recordKey: `${event.kind}:${id}`,

@@ -12,7 +12,7 @@ import { DEV_KEYS } from "../config.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { ORG_KIND, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
 import type { WaveParameters } from "../chain/deploy.ts";
-import { ROLE, type RoleName } from "../chain/roles.ts";
+import { ROLE, rolesGranted, type RoleName } from "../chain/roles.ts";
 import type { ConsortiumRecord } from "../demo/consortium.ts";
 import { ValidationError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -206,7 +206,7 @@ export async function applyConsortium(
   let scheduled = 0;
   let pending = 0;
   for (const oracle of spec.oracles) {
-    for (const role of oracle.roles) {
+    for (const role of new Set(oracle.roles.flatMap(rolesGranted))) {
       const [member] = await contracts.manager.hasRole(ROLE[role], oracle.account);
       if (member) continue;
       if (adminDelay === 0n) {

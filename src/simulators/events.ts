@@ -3,7 +3,7 @@
 // format is documented in docs/feeds.md; the record fields are exactly those of
 // src/chain/signing.ts, so the oracle can pass them to the contracts unchanged.
 import { id } from "ethers";
-import type { FactType } from "../chain/signing.ts";
+import { onChainAssessmentId, type FactType } from "../chain/signing.ts";
 import { DEMO_ORGANISATIONS } from "../demo/consortium.ts";
 import { municipalityByIstat } from "./identity.ts";
 import type { Assessment, CommissionSlug, Person, Population } from "./person.ts";
@@ -131,7 +131,7 @@ export function assessmentDraft(person: Person, a: Omit<Assessment, "revocation"
   };
 }
 
-function revocationDraft(person: Person, a: Assessment, random: Random): FactDraft {
+function revocationDraft(person: Person, a: Assessment, commissionId: number, random: Random): FactDraft {
   const r = a.revocation!;
   // An ASL commission revokes its own assessment (one member signs); INPS revokes its commission's.
   const certifier = isAslCommission(a.commission)
@@ -139,7 +139,8 @@ function revocationDraft(person: Person, a: Assessment, random: Random): FactDra
     : { slug: "inps", keys: [0] };
   return {
     kind: "revocation", sourceId: r.sourceId, fiscalCode: person.fiscalCode,
-    fields: { recordId: recordIdOf(r.sourceId), assessmentId: recordIdOf(a.sourceId), reason: r.reason },
+    // The revoked assessment is named by its on-chain id, bound to the commission that issued it.
+    fields: { recordId: recordIdOf(r.sourceId), assessmentId: onChainAssessmentId(commissionId, recordIdOf(a.sourceId)), reason: r.reason },
     certifier,
   };
 }
@@ -190,7 +191,7 @@ function assessmentItems(population: Population, fromAsl: boolean, orgId: (slug:
     for (const a of p.assessments) {
       if (isAslCommission(a.commission) !== fromAsl) continue;
       items.push({ date: a.effectiveDate, draft: assessmentDraft(p, a, orgId(a.commission), random) });
-      if (a.revocation) items.push({ date: a.revocation.date, draft: revocationDraft(p, a, random) });
+      if (a.revocation) items.push({ date: a.revocation.date, draft: revocationDraft(p, a, orgId(a.commission), random) });
     }
   }
   return items;

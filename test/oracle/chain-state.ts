@@ -1,6 +1,7 @@
 // Reads what the chain holds, for comparing runs: every certified record (by kind and id), every
 // decision and every payment, from the contracts' events.
 import type { PAChainContracts } from "../../src/chain/contracts.ts";
+import { onChainAssessmentId } from "../../src/chain/signing.ts";
 
 export interface ChainState {
   /** "kind:id" of every recorded fact, with how many times each was recorded. */
@@ -46,7 +47,8 @@ export function expectedFacts(events: ReadonlyArray<Record<string, unknown>>): S
   for (const e of events) {
     if (e.kind === "application") continue;
     const record = e.record as Record<string, string>;
-    keys.add(`${e.kind}:${e.kind === "assessment" ? record.assessmentId : record.recordId}`);
+    // AssessmentRecorded names an assessment by its on-chain id, bound to its commission.
+    keys.add(`${e.kind}:${e.kind === "assessment" ? onChainAssessmentId(Number(record.commissionId), record.assessmentId!) : record.recordId}`);
   }
   return keys;
 }

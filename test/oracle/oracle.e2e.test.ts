@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { BaseWallet, Wallet, id } from "ethers";
-import { factDomain, signFact } from "../../src/chain/signing.ts";
+import { factDomain, onChainAssessmentId, signFact } from "../../src/chain/signing.ts";
 import { reasonName } from "../../src/domain/catalog.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -188,8 +188,9 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
       return { code, answer: JSON.parse(out.trim().split("\n").pop()!) };
     };
     const recorded = await submit("ASLRM1/CML/TEST/1", "asl-roma-1-cml");
-    expect(recorded).to.deep.equal({ code: 0, answer: { status: "recorded", assessmentId: id("ASLRM1/CML/TEST/1") } });
-    const [exists] = await system.contracts.facts.assessmentById(id("ASLRM1/CML/TEST/1"));
+    const onChainId = onChainAssessmentId(commissionId, id("ASLRM1/CML/TEST/1"));
+    expect(recorded).to.deep.equal({ code: 0, answer: { status: "recorded", assessmentId: onChainId } });
+    const [exists] = await system.contracts.facts.assessmentById(onChainId);
     expect(exists).to.equal(true);
     const refused = await submit("ASLRM1/CML/TEST/2", "ats-milano-cml");
     expect(refused.code).to.equal(1);

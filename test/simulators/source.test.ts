@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { id, verifyTypedData } from "ethers";
-import { FACT_TYPES } from "../../src/chain/signing.ts";
+import { FACT_TYPES, onChainAssessmentId } from "../../src/chain/signing.ts";
 import { benefitByCode, loadCatalog } from "../../src/domain/catalog.ts";
 import { parseFiscalCode } from "../../src/domain/fiscal-code.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
@@ -39,7 +39,9 @@ function verifyFeed(home: TestHome, source: SourceName, events: SourceEvent[], w
     expect(event.cursor).to.equal(i + 1);
     if (i < checkFrom) {
       if (event.kind === "civil") residence.set(event.fiscalCode, Number(event.record.residence));
-      if (event.kind === "assessment") commissionOf.set(String(event.record.assessmentId), Number(event.record.commissionId));
+      if (event.kind === "assessment") {
+        commissionOf.set(onChainAssessmentId(Number(event.record.commissionId), String(event.record.assessmentId)), Number(event.record.commissionId));
+      }
       return;
     }
     counts[event.kind] = (counts[event.kind] ?? 0) + 1;
@@ -85,7 +87,8 @@ function verifyFeed(home: TestHome, source: SourceName, events: SourceEvent[], w
         for (const s of signers) expect(home.addresses(commission)).to.include(s);
         // Strictly ascending addresses: distinct members, in the order the contract requires.
         for (let k = 1; k < signers.length; k++) expect(BigInt(signers[k]!) > BigInt(signers[k - 1]!)).to.equal(true);
-        commissionOf.set(String(record.assessmentId), Number(record.commissionId));
+        // A revocation names the assessment by its on-chain id (bound to the commission).
+        commissionOf.set(onChainAssessmentId(Number(record.commissionId), String(record.assessmentId)), Number(record.commissionId));
         break;
       }
       case "revocation": {

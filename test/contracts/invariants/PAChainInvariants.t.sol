@@ -150,7 +150,7 @@ contract PAChainHandler is PAChainFixture {
         );
         bytes[] memory sigs = _signatures(facts.assessmentDigest(r), _keys(MEMBER_A_KEY, MEMBER_B_KEY));
         if (_expectRecorded(abi.encodeCall(facts.recordAssessment, (r, sigs)), facts.recordAssessment.selector)) {
-            _assessments.push(r.assessmentId);
+            _assessments.push(facts.assessmentKey(r.commissionId, r.assessmentId));
         }
     }
 

@@ -87,7 +87,7 @@ contract BenefitLedgerTest is PAChainFixture {
         assertTrue(e.eligible, "eligible after the review date has passed");
         assertReason(e.reason, Reason.ELIGIBLE, "reason");
         assertEq(e.monthlyAmountCents, ACCOMPAGNAMENTO_2026, "amount");
-        assertEq(e.assessmentId, r.assessmentId, "assessment");
+        assertEq(e.assessmentId, facts.assessmentKey(r.commissionId, r.assessmentId), "assessment");
         assertEq(e.reviewDate, 20250101, "review date");
 
         e = ledger.entitlement(MARIO, ASSEGNO, TODAY);

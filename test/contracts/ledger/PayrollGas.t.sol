@@ -111,13 +111,13 @@ contract PayrollGasFirstMonthTest is PayrollGasBase {
     function test_recordPayments_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measure(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 33_400, "first month gas per payment");
+        assertLe(gasPerPayment, 33_360, "first month gas per payment");
     }
 
     function test_recordPaymentRuns_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 32_100, "first month gas per payment");
+        assertLe(gasPerPayment, 32_090, "first month gas per payment");
     }
 }
 
@@ -128,17 +128,18 @@ contract PayrollGasSteadyStateTest is PayrollGasBase {
         assertEq(recordedCount, SUBJECTS, "last month's payroll");
     }
 
-    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (16,249 reached).
+    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (16,256 reached;
+    /// issue 20's ≤ 6,000 needs the next layout, docs/performance.md).
     function test_recordPayments_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measure(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 16_300, "steady-state gas per payment");
+        assertLe(gasPerPayment, 16_260, "steady-state gas per payment");
     }
 
-    /// @dev The packed entry point a month after the first (14,979 reached; stretch 13,750).
+    /// @dev The packed entry point a month after the first (14,986 reached; stretch 13,750).
     function test_recordPaymentRuns_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 15_000, "steady-state gas per payment");
+        assertLe(gasPerPayment, 14_990, "steady-state gas per payment");
     }
 }

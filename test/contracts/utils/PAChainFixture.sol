@@ -114,6 +114,7 @@ abstract contract PAChainFixture is Assertions {
             Roles.HEALTH_RELAYER
         );
         manager.setTargetFunctionRole(address(facts), _selectors(facts.recordIncome.selector), Roles.INCOME_RELAYER);
+        manager.setTargetFunctionRole(address(facts), _selectors(facts.recordBatch.selector), Roles.RELAYER);
         manager.setTargetFunctionRole(
             address(facts), _selectors(facts.pause.selector, facts.unpause.selector), Roles.GUARDIAN
         );
@@ -129,10 +130,12 @@ abstract contract PAChainFixture is Assertions {
         manager.setTargetFunctionRole(
             address(ledger), _selectors(ledger.pause.selector, ledger.unpause.selector), Roles.GUARDIAN
         );
-        for (uint64 role = Roles.GOVERNANCE; role <= Roles.GUARDIAN; ++role) {
+        for (uint64 role = Roles.GOVERNANCE; role <= Roles.RELAYER; ++role) {
             manager.grantRole(role, address(this), 0);
         }
+        // A relayer account holds its own relayer role and RELAYER (src/chain/roles.ts rolesGranted).
         manager.grantRole(Roles.CIVIL_RELAYER, CIVIL_RELAYER_ONLY, 0);
+        manager.grantRole(Roles.RELAYER, CIVIL_RELAYER_ONLY, 0);
     }
 
     function _registerOrganisations() private {
@@ -395,14 +398,15 @@ abstract contract PAChainFixture is Assertions {
         facts.recordDeath(r, _sign(ROMA_KEY, facts.deathDigest(r)));
     }
 
-    /// @dev An assessment without review date, signed by members A and B of the ASL commission.
+    /// @dev An assessment without review date, signed by members A and B of the ASL commission;
+    /// returns its on-chain id (`assessmentKey`), what revocations and snapshots name it by.
     function _recordAssessment(bytes32 subj, Category category, uint8 percentage, uint8 flags, uint32 effectiveDate)
         internal
         returns (bytes32)
     {
         IFactRegistry.AssessmentRecord memory r = _assessment(subj, category, percentage, flags, effectiveDate);
         _recordAssessment(r);
-        return r.assessmentId;
+        return facts.assessmentKey(r.commissionId, r.assessmentId);
     }
 
     function _recordAssessment(IFactRegistry.AssessmentRecord memory r) internal {
