@@ -110,7 +110,7 @@ function card(e, group) {
         h("p", { class: "explanation card-text" }, explanation),
         rows.length ? h("dl", {}, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null,
         // Room for the actions of a card (e.g. a claim), filled by other parts of the page.
-        h("div", { class: "card-actions", "data-actions": e.benefit }, claimPart(e)))));
+        h("div", { class: "card-actions", "data-actions": e.benefit }, claimPart(e, group)))));
 }
 
 /** The next payment: the current month if not yet paid, else the next; December adds the thirteenth. */
@@ -178,9 +178,14 @@ function renderBenefits() {
     : [h("option", { value: "" }, t("citizen.proof.nothing"))]));
 }
 
-/** The claim of an entitled benefit: "Richiedi" when never claimed (or refused), else where it stands. */
-function claimPart(e) {
+/**
+ * The claim of an entitled benefit: "Richiedi" when never claimed (or refused), else where it
+ * stands. A monetary benefit INPS already granted (a decision or a payment on chain) is received:
+ * nothing to claim.
+ */
+function claimPart(e, group) {
   const status = e.claim?.status;
+  if (group === "receiving" && e.monetary && (status ?? "NOT_CLAIMED") === "NOT_CLAIMED") return null;
   const error = state.claimError.get(e.benefit);
   if (status === "PENDING") return h("p", { class: "claim", role: "status" }, h("span", { class: "badge warn" }, `⏳ ${t("citizen.claim.pending")}`));
   if (status === "GRANTED") return h("p", { class: "claim" }, h("span", { class: "badge ok" }, `✓ ${t("citizen.claim.granted")}`));
@@ -309,7 +314,7 @@ function renderProof() {
       h("label", { for: "proof-token" }, t("citizen.proof.text")),
       h("span", { class: "hint", id: "proof-token-hint" }, t("citizen.proof.text.hint")),
       text,
-      h("p", { class: "row mt-3" }, copy, h("a", { class: "button secondary", href: "/verifica" }, t("citizen.proof.verifyLink"))),
+      h("p", { class: "row-actions mt-3" }, copy, h("a", { class: "button secondary", href: "/verifica" }, t("citizen.proof.verifyLink"))),
     )));
 }
 

@@ -102,7 +102,7 @@ function renderRevocation() {
       h("label", { for: "revocation-reason" }, t("commission.revocation.reason")),
       h("select", { id: "revocation-reason", name: "reason", required: true }, reasons.map((code) => h("option", { value: code }, t(`revocation.${code}`))))),
     h("p", { id: "revocation-error", class: "error", role: "alert" }),
-    h("div", { class: "row" },
+    h("div", { class: "row-actions" },
       h("button", { type: "submit", id: "revocation-submit", disabled: Boolean(r) && !done }, t("commission.revocation.submit")),
       h("button", { type: "button", class: "secondary", id: "revocation-cancel" }, t(done ? "commission.revocation.close" : "commission.revocation.cancel"))));
   form.addEventListener("submit", (event) => {
