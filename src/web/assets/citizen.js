@@ -286,7 +286,8 @@ function renderAccess() {
     : stackedTable({
       label: t("citizen.access.table"),
       columns: [{ label: t("col.when") }, { label: t("col.who") }, { label: t("col.purpose") }],
-      rows: entries.map((e) => ({ cells: [dateTime(e.at), t(`role.${e.role}`), e.purpose] })),
+      // Who: the role, and the person acting (an auditor's or a patronato operator's identity).
+      rows: entries.map((e) => ({ cells: [dateTime(e.at), `${t(`role.${e.role}`)}${e.actor === "public" ? "" : ` (${e.actor})`}`, e.purpose] })),
     }));
 }
 

@@ -52,7 +52,7 @@ function renderPerson() {
     return h("li", { class: "card", "data-benefit": e.benefit, "data-status": e.eligible ? "granted" : "not-granted" },
       h("h4", {}, name(e.benefit)),
       h("p", {}, h("span", { class: `badge ${e.eligible ? "ok" : "no"}` }, e.eligible ? `✓ ${t("citizen.granted")}` : `✗ ${t("citizen.notGranted")}`),
-        " ", e.claim && (e.eligible || e.claim.status !== "NOT_CLAIMED") ? h("span", { class: "badge warn", "data-claim-status": e.claim.status }, t(`claim.${e.claim.status}`)) : null),
+        " ", e.claim && (e.eligible || e.claim.status !== "NOT_CLAIMED") ? h("span", { class: `badge ${{ GRANTED: "ok", REFUSED: "bad", PENDING: "warn" }[e.claim.status] ?? "no"}`, "data-claim-status": e.claim.status }, t(`claim.${e.claim.status}`)) : null),
       h("p", { class: "explanation" }, tx(e.explanation)),
       e.monetary && e.eligible ? h("p", {}, `${t("citizen.monthly")}: ${euro(e.monthlyAmountCents)}`) : null,
       button);
