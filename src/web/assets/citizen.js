@@ -143,7 +143,7 @@ function renderBenefits() {
   const summary = h("div", { class: "summary" },
     h("div", { class: "card card-bg" }, h("div", { class: "card-body" },
       h("h3", { class: "card-title" }, t("citizen.summary.receiving")),
-      h("p", { class: "lead-figure", "data-summary": "count" }, t(receiving.length === 1 ? "citizen.summary.count1" : "citizen.summary.count", { count: receiving.length })),
+      h("p", { class: "lead-figure", "data-summary": "count" }, t(receiving.length === 0 ? "citizen.summary.count0" : receiving.length === 1 ? "citizen.summary.count1" : "citizen.summary.count", { count: receiving.length })),
       next ? h("p", { class: "card-text" }, t("citizen.summary.monthly", { amount: euro(next.monthly) })) : h("p", { class: "card-text" }, t("citizen.summary.noMoney")))),
     next ? h("div", { class: "card card-bg", "data-next-payment": next.period }, h("div", { class: "card-body" },
       h("h3", { class: "card-title" }, t("citizen.next")),

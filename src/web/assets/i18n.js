@@ -220,6 +220,7 @@ export const DICTIONARY = {
     en: "You meet this benefit's requirements, but no granted application is on record: an application is needed to receive it.",
   },
   "citizen.summary.receiving": { it: "Cosa ricevo", en: "What I receive" },
+  "citizen.summary.count0": { it: "Nessuna prestazione riconosciuta", en: "No benefit granted" },
   "citizen.summary.count1": { it: "1 prestazione riconosciuta", en: "1 benefit granted" },
   "citizen.summary.count": { it: "{count} prestazioni riconosciute", en: "{count} benefits granted" },
   "citizen.summary.monthly": { it: "In totale {amount} al mese.", en: "{amount} a month in all." },
