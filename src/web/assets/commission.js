@@ -134,7 +134,13 @@ async function submitRevocation(a, reason) {
       state.revocation = { ...state.revocation, ...(await api(`/v1/revocations/${state.revocation.revocationId}`, { role: "commission" })) };
       renderRevocation();
     }
+    // The oracle may say "recorded" a moment before the index has the revocation the list is read
+    // from: read the list again until the row shows it (or the same deadline passes).
     await loadList();
+    while (state.revocation.status === "recorded" && !revokedInList(a.assessmentId) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      await loadList();
+    }
     focusRegion(el("revocation"));
   } catch (e) {
     const error = el("revocation-error");
@@ -148,6 +154,7 @@ onLanguage(() => {
   renderList();
 });
 
+const revokedInList = (assessmentId) => Boolean((state.list?.assessments ?? []).find((x) => x.assessmentId === assessmentId)?.revocation);
 const loadList = async () => {
   state.list = await api("/v1/commission/assessments?limit=500", { role: "commission" });
   renderList();
