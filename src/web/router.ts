@@ -25,7 +25,7 @@ const ADMINISTRATION = "INPS · Istituto Nazionale della Previdenza Sociale";
 /** The sections in the header's navigation: path and the i18n key of its label (Italian default). */
 const NAVIGATION = [
   { path: "/cittadino", key: "nav.citizen", label: "Cittadino" },
-  { path: "/verifica", key: "nav.verify", label: "Verifica una prova" },
+  { path: "/verifica", key: "nav.verify", label: "Verifica una carta" },
   { path: "/revisore", key: "nav.auditor", label: "Revisore" },
   { path: "/commissione", key: "nav.commission", label: "Commissione" },
   { path: "/patronato", key: "nav.patronato", label: "Patronato" },

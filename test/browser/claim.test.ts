@@ -64,7 +64,7 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await page.waitForSelector("body[data-loaded=true]");
 
       // The benefit the notice is about is shown and its Richiedi button has the focus.
-      const card = page.locator(`li.card.landing[data-benefit="${benefit}"]`);
+      const card = page.locator(`#benefits li.landing[data-benefit="${benefit}"]`);
       await card.waitFor();
       const button = card.locator("button[data-claim-benefit]");
       expect(await button.textContent()).to.equal("Richiedi");
@@ -78,8 +78,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       await page.screenshot({ path: join(SHOTS, "citizen-claim-landing-phone.png"), fullPage: true });
 
       await button.click();
-      await page.locator(`li.card[data-benefit="${benefit}"][data-claim="GRANTED"]`).waitFor({ timeout: 120_000 });
-      expect(await page.locator(`li.card[data-benefit="${benefit}"] .claim`).innerText()).to.contain("Domanda accolta");
+      await page.locator(`#benefits li[data-benefit="${benefit}"][data-claim="GRANTED"]`).waitFor({ timeout: 120_000 });
+      expect(await page.locator(`#benefits li[data-benefit="${benefit}"] .claim`).innerText()).to.contain("Domanda accolta");
       await page.screenshot({ path: join(SHOTS, "citizen-claim-granted-phone.png"), fullPage: true });
 
       // On chain: the decision of that claim.

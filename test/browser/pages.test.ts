@@ -9,20 +9,18 @@ import { tmpdir } from "node:os";
 import { performance, type PerformanceMark } from "node:perf_hooks";
 import { join } from "node:path";
 import { expect } from "chai";
-import { id, Wallet } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { navigation, snapshot } from "lighthouse";
 import puppeteer from "puppeteer-core";
-import { factDomain, signFact } from "../../src/chain/signing.ts";
 import { benefitId, reasonName } from "../../src/domain/catalog.ts";
 import { formatPeriod } from "../../src/domain/dates.ts";
-import { loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
+import { loadConsortium } from "../../src/demo/consortium.ts";
 import type { RunningApi } from "../../src/api/server.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { readFeed, ROOT, type System } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "../api/demo-api.ts";
 import { acceptOffer, initWallet, present } from "../../src/wallet/demo-wallet.ts";
-import { isoToday, nowSeconds, testClock, today } from "../support/clock.ts";
+import { isoToday, testClock, today } from "../support/clock.ts";
 
 const CHROMIUM = process.env.PACHAIN_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "screenshots");
@@ -45,6 +43,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     let citizen: string;
     let cardholder: string;
     let commission: { orgId: number; slug: string };
+    /** A patronato of the directory and one of its operators. */
+    let patronato: { id: number; operator: string };
     let period: number;
     let recordedAssessment: string;
     const problems: string[] = [];
@@ -86,11 +86,14 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       expect(answer.status, path).to.equal(200);
       return answer.json();
     };
-    const signIn = async (role: "citizen" | "auditor" | "commission", fiscalCode: string, organisation?: number) => {
+    const signIn = async (role: "citizen" | "auditor" | "commission" | "patronato", fiscalCode: string, organisation?: number) => {
       await page.goto(`${api.url}/accedi?ruolo=${role}`);
       await page.locator(`input[name=role][value=${role}]`).check();
       await page.fill("#fiscal-code", fiscalCode);
-      if (organisation !== undefined) await page.fill("#organisation", String(organisation));
+      if (organisation !== undefined && role === "patronato") {
+        await page.waitForSelector(`#patronato option[value="${organisation}"]`, { state: "attached" });
+        await page.selectOption("#patronato", String(organisation));
+      } else if (organisation !== undefined) await page.fill("#organisation", String(organisation));
       await Promise.all([page.waitForURL((url) => url.pathname !== "/accedi"), page.click("#signin-form button[type=submit]")]);
     };
 
@@ -112,8 +115,11 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
         }
       }
       expect(cardholder, "a person in Rome without a disability card").to.be.a("string");
-      const org = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
+      const consortium = loadConsortium(join(system.home, "consortium.json"));
+      const org = consortium.organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
       commission = { orgId: org.orgId, slug: org.slug };
+      const desk = consortium.patronati![0];
+      patronato = { id: desk.id, operator: desk.operators[0].fiscalCode };
 
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -394,6 +400,17 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       expect(await page.textContent("#access-log")).to.contain("Verifica a campione dei pagamenti 2026");
     });
 
+    it("a patronato's desk has the kit's header and footer, passes axe and reads in plain Italian at both widths", async function () {
+      await signIn("patronato", patronato.operator, patronato.id);
+      expect(new URL(page.url()).pathname).to.equal("/patronato");
+      await page.waitForSelector("body[data-loaded=true]");
+      expect(await page.textContent(".it-header-slim-wrapper")).to.contain("INPS");
+      expect(await page.getAttribute('.site-nav a[href="/patronato"]', "aria-current")).to.equal("page");
+      expect(await page.locator(".it-footer-small-prints a").allTextContents()).to.deep.equal(["Note legali", "Privacy", "Dichiarazione di accessibilità"]);
+      await axe("patronato");
+      await shoot("patronato");
+    });
+
     it("scores 100 for accessibility in Lighthouse on every page, signed in where the page needs it", async function () {
       // Lighthouse's logger clears every performance mark of the process (marky.clear()); the test
       // runner times itself with marks of its own, so they are put back afterwards.
@@ -419,11 +436,17 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
           problemsOf[path] = failing(result.lhr);
         }
         // Signed-in pages: sign in in the same tab (the session lives in sessionStorage), then a snapshot.
-        for (const [role, path, code, org] of [["citizen", "/cittadino", citizen], ["auditor", "/revisore", STAFF], ["commission", "/commissione", STAFF, commission.orgId]] as const) {
+        const signedIn: Array<[string, string, string, number?]> = [
+          ["citizen", "/cittadino", citizen], ["auditor", "/revisore", STAFF], ["commission", "/commissione", STAFF, commission.orgId],
+          ["patronato", "/patronato", patronato.operator, patronato.id]];
+        for (const [role, path, code, org] of signedIn) {
           await lhPage.goto(`${api.url}/accedi?ruolo=${role}`);
           await lhPage.click(`input[name=role][value=${role}]`);
           await lhPage.type("#fiscal-code", code);
-          if (org !== undefined) await lhPage.type("#organisation", String(org));
+          if (org !== undefined && role === "patronato") {
+            await lhPage.waitForSelector(`#patronato option[value="${org}"]`);
+            await lhPage.select("#patronato", String(org));
+          } else if (org !== undefined) await lhPage.type("#organisation", String(org));
           await Promise.all([lhPage.waitForNavigation(), lhPage.click("#signin-form button[type=submit]")]);
           await lhPage.waitForFunction(() => (globalThis as any).document.querySelector("#assessment-list table, body[data-loaded=true], #trend-chart") !== null, { timeout: 60_000 });
           const result = (await snapshot(lhPage as never, { config } as never))!;

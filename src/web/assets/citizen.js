@@ -110,7 +110,7 @@ function card(e, group) {
         h("p", { class: "explanation card-text" }, explanation),
         rows.length ? h("dl", {}, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null,
         // Room for the actions of a card (e.g. a claim), filled by other parts of the page.
-        h("div", { class: "card-actions", "data-actions": e.benefit }, claimPart(e)))));
+        h("div", { class: "card-actions", "data-actions": e.benefit }, claimPart(e, group)))));
 }
 
 /** The next payment: the current month if not yet paid, else the next; December adds the thirteenth. */
@@ -143,7 +143,7 @@ function renderBenefits() {
   const summary = h("div", { class: "summary" },
     h("div", { class: "card card-bg" }, h("div", { class: "card-body" },
       h("h3", { class: "card-title" }, t("citizen.summary.receiving")),
-      h("p", { class: "lead-figure", "data-summary": "count" }, t(receiving.length === 1 ? "citizen.summary.count1" : "citizen.summary.count", { count: receiving.length })),
+      h("p", { class: "lead-figure", "data-summary": "count" }, t(receiving.length === 0 ? "citizen.summary.count0" : receiving.length === 1 ? "citizen.summary.count1" : "citizen.summary.count", { count: receiving.length })),
       next ? h("p", { class: "card-text" }, t("citizen.summary.monthly", { amount: euro(next.monthly) })) : h("p", { class: "card-text" }, t("citizen.summary.noMoney")))),
     next ? h("div", { class: "card card-bg", "data-next-payment": next.period }, h("div", { class: "card-body" },
       h("h3", { class: "card-title" }, t("citizen.next")),
@@ -178,9 +178,14 @@ function renderBenefits() {
     : [h("option", { value: "" }, t("citizen.proof.nothing"))]));
 }
 
-/** The claim of an entitled benefit: "Richiedi" when never claimed (or refused), else where it stands. */
-function claimPart(e) {
+/**
+ * The claim of an entitled benefit: "Richiedi" when never claimed (or refused), else where it
+ * stands. A monetary benefit INPS already granted (a decision or a payment on chain) is received:
+ * nothing to claim.
+ */
+function claimPart(e, group) {
   const status = e.claim?.status;
+  if (group === "receiving" && e.monetary && (status ?? "NOT_CLAIMED") === "NOT_CLAIMED") return null;
   const error = state.claimError.get(e.benefit);
   if (status === "PENDING") return h("p", { class: "claim", role: "status" }, h("span", { class: "badge warn" }, `⏳ ${t("citizen.claim.pending")}`));
   if (status === "GRANTED") return h("p", { class: "claim" }, h("span", { class: "badge ok" }, `✓ ${t("citizen.claim.granted")}`));
@@ -284,7 +289,8 @@ function renderAccess() {
     : stackedTable({
       label: t("citizen.access.table"),
       columns: [{ label: t("col.when") }, { label: t("col.who") }, { label: t("col.purpose") }],
-      rows: entries.map((e) => ({ cells: [dateTime(e.at), t(`role.${e.role}`), e.purpose] })),
+      // Who: the role, and the person acting (an auditor's or a patronato operator's identity).
+      rows: entries.map((e) => ({ cells: [dateTime(e.at), `${t(`role.${e.role}`)}${e.actor === "public" ? "" : ` (${e.actor})`}`, e.purpose] })),
     }));
 }
 
@@ -312,7 +318,7 @@ function renderProof() {
       h("label", { for: "proof-token" }, t("citizen.proof.text")),
       h("span", { class: "hint", id: "proof-token-hint" }, t("citizen.proof.text.hint")),
       text,
-      h("p", { class: "row mt-3" }, copy, h("a", { class: "button secondary", href: "/verifica" }, t("citizen.proof.verifyLink"))),
+      h("p", { class: "row-actions mt-3" }, copy, h("a", { class: "button secondary", href: "/verifica" }, t("citizen.proof.verifyLink"))),
     )));
 }
 

@@ -102,7 +102,7 @@ function renderRevocation() {
       h("label", { for: "revocation-reason" }, t("commission.revocation.reason")),
       h("select", { id: "revocation-reason", name: "reason", required: true }, reasons.map((code) => h("option", { value: code }, t(`revocation.${code}`))))),
     h("p", { id: "revocation-error", class: "error", role: "alert" }),
-    h("div", { class: "row" },
+    h("div", { class: "row-actions" },
       h("button", { type: "submit", id: "revocation-submit", disabled: Boolean(r) && !done }, t("commission.revocation.submit")),
       h("button", { type: "button", class: "secondary", id: "revocation-cancel" }, t(done ? "commission.revocation.close" : "commission.revocation.cancel"))));
   form.addEventListener("submit", (event) => {
@@ -134,7 +134,13 @@ async function submitRevocation(a, reason) {
       state.revocation = { ...state.revocation, ...(await api(`/v1/revocations/${state.revocation.revocationId}`, { role: "commission" })) };
       renderRevocation();
     }
+    // The oracle may say "recorded" a moment before the index has the revocation the list is read
+    // from: read the list again until the row shows it (or the same deadline passes).
     await loadList();
+    while (state.revocation.status === "recorded" && !revokedInList(a.assessmentId) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+      await loadList();
+    }
     focusRegion(el("revocation"));
   } catch (e) {
     const error = el("revocation-error");
@@ -148,6 +154,7 @@ onLanguage(() => {
   renderList();
 });
 
+const revokedInList = (assessmentId) => Boolean((state.list?.assessments ?? []).find((x) => x.assessmentId === assessmentId)?.revocation);
 const loadList = async () => {
   state.list = await api("/v1/commission/assessments?limit=500", { role: "commission" });
   renderList();

@@ -36,7 +36,7 @@ function renderDelegations() {
           h("p", {}, t("delegations.claims")),
           h("ul", {}, d.claims.map((c) => h("li", { "data-application": c.applicationId },
             `${name(c.benefit)} — ${c.status ? t(`claim.${c.status}`) : "—"} (${dateTime(c.at)})`)))) : null,
-        revoke || confirm ? h("p", { class: "row" }, confirm, revoke) : null);
+        revoke || confirm ? h("p", { class: "row-actions" }, confirm, revoke) : null);
     })));
 }
 

@@ -41,8 +41,8 @@ export const DICTIONARY = {
     en: "Every read of your data by an auditor is logged with its stated purpose, and you see it under \"Who consulted my data\" on your page.",
   },
   "legal.privacy.p3": {
-    it: "Una prova del tuo stato rivela solo l'affermazione che scegli (per esempio «titolare della Carta europea della disabilità»): nessuna diagnosi, nessuna percentuale, nessun nome.",
-    en: "A proof of your status reveals only the statement you choose (for instance \"holds a European Disability Card\"): no diagnosis, no percentage, no name.",
+    it: "La carta nel tuo wallet rivela solo ciò che scegli di mostrare (per esempio «Carta europea della disabilità valida»): nessuna diagnosi, nessuna percentuale, nessun nome.",
+    en: "The card in your wallet reveals only what you choose to show (for instance \"European Disability Card valid\"): no diagnosis, no percentage, no name.",
   },
   "legal.privacy.p4": {
     it: "Questo sito non usa cookie. La lingua scelta resta nel tuo browser; l'accesso dura finché non chiudi la scheda.",
@@ -220,6 +220,7 @@ export const DICTIONARY = {
     en: "You meet this benefit's requirements, but no granted application is on record: an application is needed to receive it.",
   },
   "citizen.summary.receiving": { it: "Cosa ricevo", en: "What I receive" },
+  "citizen.summary.count0": { it: "Nessuna prestazione riconosciuta", en: "No benefit granted" },
   "citizen.summary.count1": { it: "1 prestazione riconosciuta", en: "1 benefit granted" },
   "citizen.summary.count": { it: "{count} prestazioni riconosciute", en: "{count} benefits granted" },
   "citizen.summary.monthly": { it: "In totale {amount} al mese.", en: "{amount} a month in all." },
@@ -296,6 +297,7 @@ export const DICTIONARY = {
   "col.indexed": { it: "Totale indicizzato", en: "Indexed total" },
   "col.reconciled": { it: "Riconciliato", en: "Reconciled" },
   "col.status": { it: "Stato", en: "Status" },
+  "col.actions": { it: "Azioni", en: "Actions" },
 
   "verify.title": { it: "Verifica una carta — PA Chain", en: "Verify a card — PA Chain" },
   "verify.heading": { it: "Verifica una carta", en: "Verify a card" },
@@ -304,6 +306,7 @@ export const DICTIONARY = {
     en: "1. Create a request and have the person's wallet scan it. 2. Scan the QR code the wallet shows, upload a photo of it or paste the text. The answer checks the issuer's and the holder's signatures, the expiry and the status anchored on chain, and shows only what the person chose to reveal.",
   },
   "verify.request": { it: "Nuova richiesta", en: "New request" },
+  "verify.request.validUntil": { it: "La richiesta vale una sola volta, fino al {date}.", en: "The request works once, until {date}." },
   "verify.request.qrAlt": { it: "Codice QR della richiesta per il wallet", en: "QR code of the request for the wallet" },
   "verify.request.text": { it: "Testo della richiesta (per il wallet di prova: npm run wallet -- present \"…\")", en: "Request text (for the demo wallet: npm run wallet -- present \"…\")" },
   "verify.file": { it: "Foto del codice QR", en: "Photo of the QR code" },

@@ -22,11 +22,11 @@ function renderPeople() {
   region.setAttribute("aria-busy", "false");
   region.replaceChildren(people.length === 0
     ? h("p", { class: "muted" }, t("patronato.people.none"))
-    : h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "people-heading" },
-      h("table", {},
+    : h("div", { class: "table-responsive", tabindex: "0", role: "region", "aria-labelledby": "people-heading" },
+      h("table", { class: "table" },
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, t("patronato.register.fiscalCode")), h("th", { scope: "col" }, t("delegations.scopes")),
-          h("th", { scope: "col" }, t("col.status")), h("th", { scope: "col" }, ""))),
+          h("th", { scope: "col" }, t("col.status")), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("col.actions"))))),
         h("tbody", {}, people.map((p) => {
           const open = h("button", { type: "button", class: "secondary", "data-open": p.fiscalCode, "aria-label": `${t("patronato.open")} ${p.fiscalCode}` }, t("patronato.open"));
           open.addEventListener("click", () => openPerson(p.fiscalCode));
@@ -52,7 +52,7 @@ function renderPerson() {
     return h("li", { class: "card", "data-benefit": e.benefit, "data-status": e.eligible ? "granted" : "not-granted" },
       h("h4", {}, name(e.benefit)),
       h("p", {}, h("span", { class: `badge ${e.eligible ? "ok" : "no"}` }, e.eligible ? `✓ ${t("citizen.granted")}` : `✗ ${t("citizen.notGranted")}`),
-        " ", e.claim && (e.eligible || e.claim.status !== "NOT_CLAIMED") ? h("span", { class: "badge warn", "data-claim-status": e.claim.status }, t(`claim.${e.claim.status}`)) : null),
+        " ", e.claim && (e.eligible || e.claim.status !== "NOT_CLAIMED") ? h("span", { class: `badge ${{ GRANTED: "ok", REFUSED: "bad", PENDING: "warn" }[e.claim.status] ?? "no"}`, "data-claim-status": e.claim.status }, t(`claim.${e.claim.status}`)) : null),
       h("p", { class: "explanation" }, tx(e.explanation)),
       e.monetary && e.eligible ? h("p", {}, `${t("citizen.monthly")}: ${euro(e.monthlyAmountCents)}`) : null,
       button);
@@ -60,8 +60,8 @@ function renderPerson() {
   const apps = p.applications?.applications ?? [];
   el("person-applications").replaceChildren(apps.length === 0
     ? h("p", { class: "muted" }, t("patronato.applications.none"))
-    : h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("patronato.applications") },
-      h("table", {},
+    : h("div", { class: "table-responsive", tabindex: "0", role: "region", "aria-label": t("patronato.applications") },
+      h("table", { class: "table" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("col.benefit")), h("th", { scope: "col" }, t("col.status")), h("th", { scope: "col" }, t("col.who")))),
         h("tbody", {}, [...apps].reverse().map((a) => h("tr", { "data-application": a.id, "data-status": a.status },
           h("td", {}, name(a.benefit)),

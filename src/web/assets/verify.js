@@ -40,7 +40,7 @@ function renderRequest() {
     h("div", {},
       h("label", { for: "request-text" }, t("verify.request.text")),
       h("textarea", { id: "request-text", readonly: true, rows: "3" }, request.requestUri),
-      h("p", { class: "muted" }, dateTime(request.expiresAt)),
+      h("p", { class: "muted" }, t("verify.request.validUntil", { date: dateTime(request.expiresAt) })),
     )));
 }
 onLanguage(() => {
