@@ -21,7 +21,6 @@ import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
-import { createOracleClaims } from "../src/oracle/claims.ts";
 import { demoProfile } from "../src/simulators/io.ts";
 
 const config = loadConfig();
@@ -141,7 +140,7 @@ try {
     config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true },
     deployment,
     logger,
-    oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
+    oracle: rt.gateway,
     clock,
   }));
   // The notifier follows the index the API's indexer writes, so it starts once the API is up.

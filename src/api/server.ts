@@ -1,6 +1,6 @@
 // Composition root of the read API: the chain client, the index (the caller's, or an indexer this
-// API runs itself), the access log, the authenticator and, when it runs beside the oracle, the
-// oracle's intake and outbox. Listens on 127.0.0.1.
+// API runs itself), the access log, the authenticator and the oracle's gateway (in process, or over
+// HTTP to an oracle in another process). Listens on 127.0.0.1.
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
@@ -31,7 +31,7 @@ import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createServices } from "./services.ts";
-import type { OracleLink } from "./services/commission.ts";
+import { createHttpOracleGateway, type OracleGateway } from "../oracle/gateway.ts";
 
 export interface RunningApi {
   url: string;
@@ -50,8 +50,11 @@ export async function startApi(options: {
   port?: number;
   /** The index to read; without it the API runs its own indexer into the configured store. */
   index?: IndexLink;
-  /** The oracle's intake and outbox, for commission submissions and the operators' views. */
-  oracle?: OracleLink;
+  /**
+   * The oracle's gateway, for commission submissions and the operators' views: the caller's (an
+   * oracle in this process), else the HTTP gateway at PACHAIN_ORACLE_GATEWAY_URL, else none (503).
+   */
+  oracle?: OracleGateway;
   /** Where "today" comes from (default: the environment's, src/clock.ts). */
   clock?: Clock;
 }): Promise<RunningApi> {
@@ -120,13 +123,18 @@ export async function startApi(options: {
     // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
     const notices = openNoticeStore(noticeStorePath(config));
     opened.push(async () => notices.close());
+    const oracle = options.oracle ?? (config.PACHAIN_ORACLE_GATEWAY_URL
+      ? createHttpOracleGateway({ url: config.PACHAIN_ORACLE_GATEWAY_URL, secret: config.PACHAIN_ORACLE_GATEWAY_SECRET! })
+      : undefined);
     const services = createServices({
       contracts: attachContracts(deployment.addresses, provider),
       catalog: loadCatalog(),
       reader: createIndexReader(indexLink.store),
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
-      oracle: options.oracle,
+      oracle,
+      // The commissions' own systems are the feeds the oracle reads: read only where an oracle is reached.
+      commissionFeedUrls: oracle ? config.PACHAIN_ORACLE_SOURCES.map((source) => source.url) : [],
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
       integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       demoRevocationSigner: config.PACHAIN_API_DEMO ? createDemoRevocationSigner({ home, deployment, clock }) : undefined,

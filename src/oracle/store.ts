@@ -199,6 +199,14 @@ export function openOracleStore(path: string): OracleStore {
       depth -= 1;
     }
   };
+  const insertApplications = (applications: readonly Omit<Application, "status" | "eligible" | "reason">[]) => {
+    const insertApplication = db.prepare(
+      "INSERT OR IGNORE INTO applications (application_id, subject, benefit, date, status) VALUES (?, ?, ?, ?, 'received')",
+    );
+    let added = 0;
+    for (const a of applications) added += Number(insertApplication.run(a.applicationId, a.subject, a.benefit, a.date).changes);
+    return added;
+  };
   const insertAll = (items: readonly NewItem[]) => {
     let added = 0;
     for (const item of items) {
@@ -221,10 +229,7 @@ export function openOracleStore(path: string): OracleStore {
     ingest(source, nextCursor, items, applications) {
       return transaction(() => {
         const added = insertAll(items);
-        const insertApplication = db.prepare(
-          "INSERT OR IGNORE INTO applications (application_id, subject, benefit, date, status) VALUES (?, ?, ?, ?, 'received')",
-        );
-        for (const a of applications) insertApplication.run(a.applicationId, a.subject, a.benefit, a.date);
+        insertApplications(applications);
         db.prepare(
           "INSERT INTO cursors (source, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
         ).run(source, nextCursor, now());
@@ -339,12 +344,7 @@ export function openOracleStore(path: string): OracleStore {
       return row ? toApplication(row) : undefined;
     },
     addApplications(applications) {
-      return transaction(() => {
-        const insert = db.prepare("INSERT OR IGNORE INTO applications (application_id, subject, benefit, date, status) VALUES (?, ?, ?, ?, 'received')");
-        let added = 0;
-        for (const a of applications) added += Number(insert.run(a.applicationId, a.subject, a.benefit, a.date).changes);
-        return added;
-      });
+      return transaction(() => insertApplications(applications));
     },
     setApplicationStatus(applicationId, status) {
       // Never moves a decided application back.

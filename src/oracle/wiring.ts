@@ -10,6 +10,8 @@ import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createSourceAdapter } from "./adapter.ts";
 import { createErrorDecoder } from "./chain-errors.ts";
+import { createOracleClaims } from "./claims.ts";
+import { createLocalOracleGateway, type OracleGateway } from "./gateway.ts";
 import { createIntake, type Intake } from "./intake.ts";
 import { addOracleStateMetrics, createOracleMetrics, type OracleMetrics } from "./metrics.ts";
 import { clockFromEnv } from "../clock.ts";
@@ -25,6 +27,8 @@ export interface OracleRuntime {
   store: OracleStore;
   vault: PseudonymVault;
   intake: Intake;
+  /** What a read API may ask of this oracle (in process; gateway-server.ts serves it over HTTP). */
+  gateway: OracleGateway;
   catalog: Catalog;
   contracts: PAChainContracts;
   provider: JsonRpcProvider;
@@ -127,8 +131,13 @@ export function createOracleRuntime(options: {
     decides: relayerNames.includes("inps") && readFeeds,
     decisionGraceMs: config.PACHAIN_DECISION_GRACE_SECONDS * 1000,
   });
+  const gateway = createLocalOracleGateway({
+    intake, store, factsInterface: contracts.facts.interface, sources: config.PACHAIN_ORACLE_SOURCES,
+    // Citizens' one-click claims: kept by the oracle that decides applications (INPS's).
+    claims: createOracleClaims({ store, catalog }),
+  });
   return {
-    oracle, store, vault, intake, catalog, contracts, provider, relayers, metrics,
+    oracle, store, vault, intake, gateway, catalog, contracts, provider, relayers, metrics,
     async close() {
       await oracle.stop();
       store.close();

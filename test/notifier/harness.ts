@@ -53,10 +53,10 @@ export async function startNotifierSystem(options: { size: number; seed: number 
   const population = [...new Set(civil.filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
   const candidates = population.filter((p) => !excluded.has(p));
 
-  const post = async (path: string, body: unknown, token?: string) => {
+  const post = async (path: string, body: unknown, token?: string, extra: Record<string, string> = {}) => {
     const response = await fetch(`${demo.api.url}${path}`, {
       method: "POST", body: JSON.stringify(body),
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra },
     });
     return { status: response.status, body: (await response.json()) as any };
   };
@@ -86,7 +86,8 @@ export async function startNotifierSystem(options: { size: number; seed: number 
         effectiveDate: isoDaysFromToday(-30), reviewDate: isoDaysFromToday(700), report: `report of ${sourceId}`,
       }, commission);
       if (signed.status !== 200) throw new Error(`sign: ${JSON.stringify(signed.body)}`);
-      const submitted = await post("/v1/assessments", signed.body.submission, commission);
+      // With the ModI integrity signature the dev signer made over this very body (JSON.stringify of it).
+      const submitted = await post("/v1/assessments", signed.body.submission, commission, { [signed.body.integrity.header]: signed.body.integrity.value });
       if (submitted.status !== 202) throw new Error(`submit: ${JSON.stringify(submitted.body)}`);
       return submitted.body.assessmentId as string;
     },
