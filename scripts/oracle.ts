@@ -21,6 +21,7 @@ import { createLogger } from "../src/logger.ts";
 import { signCommissionAssessment } from "../src/chain/commission-assessment.ts";
 import { startGatewayServer } from "../src/oracle/gateway-server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
+import { readCatalog } from "../src/chain/catalog-reader.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { HEARTBEAT } from "../src/oracle/service.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
@@ -109,7 +110,7 @@ program.command("payroll").description("order a month's payroll and follow it to
   .action(async (options: { period: string }) => {
     const period = parsePeriod(options.period, "--period");
     const rt = runtime(false);
-    const { run, orders } = startPayrollRun(rt.store, rt.catalog, period);
+    const { run, orders } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
     process.stderr.write(`payroll ${options.period} run ${run}: ${orders} payment orders\n`);
     const relaying = !serviceRunning(rt);
     if (relaying) rt.oracle.start();

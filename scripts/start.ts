@@ -18,6 +18,7 @@ import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-cha
 import { startProcess, stopProcess } from "../src/node/processes.ts";
 import { startApi } from "../src/api/server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
+import { readCatalog } from "../src/chain/catalog-reader.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
@@ -127,7 +128,7 @@ try {
   let report = undefined;
   if (rt.store.payrollItems(period, 1).length === 0) {
     say(`PA Chain: running the payroll of ${String(period).slice(0, 4)}-${String(period).slice(4)}…`);
-    const { run } = startPayrollRun(rt.store, rt.catalog, period);
+    const { run } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
     await withProgress("payroll", rt, rt.oracle.idle(3_600_000));
     report = payrollReport(rt.store, period, run);
   } else {

@@ -6,9 +6,9 @@ import { join, resolve } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { clockFromEnv, type Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import { readCatalog } from "../chain/catalog-reader.ts";
 import { attachContracts } from "../chain/contracts.ts";
 import type { Deployment } from "../chain/deploy.ts";
-import { loadCatalog } from "../domain/catalog.ts";
 import { pseudonymise } from "../domain/pseudonym.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
 import { openPostgresDatabase } from "../indexer/postgres.ts";
@@ -27,6 +27,7 @@ import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createDelegationStore } from "./data/delegations.ts";
 import { loadPatronatoDirectory } from "./data/directory.ts";
+import { createIndexedCatalog } from "./data/catalog.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
@@ -89,6 +90,15 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
+    const reader = createIndexReader(indexLink.store);
+    const contracts = attachContracts(deployment.addresses, provider);
+    const catalog = await createIndexedCatalog({
+      reader,
+      indexCaughtUp: async () => (await indexLink.status()).lagBlocks === 0,
+      fromChain: () => readCatalog(contracts.catalog),
+      logger,
+    });
+    opened.push(async () => catalog.close());
     // The credential issuer's records, beside the access log (PostgreSQL, or their own SQLite file).
     let publicUrl = config.PACHAIN_API_PUBLIC_URL?.replace(/\/+$/, "");
     let credentials: CredentialSystem | undefined;
@@ -98,8 +108,8 @@ export async function startApi(options: {
         : openSqliteDatabase(join(home, "api", "credentials.sqlite")));
       opened.push(() => credentialStore.close());
       credentials = await createCredentialSystem({
-        contracts: attachContracts(deployment.addresses, provider),
-        catalog: loadCatalog(),
+        contracts,
+        catalog,
         store: credentialStore,
         issuerSecret: resolveSecret(home, "credential-issuer-key", config.PACHAIN_CREDENTIAL_ISSUER_KEY),
         anchorAddress: deployment.credentials.statusListAnchor,
@@ -127,9 +137,9 @@ export async function startApi(options: {
       ? createHttpOracleGateway({ url: config.PACHAIN_ORACLE_GATEWAY_URL, secret: config.PACHAIN_ORACLE_GATEWAY_SECRET! })
       : undefined);
     const services = createServices({
-      contracts: attachContracts(deployment.addresses, provider),
-      catalog: loadCatalog(),
-      reader: createIndexReader(indexLink.store),
+      contracts,
+      catalog,
+      reader,
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
       oracle,
@@ -159,6 +169,8 @@ export async function startApi(options: {
         }
         const status = await indexLink.status();
         const caughtUp = status.lagBlocks === 0;
+        // Ready means answering from the index as it is now, the benefit catalog included.
+        if (caughtUp) await catalog.refresh();
         return { ready: caughtUp, chain: "answering", index: caughtUp ? "caught up" : `${status.lagBlocks} blocks behind` };
       },
     });
