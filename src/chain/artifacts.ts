@@ -19,10 +19,19 @@ function findArtifact(dir: string, contractName: string): string | undefined {
   return undefined;
 }
 
-export function readAbi(contractName: string): InterfaceAbi {
+function readArtifact(contractName: string): { abi: InterfaceAbi; deployedBytecode: string } {
   const path = findArtifact(ARTIFACTS_DIR, contractName);
   if (!path) throw new Error(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
-  return JSON.parse(readFileSync(path, "utf8")).abi as InterfaceAbi;
+  return JSON.parse(readFileSync(path, "utf8")) as { abi: InterfaceAbi; deployedBytecode: string };
+}
+
+export function readAbi(contractName: string): InterfaceAbi {
+  return readArtifact(contractName).abi;
+}
+
+/** The contract's runtime bytecode (hex), e.g. to find a constant it was compiled with. */
+export function readDeployedBytecode(contractName: string): string {
+  return readArtifact(contractName).deployedBytecode;
 }
 
 /** Function selectors of `functions` in the contract's ABI; an unknown name is an error. */

@@ -3,6 +3,7 @@
 // organisations, signing keys, benefits and waves). Pure functions of an IndexedEvent, so the same
 // code indexes a new event and rebuilds the state tables after a rewind.
 import { REASONS, WAVE_PHASE_NAMES, type StoredBenefit } from "../domain/catalog.ts";
+import type { FactKind } from "../domain/facts.ts";
 import type { IndexedEvent, Json, JsonObject } from "./events.ts";
 
 /** The columns of `events` that consumers filter on; null when the event has no such argument. */
@@ -16,7 +17,7 @@ export interface EventKeys {
   recordId: string | null;
 }
 
-export type FactKind = "civil" | "death" | "assessment" | "revocation" | "income" | "hospitalStay";
+export type { FactKind };
 
 /** A certified record as recorded by FactRegistry. Kind-specific fields are null for other kinds. */
 export interface FactRow {

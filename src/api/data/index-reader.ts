@@ -3,6 +3,7 @@
 // answer the same rows. Units as in src/indexer/schema.ts: *_time unix seconds, dates YYYYMMDD,
 // period YYYYMM, *_cents euro cents.
 import { catalogFromChain, type Catalog } from "../../domain/catalog.ts";
+import type { FactRow } from "../../indexer/rows.ts";
 import type { IndexerStore } from "../../indexer/store.ts";
 
 /** Where a row sits on chain. */
@@ -14,30 +15,12 @@ export interface ChainPlace {
   time: number;
 }
 
-export interface FactItem extends ChainPlace {
-  kind: "civil" | "death" | "assessment" | "revocation" | "income" | "hospitalStay";
-  recordId: string;
-  subject: string;
-  orgId: number | null;
+/** A fact as the API reads it: the indexer's row (src/indexer/rows.ts) with its place and certifier's name. */
+export type FactItem = ChainPlace & Omit<FactRow, "oldResidence" | "oldDeathDate" | "amountCents" | "oldAmountCents" | "replaced" | "oldDischarge"> & {
   orgName: string | null;
-  signers: string[];
-  signedAt: number;
-  assessmentId: string | null;
-  birthDate: number | null;
-  residence: number | null;
-  deathDate: number | null;
-  category: number | null;
-  percentage: number | null;
-  flags: number | null;
-  effectiveDate: number | null;
-  reviewDate: number | null;
-  reportHash: string | null;
-  revocationReason: number | null;
-  year: number | null;
+  /** euro cents */
   amountCents: number | null;
-  admission: number | null;
-  discharge: number | null;
-}
+};
 
 export interface DecisionItem extends ChainPlace {
   applicationId: string;
