@@ -1,6 +1,7 @@
 // Runtime configuration, parsed once at start-up from the environment. Every key has a default
 // that runs the embedded demo; .env.example documents each one.
 import { z } from "zod";
+import { misconfigured } from "./errors.ts";
 
 /**
  * Well-known development keys of Hardhat's default mnemonic ("test test … junk"): funded on the
@@ -140,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    throw misconfigured(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
 }

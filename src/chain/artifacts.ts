@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Interface, type InterfaceAbi } from "ethers";
+import { misconfigured } from "../errors.ts";
 
 const ARTIFACTS_DIR = fileURLToPath(new URL("../../artifacts/contracts", import.meta.url));
 
@@ -21,7 +22,7 @@ function findArtifact(dir: string, contractName: string): string | undefined {
 
 function readArtifact(contractName: string): { abi: InterfaceAbi; deployedBytecode: string } {
   const path = findArtifact(ARTIFACTS_DIR, contractName);
-  if (!path) throw new Error(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
+  if (!path) throw misconfigured(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
   return JSON.parse(readFileSync(path, "utf8")) as { abi: InterfaceAbi; deployedBytecode: string };
 }
 
@@ -39,7 +40,7 @@ export function selectorsOf(contractName: string, functions: readonly string[]):
   const iface = new Interface(readAbi(contractName));
   return functions.map((name) => {
     const fragment = iface.getFunction(name);
-    if (!fragment) throw new Error(`${contractName} has no function ${name}`);
+    if (!fragment) throw misconfigured(`${contractName} has no function ${name}`);
     return fragment.selector;
   });
 }

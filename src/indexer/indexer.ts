@@ -11,6 +11,7 @@ import type { Logger } from "../logger.ts";
 import { createEventDecoder, UNKNOWN_EVENT, type EventDecoder, type RpcLog } from "./events.ts";
 import { createIndexerMetrics, type IndexerMetrics } from "./metrics.ts";
 import type { Checkpoint, IndexerStore, IndexState } from "./store.ts";
+import { chainError, misconfigured } from "../errors.ts";
 
 /**
  * The JSON-RPC the indexer speaks (an ethers JsonRpcProvider is one): eth_blockNumber,
@@ -86,8 +87,8 @@ export function createIndexer(options: {
   metrics?: IndexerMetrics;
 }): Indexer {
   const { provider, store, confirmations = 0, batchBlocks = DEFAULT_BATCH_BLOCKS, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = options;
-  if (!Number.isInteger(confirmations) || confirmations < 0) throw new Error(`confirmations must be a whole number ≥ 0, not ${confirmations}`);
-  if (!Number.isInteger(batchBlocks) || batchBlocks < 1) throw new Error(`batchBlocks must be a whole number ≥ 1, not ${batchBlocks}`);
+  if (!Number.isInteger(confirmations) || confirmations < 0) throw misconfigured(`confirmations must be a whole number ≥ 0, not ${confirmations}`);
+  if (!Number.isInteger(batchBlocks) || batchBlocks < 1) throw misconfigured(`batchBlocks must be a whole number ≥ 1, not ${batchBlocks}`);
   const logger = options.logger.child({ module: "indexer" });
   const metrics = options.metrics ?? createIndexerMetrics();
   const given = options.deployment;
@@ -119,7 +120,7 @@ export function createIndexer(options: {
 
   async function block(number: number): Promise<BlockHeader> {
     const found = await header(number);
-    if (!found) throw new Error(`the node has no block ${number}`);
+    if (!found) throw chainError("CHAIN_RPC_ERROR", `the node has no block ${number}`, true);
     return found;
   }
 
@@ -129,7 +130,7 @@ export function createIndexer(options: {
       deployment = readDeployment();
       decoder = createEventDecoder(deployment.addresses);
       if (deployment.genesisHash !== genesisHash) {
-        throw new Error(`the deployment record is for the chain whose block 0 is ${deployment.genesisHash}, but the node's block 0 is ${genesisHash}: `
+        throw misconfigured(`the deployment record is for the chain whose block 0 is ${deployment.genesisHash}, but the node's block 0 is ${genesisHash}: `
           + "deploy PA Chain on this chain, or point the indexer at the chain of the deployment");
       }
     }

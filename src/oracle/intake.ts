@@ -3,7 +3,7 @@
 // nothing is silently dropped and nothing invalid reaches the chain.
 import { id, type Interface } from "ethers";
 import { z } from "zod";
-import { PaChainError } from "../errors.ts";
+import { PaChainError, ValidationError } from "../errors.ts";
 import { benefitByCode, type Catalog } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
@@ -46,7 +46,12 @@ export interface Intake {
   accept(source: string, relayer: RelayerName, event: unknown): IntakeResult;
 }
 
-class IntakeRefusal extends Error {}
+/** A refused event; the message starts with the offending field ("record.subject: …"). */
+class IntakeRefusal extends ValidationError {
+  constructor(message: string) {
+    super(/^([\w.]+):/.exec(message)?.[1] ?? "event", message);
+  }
+}
 
 export function createIntake(options: { factsInterface: Interface; vault: PseudonymVault; catalog: Catalog }): Intake {
   const { factsInterface, vault, catalog } = options;
@@ -108,7 +113,7 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
         }
         return { type: "item", item: factItem(source, relayer, parsed.data) };
       } catch (error) {
-        if (!(error instanceof IntakeRefusal || error instanceof PaChainError)) throw error;
+        if (!(error instanceof PaChainError)) throw error;
         const code = error instanceof PaChainError ? error.code : "VALIDATION_FAILED";
         return {
           type: "item",

@@ -6,9 +6,10 @@ import { Transaction, type JsonRpcProvider, type TransactionReceipt, type Wallet
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { benefitId, reasonName } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
-import type { DecodedError } from "./chain-errors.ts";
+import { revertData, type DecodedError } from "../chain/errors.ts";
 import type { OracleMetrics } from "./metrics.ts";
 import type { ItemKind, OracleStore, OutboxItem, RelayerName } from "./store.ts";
+import { PaChainError, misconfigured } from "../errors.ts";
 
 export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, decision: 100 };
 /**
@@ -61,7 +62,7 @@ export function createRelayer(options: {
   pipelineDepth?: number;
 }): Relayer {
   const { name, wallet, provider, contracts, store, decodeError, metrics, gasPrice, pipelineDepth = PIPELINE_DEPTH } = options;
-  if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1) throw new Error(`pipelineDepth must be a whole number ≥ 1, not ${pipelineDepth}`);
+  if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1) throw misconfigured(`pipelineDepth must be a whole number ≥ 1, not ${pipelineDepth}`);
   const logger = options.logger.child({ module: "relayer", relayer: name });
   const factsAddress = contracts.facts.target as string;
   const ledgerAddress = contracts.ledger.target as string;
@@ -323,7 +324,11 @@ export function createRelayer(options: {
 }
 
 /** A fault that goes away by itself: the node is unreachable, the contracts are paused. */
-export class TransientError extends Error {}
+export class TransientError extends PaChainError {
+  constructor(message: string, cause?: unknown) {
+    super("UNAVAILABLE", message, { status: 503, retryable: true, cause });
+  }
+}
 
 async function feeFields(provider: JsonRpcProvider) {
   const fee = await provider.getFeeData();
@@ -333,10 +338,4 @@ async function feeFields(provider: JsonRpcProvider) {
   return { type: 0, gasPrice: fee.gasPrice ?? 0n };
 }
 
-function revertData(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: unknown; info?: { error?: { data?: unknown } } };
-  if (e?.code !== "CALL_EXCEPTION") return undefined;
-  const data = e.data ?? e.info?.error?.data;
-  return typeof data === "string" ? data : "0x";
-}
 

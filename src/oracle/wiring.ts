@@ -9,7 +9,7 @@ import { loadCatalog, type Catalog } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createSourceAdapter } from "./adapter.ts";
-import { createErrorDecoder } from "./chain-errors.ts";
+import { createErrorDecoder } from "../chain/errors.ts";
 import { createOracleClaims } from "./claims.ts";
 import { createLocalOracleGateway, type OracleGateway } from "./gateway.ts";
 import { createIntake, type Intake } from "./intake.ts";
@@ -19,6 +19,7 @@ import { createRelayer, type Relayer } from "./relayer.ts";
 import { createOracle, type Oracle } from "./service.ts";
 import { openOracleStore, type OracleStore, type RelayerName } from "./store.ts";
 import { createPseudonymVault, type PseudonymVault } from "./vault.ts";
+import { misconfigured } from "../errors.ts";
 
 export const RELAYER_OF_SOURCE = { comune: "civil", asl: "health", inps: "inps" } as const satisfies Record<string, RelayerName>;
 
@@ -50,7 +51,7 @@ export function checkOrganisationOracle(config: Config): void {
   const organisation = config.PACHAIN_ORACLE_ORGANISATION;
   if (organisation === undefined) return;
   const refuse = (message: string) => {
-    throw new Error(`oracle of ${organisation}: ${message}`);
+    throw misconfigured(`oracle of ${organisation}: ${message}`);
   };
   const relayers = [...new Set(config.PACHAIN_ORACLE_SOURCES.map((s) => RELAYER_OF_SOURCE[s.source]))];
   if (relayers.length !== 1) {
