@@ -325,19 +325,13 @@ export function benefitByCode(catalog: Catalog, code: string): Benefit {
 // from there: the read API and the pages through the index, the payroll from the contract.
 
 /** A benefit as BenefitCatalog stores it (its view `benefit`, and BenefitDefined's `newRule`). */
-export interface StoredBenefit {
-  code: string;
-  wave: number;
-  monetary: boolean;
-  paymentsPerYear: number;
-  minAge: number;
-  maxAgeExclusive: number;
-  suspendedByLongHospitalStay: boolean;
-  hasIncomeLimit: boolean;
+export type StoredBenefit = Pick<
+  Benefit, "code" | "wave" | "monetary" | "paymentsPerYear" | "minAge" | "maxAgeExclusive" | "suspendedByLongHospitalStay" | "hasIncomeLimit"
+> & {
   requirementCount: number;
   /** 32 bits per requirement: category | minPercentage << 8 | maxPercentage << 16 | flags << 24 */
   requirements: bigint;
-}
+};
 
 /** Terms set for one year (YearTermsSet's `newTerms`); unset terms are left out. */
 export interface StoredYearTerms {
