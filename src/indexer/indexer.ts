@@ -56,6 +56,33 @@ const MAX_BACKOFF_MS = 30_000;
 const PROGRESS_LOG_MS = 5000;
 /** After a halving, the range doubles again once this many batches in a row succeeded. */
 const GROW_AFTER_BATCHES = 5;
+
+/**
+ * How many blocks one eth_getLogs asks for: `maxBlocks`, halved each time the node refuses a range
+ * as too large, doubled again (up to `maxBlocks`) after GROW_AFTER_BATCHES reads in a row succeed.
+ * Pure: the indexer tells it what happened.
+ */
+export function createLogRange(maxBlocks: number, growAfter = GROW_AFTER_BATCHES) {
+  let blocks = maxBlocks;
+  let successes = 0;
+  return {
+    get blocks() {
+      return blocks;
+    },
+    succeeded(): void {
+      if (blocks < maxBlocks && ++successes >= growAfter) {
+        blocks = Math.min(maxBlocks, blocks * 2);
+        successes = 0;
+      }
+    },
+    /** The node refused [from, to]: halves the range and returns the new `to`. */
+    refused(from: number, to: number): number {
+      blocks = Math.ceil((to - from + 1) / 2);
+      successes = 0;
+      return from + blocks - 1;
+    },
+  };
+}
 /** Stored blocks compared with the node per round trip when looking for where a reorg forked. */
 const REWIND_PAGE = 100;
 
@@ -96,8 +123,7 @@ export function createIndexer(options: {
 
   let deployment = readDeployment();
   let decoder: EventDecoder = createEventDecoder(deployment.addresses);
-  let range = batchBlocks;
-  let rangeSuccesses = 0;
+  const range = createLogRange(batchBlocks);
   let lastHead: number | undefined;
   let eventsStored = 0;
   let batches = 0;
@@ -192,17 +218,13 @@ export function createIndexer(options: {
       const before = await block(to);
       try {
         const logs = (await provider.send("eth_getLogs", [{ address: decoder.addresses, fromBlock: quantity(from), toBlock: quantity(to) }])) as RpcLog[];
-        if (range < batchBlocks && ++rangeSuccesses >= GROW_AFTER_BATCHES) {
-          range = Math.min(batchBlocks, range * 2);
-          rangeSuccesses = 0;
-        }
+        range.succeeded();
         return { logs, to, before };
       } catch (error) {
         if (to === from || !isRangeTooLarge(error)) throw error;
-        range = Math.ceil((to - from + 1) / 2);
-        rangeSuccesses = 0;
-        logger.warn({ fromBlock: from, toBlock: to, nextBlocks: range, err: (error as Error).message }, "node refused the log range: halving it");
-        to = from + range - 1;
+        const refusedTo = to;
+        to = range.refused(from, to);
+        logger.warn({ fromBlock: from, toBlock: refusedTo, nextBlocks: range.blocks, err: (error as Error).message }, "node refused the log range: halving it");
       }
     }
   }
@@ -254,7 +276,7 @@ export function createIndexer(options: {
     }
 
     const from = local.checkpoint.block + 1;
-    const wanted = Math.min(target, from + range - 1);
+    const wanted = Math.min(target, from + range.blocks - 1);
     const ahead = readAhead;
     readAhead = undefined;
     const { logs, to, before } = await (ahead && ahead.from === from && ahead.to <= wanted ? ahead.read : readLogs(from, wanted));
@@ -288,7 +310,7 @@ export function createIndexer(options: {
     // store does. The next step uses it only if it starts where this batch ends, after checking
     // the checkpoint's hash as every step does, so a reorg meanwhile is still seen.
     if (to < target) {
-      const next = { from: to + 1, to: Math.min(target, to + range) };
+      const next = { from: to + 1, to: Math.min(target, to + range.blocks) };
       const read = readLogs(next.from, next.to);
       read.catch(() => undefined); // a failure surfaces when the next step awaits it
       readAhead = { ...next, read };
