@@ -18,8 +18,10 @@ import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts
 import { parsePeriod } from "../src/domain/dates.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
-import { signCommissionAssessment } from "../src/oracle/commission.ts";
+import { signCommissionAssessment } from "../src/chain/commission-assessment.ts";
+import { startGatewayServer } from "../src/oracle/gateway-server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
+import { readCatalog } from "../src/chain/catalog-reader.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { HEARTBEAT } from "../src/oracle/service.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
@@ -57,7 +59,13 @@ program.command("run", { isDefault: true }).description("run the oracle service 
   rt.oracle.start();
   const metrics = await startMetricsServer(rt.metrics.registry, config.PACHAIN_ORACLE_METRICS_PORT);
   logger.info({ url: `${metrics.url}/metrics` }, "oracle metrics listening");
+  // The gateway a read API in another process calls; served only with its shared secret.
+  const gateway = config.PACHAIN_ORACLE_GATEWAY_SECRET === undefined
+    ? undefined
+    : await startGatewayServer({ gateway: rt.gateway, secret: config.PACHAIN_ORACLE_GATEWAY_SECRET, port: config.PACHAIN_ORACLE_GATEWAY_PORT, logger });
+  if (gateway) logger.info({ url: gateway.url }, "oracle gateway listening");
   const stop = async () => {
+    await gateway?.close();
     await metrics.close();
     await rt.close();
     process.exit(0);
@@ -94,7 +102,7 @@ program.command("redrive").description("put dead letters back in the queue").arg
     const numbers = ids.map(Number);
     if (!options.all && (numbers.length === 0 || !numbers.every(Number.isSafeInteger))) usageError(program, "redrive: give dead-letter ids or --all");
     const rt = runtime(false);
-    console.log(`${rt.store.redrive(options.all ? undefined : numbers)} dead letter(s) back in the queue`);
+    console.log(`${await rt.gateway.redrive(options.all ? undefined : numbers)} dead letter(s) back in the queue`);
     await rt.close();
   });
 
@@ -102,7 +110,7 @@ program.command("payroll").description("order a month's payroll and follow it to
   .action(async (options: { period: string }) => {
     const period = parsePeriod(options.period, "--period");
     const rt = runtime(false);
-    const { run, orders } = startPayrollRun(rt.store, rt.catalog, period);
+    const { run, orders } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
     process.stderr.write(`payroll ${options.period} run ${run}: ${orders} payment orders\n`);
     const relaying = !serviceRunning(rt);
     if (relaying) rt.oracle.start();
@@ -134,23 +142,22 @@ program.command("commission").description("a medical commission's members sign a
       pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
       nowSeconds: nowSeconds(clockFromEnv()),
     });
-    const accepted = rt.intake.accept("commission", "health", signed.event);
-    if (accepted.type !== "item") fail("not an assessment");
-    if (accepted.item.dead) fail(`assessment refused: ${accepted.item.dead.errorDetail}`);
-    rt.store.enqueue([accepted.item]);
+    const { sourceId, fiscalCode, record, signatures } = signed.event;
     // The on-chain id (bound to the commission) is what the API and the chain name it by.
-    const assessmentId = onChainAssessmentId(signed.event.record.commissionId, signed.event.record.assessmentId);
+    const assessmentId = onChainAssessmentId(Number(record.commissionId), String(record.assessmentId));
+    // The same path as the read API's commission endpoint: the gateway validates and queues it.
+    await rt.gateway.submitAssessment(Number(record.commissionId), { sourceId, fiscalCode, record: { ...record }, signatures });
     process.stderr.write(`assessment ${assessmentId} queued; report salt ${signed.reportSalt} (keep it with the report)\n`);
     const relaying = !serviceRunning(rt);
     if (relaying) rt.oracle.start();
     for (;;) {
-      const item = rt.store.itemByKey(accepted.item.recordKey);
-      if (item?.status === "done") {
+      const submission = await rt.gateway.submission("assessment", assessmentId);
+      if (submission?.state === "recorded") {
         console.log(JSON.stringify({ status: "recorded", assessmentId }));
         break;
       }
-      if (item?.status === "dead") {
-        console.log(JSON.stringify({ status: "refused", reason: item.errorDetail }));
+      if (submission?.state === "refused") {
+        console.log(JSON.stringify({ status: "refused", reason: submission.reason?.detail }));
         await rt.close();
         process.exit(1);
       }

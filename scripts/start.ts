@@ -18,10 +18,10 @@ import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-cha
 import { startProcess, stopProcess } from "../src/node/processes.ts";
 import { startApi } from "../src/api/server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
+import { readCatalog } from "../src/chain/catalog-reader.ts";
 import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
-import { createOracleClaims } from "../src/oracle/claims.ts";
 import { demoProfile } from "../src/simulators/io.ts";
 
 const config = loadConfig();
@@ -128,7 +128,7 @@ try {
   let report = undefined;
   if (rt.store.payrollItems(period, 1).length === 0) {
     say(`PA Chain: running the payroll of ${String(period).slice(0, 4)}-${String(period).slice(4)}…`);
-    const { run } = startPayrollRun(rt.store, rt.catalog, period);
+    const { run } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
     await withProgress("payroll", rt, rt.oracle.idle(3_600_000));
     report = payrollReport(rt.store, period, run);
   } else {
@@ -141,7 +141,7 @@ try {
     config: { ...config, PACHAIN_RPC_URL: rpcUrl, PACHAIN_API_DEMO: true },
     deployment,
     logger,
-    oracle: { intake: rt.intake, store: rt.store, sources: config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
+    oracle: rt.gateway,
     clock,
   }));
   // The notifier follows the index the API's indexer writes, so it starts once the API is up.

@@ -1,6 +1,7 @@
 // Runtime configuration, parsed once at start-up from the environment. Every key has a default
 // that runs the embedded demo; .env.example documents each one.
 import { z } from "zod";
+import { misconfigured } from "./errors.ts";
 
 /**
  * Well-known development keys of Hardhat's default mnemonic ("test test … junk"): funded on the
@@ -63,6 +64,15 @@ const schema = z.object({
   PACHAIN_DECISION_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   /** Port of the oracle's Prometheus /metrics on 127.0.0.1 (0 = any free port). */
   PACHAIN_ORACLE_METRICS_PORT: port.default(9464),
+  /** Port of the oracle's gateway on 127.0.0.1, which a read API in another process calls (0 = any free port). */
+  PACHAIN_ORACLE_GATEWAY_PORT: port.default(9465),
+  /**
+   * Shared secret of the oracle's gateway: the oracle serves the gateway only when it is set, and
+   * the read API sends it with every call. At least 32 characters (e.g. 0x + 64 hex).
+   */
+  PACHAIN_ORACLE_GATEWAY_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Read API: the gateway of an oracle in another process (http://127.0.0.1:9465); needs PACHAIN_ORACLE_GATEWAY_SECRET. */
+  PACHAIN_ORACLE_GATEWAY_URL: z.string().url().optional(),
   /** Legacy gas price in wei for free-gas networks (Besu QBFT: 0); unset = the node's fee data. */
   PACHAIN_GAS_PRICE: z.string().regex(/^\d+$/, "must be a whole number of wei").optional(),
   /** AES-256-GCM key of the pseudonym vault (default: created in PACHAIN_HOME). */
@@ -130,6 +140,10 @@ const schema = z.object({
   /** How often the notifier looks for new indexed events, in milliseconds. */
   PACHAIN_NOTIFIER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+}).superRefine((config, ctx) => {
+  if (config.PACHAIN_ORACLE_GATEWAY_URL !== undefined && config.PACHAIN_ORACLE_GATEWAY_SECRET === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["PACHAIN_ORACLE_GATEWAY_SECRET"], message: "must be set with PACHAIN_ORACLE_GATEWAY_URL" });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -139,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    throw misconfigured(`invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
 }

@@ -37,7 +37,17 @@ export type ErrorCode =
   // IO (the citizens' app) is busy or down: retried with backoff.
   | "IO_UNAVAILABLE"
   // The rule table file could not be read at all (missing, unreadable, not JSON): a deployment fault.
-  | "CATALOG_UNREADABLE";
+  | "CATALOG_UNREADABLE"
+  // The chain node answered a JSON-RPC call with an error.
+  | "CHAIN_RPC_ERROR"
+  // A contract refused a call or a transaction (the custom error's name is in the message).
+  | "CHAIN_REVERTED"
+  // Event data that does not decode with the contract's ABI: a node or contract mismatch.
+  | "ABI_DECODING_FAILED"
+  // The index moved under this indexer: another indexer writes to the same store.
+  | "INDEX_CONFLICT"
+  // A setting, a secret or a record file the process needs is missing or malformed: fix and restart.
+  | "MISCONFIGURED";
 
 export interface PaChainErrorOptions {
   /** HTTP status a route answers with. */
@@ -74,4 +84,14 @@ export class ValidationError extends PaChainError {
     super(options.code ?? "VALIDATION_FAILED", message, { status: 400, retryable: false, cause: options.cause });
     this.field = field;
   }
+}
+
+/** A setting, secret or record file is missing or malformed: the process cannot run until it is fixed. */
+export function misconfigured(message: string, cause?: unknown): PaChainError {
+  return new PaChainError("MISCONFIGURED", message, { status: 500, cause });
+}
+
+/** The chain node or a contract answered with an error (retryable when the node may answer later). */
+export function chainError(code: "CHAIN_RPC_ERROR" | "CHAIN_REVERTED" | "ABI_DECODING_FAILED", message: string, retryable = false): PaChainError {
+  return new PaChainError(code, message, { status: 502, retryable });
 }

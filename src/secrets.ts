@@ -3,13 +3,14 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { misconfigured } from "./errors.ts";
 
 const HEX_32 = /^0x[0-9a-fA-F]{64}$/;
 
 /** A 32-byte hex secret: `fromEnv` when set, else the file `name` under `home` (created on first use). */
 export function resolveSecret(home: string, name: string, fromEnv: string | undefined): string {
   if (fromEnv !== undefined && fromEnv !== "") {
-    if (!HEX_32.test(fromEnv)) throw new Error(`${name}: must be 0x followed by 64 hex digits`);
+    if (!HEX_32.test(fromEnv)) throw misconfigured(`${name}: must be 0x followed by 64 hex digits`);
     return fromEnv;
   }
   const file = join(home, "secrets", name);
@@ -19,6 +20,6 @@ export function resolveSecret(home: string, name: string, fromEnv: string | unde
     chmodSync(file, 0o600);
   }
   const value = readFileSync(file, "utf8").trim();
-  if (!HEX_32.test(value)) throw new Error(`${file}: corrupt secret (expected 0x + 64 hex digits)`);
+  if (!HEX_32.test(value)) throw misconfigured(`${file}: corrupt secret (expected 0x + 64 hex digits)`);
   return value;
 }

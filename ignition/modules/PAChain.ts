@@ -1,7 +1,7 @@
 // Deploys the whole PA Chain system, wires every restricted function to its role, and seeds the
 // benefit catalog and the wave phases from the project's rule table (data/benefit-rules.json).
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { loadCatalog, WAVE_PHASE } from "../../src/domain/catalog.ts";
+import { loadCatalog, ruleOf, WAVE_PHASE } from "../../src/domain/catalog.ts";
 import { selectorsOf } from "../../src/chain/artifacts.ts";
 import { CREDENTIAL_PERMISSIONS, CREDENTIAL_ROLE, PERMISSIONS, ROLE } from "../../src/chain/roles.ts";
 
@@ -40,19 +40,7 @@ export default buildModule("PAChain", (m) => {
   const ready = [...wiring, ...bootstrapRoles, ...credentialWiring];
 
   for (const benefit of loadCatalog().benefits) {
-    const rule = {
-      wave: benefit.wave,
-      monetary: benefit.monetary,
-      paymentsPerYear: benefit.paymentsPerYear,
-      minAge: benefit.minAge,
-      maxAgeExclusive: benefit.maxAgeExclusive,
-      suspendedByLongHospitalStay: benefit.suspendedByLongHospitalStay,
-      hasIncomeLimit: benefit.hasIncomeLimit,
-      requirements: benefit.alternatives.map(({ category, minPercentage, maxPercentage, requiredFlags }) => ({
-        category, minPercentage, maxPercentage, requiredFlags,
-      })),
-    };
-    const defined = m.call(catalog, "defineBenefit", [benefit.code, rule], { id: `define_${benefit.code}`, after: ready });
+    const defined = m.call(catalog, "defineBenefit", [benefit.code, ruleOf(benefit)], { id: `define_${benefit.code}`, after: ready });
     for (const year of benefit.years) {
       m.call(catalog, "setYearTerms", [benefit.id, year.year, year.monthlyAmountCents, year.incomeLimitCents], {
         id: `terms_${benefit.code}_${year.year}`,

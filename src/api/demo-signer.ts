@@ -8,7 +8,7 @@ import { nowSeconds, type Clock } from "../clock.ts";
 import type { Deployment } from "../chain/deploy.ts";
 import { loadConsortium, organisationKeys } from "../demo/consortium.ts";
 import { PaChainError } from "../errors.ts";
-import { signCommissionAssessment } from "../oracle/commission.ts";
+import { signCommissionAssessment } from "../chain/commission-assessment.ts";
 import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "./integrity.ts";
 
 export type DemoSigner = (commissionId: number, input: unknown) => Promise<{

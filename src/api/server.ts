@@ -1,14 +1,14 @@
 // Composition root of the read API: the chain client, the index (the caller's, or an indexer this
-// API runs itself), the access log, the authenticator and, when it runs beside the oracle, the
-// oracle's intake and outbox. Listens on 127.0.0.1.
+// API runs itself), the access log, the authenticator and the oracle's gateway (in process, or over
+// HTTP to an oracle in another process). Listens on 127.0.0.1.
 import type { Server } from "node:http";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { clockFromEnv, type Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import { readCatalog } from "../chain/catalog-reader.ts";
 import { attachContracts } from "../chain/contracts.ts";
 import type { Deployment } from "../chain/deploy.ts";
-import { loadCatalog } from "../domain/catalog.ts";
 import { pseudonymise } from "../domain/pseudonym.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
 import { openPostgresDatabase } from "../indexer/postgres.ts";
@@ -27,11 +27,12 @@ import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createDelegationStore } from "./data/delegations.ts";
 import { loadPatronatoDirectory } from "./data/directory.ts";
+import { createIndexedCatalog } from "./data/catalog.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createServices } from "./services.ts";
-import type { OracleLink } from "./services/commission.ts";
+import { createHttpOracleGateway, type OracleGateway } from "../oracle/gateway.ts";
 
 export interface RunningApi {
   url: string;
@@ -50,8 +51,11 @@ export async function startApi(options: {
   port?: number;
   /** The index to read; without it the API runs its own indexer into the configured store. */
   index?: IndexLink;
-  /** The oracle's intake and outbox, for commission submissions and the operators' views. */
-  oracle?: OracleLink;
+  /**
+   * The oracle's gateway, for commission submissions and the operators' views: the caller's (an
+   * oracle in this process), else the HTTP gateway at PACHAIN_ORACLE_GATEWAY_URL, else none (503).
+   */
+  oracle?: OracleGateway;
   /** Where "today" comes from (default: the environment's, src/clock.ts). */
   clock?: Clock;
 }): Promise<RunningApi> {
@@ -86,6 +90,15 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_ACCESS_LOG_FILE ?? join(home, "api", "access-log.sqlite"))));
     opened.push(() => accessLog.close());
+    const reader = createIndexReader(indexLink.store);
+    const contracts = attachContracts(deployment.addresses, provider);
+    const catalog = await createIndexedCatalog({
+      reader,
+      indexCaughtUp: async () => (await indexLink.status()).lagBlocks === 0,
+      fromChain: () => readCatalog(contracts.catalog),
+      logger,
+    });
+    opened.push(async () => catalog.close());
     // The credential issuer's records, beside the access log (PostgreSQL, or their own SQLite file).
     let publicUrl = config.PACHAIN_API_PUBLIC_URL?.replace(/\/+$/, "");
     let credentials: CredentialSystem | undefined;
@@ -95,8 +108,8 @@ export async function startApi(options: {
         : openSqliteDatabase(join(home, "api", "credentials.sqlite")));
       opened.push(() => credentialStore.close());
       credentials = await createCredentialSystem({
-        contracts: attachContracts(deployment.addresses, provider),
-        catalog: loadCatalog(),
+        contracts,
+        catalog,
         store: credentialStore,
         issuerSecret: resolveSecret(home, "credential-issuer-key", config.PACHAIN_CREDENTIAL_ISSUER_KEY),
         anchorAddress: deployment.credentials.statusListAnchor,
@@ -120,13 +133,18 @@ export async function startApi(options: {
     // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
     const notices = openNoticeStore(noticeStorePath(config));
     opened.push(async () => notices.close());
+    const oracle = options.oracle ?? (config.PACHAIN_ORACLE_GATEWAY_URL
+      ? createHttpOracleGateway({ url: config.PACHAIN_ORACLE_GATEWAY_URL, secret: config.PACHAIN_ORACLE_GATEWAY_SECRET! })
+      : undefined);
     const services = createServices({
-      contracts: attachContracts(deployment.addresses, provider),
-      catalog: loadCatalog(),
-      reader: createIndexReader(indexLink.store),
+      contracts,
+      catalog,
+      reader,
       accessLog,
       pseudonymOf: (fiscalCode) => pseudonymise(fiscalCode, pseudonymKey),
-      oracle: options.oracle,
+      oracle,
+      // The commissions' own systems are the feeds the oracle reads: read only where an oracle is reached.
+      commissionFeedUrls: oracle ? config.PACHAIN_ORACLE_SOURCES.map((source) => source.url) : [],
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
       integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       demoRevocationSigner: config.PACHAIN_API_DEMO ? createDemoRevocationSigner({ home, deployment, clock }) : undefined,
@@ -154,6 +172,8 @@ export async function startApi(options: {
         }
         const status = await indexLink.status();
         const caughtUp = status.lagBlocks === 0;
+        // Ready means answering from the index as it is now, the benefit catalog included.
+        if (caughtUp) await catalog.refresh();
         return { ready: caughtUp, chain: "answering", index: caughtUp ? "caught up" : `${status.lagBlocks} blocks behind` };
       },
     });

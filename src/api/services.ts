@@ -1,5 +1,5 @@
 // The read API's services, built once from their dependencies: what the routes call. No req/res
-// here; the data layer (index reader, access log, contracts, oracle store) is passed in.
+// here; the data layer (index reader, access log, contracts, the oracle's gateway) is passed in.
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { todayOf, type Clock } from "../clock.ts";
 import type { Catalog } from "../domain/catalog.ts";
@@ -13,8 +13,9 @@ import type { DelegationStore } from "./data/delegations.ts";
 import { createPatronatoDirectory, type PatronatoDirectory } from "./data/directory.ts";
 import type { IndexReader, PaymentFilter } from "./data/index-reader.ts";
 import type { NoticeStore } from "../notifier/store.ts";
+import type { OracleGateway } from "../oracle/gateway.ts";
 import { createClaimService } from "./services/claims.ts";
-import { createCommissionService, type OracleLink } from "./services/commission.ts";
+import { createCommissionService } from "./services/commission.ts";
 import { createDelegationService } from "./services/delegations.ts";
 import { createEntitlementLookup } from "./services/entitlements.ts";
 import { createPayrollForecast } from "./services/forecast.ts";
@@ -30,8 +31,10 @@ export interface ServiceDependencies {
   accessLog: AccessLog;
   /** Turns a fiscal code into the on-chain pseudonym (HMAC under the consortium's key). */
   pseudonymOf(fiscalCode: string): string;
-  /** The oracle's intake and outbox, when this API runs beside it. */
-  oracle?: OracleLink;
+  /** The oracle's gateway (in process, or over HTTP to an oracle in another process). */
+  oracle?: OracleGateway;
+  /** The feeds of the commissions' own systems (verbale numbers, the person), for a commission's list. */
+  commissionFeedUrls?: readonly string[];
   /** Demo mode only: signs assessments with the demo commission members' keys. */
   demoSigner?: DemoSigner;
   /** Checks the ModI integrity signature (Agid-JWT-Signature) of a commission's write. */
@@ -83,18 +86,14 @@ export function createServices(deps: ServiceDependencies) {
     /** The payroll of `months` months from `from` (YYYYMM), forecast by the contracts, beside what was paid. */
     payrollForecast: forecast,
     commission: createCommissionService({
-      oracle, reader, factsInterface: contracts.facts.interface,
+      oracle, reader,
       // The commissions' own systems (verbale numbers, the person): the feeds the oracle reads.
-      register: createCommissionRegister({ feedUrls: (oracle?.sources ?? []).map((s) => s.url) }),
+      register: createCommissionRegister({ feedUrls: deps.commissionFeedUrls ?? [] }),
     }),
     operator: createOperatorService({ oracle, reader, catalog }),
     credentials(): CredentialSystem {
       if (!deps.credentials) throw new PaChainError("UNAVAILABLE", "credentials are not configured on this API", { status: 503 });
       return deps.credentials;
-    },
-    outboxCounts() {
-      if (!oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
-      return oracle.store.counts();
     },
     demoSigner: deps.demoSigner,
     integrity: deps.integrity,

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Interface, type InterfaceAbi } from "ethers";
+import { misconfigured } from "../errors.ts";
 
 const ARTIFACTS_DIR = fileURLToPath(new URL("../../artifacts/contracts", import.meta.url));
 
@@ -19,10 +20,19 @@ function findArtifact(dir: string, contractName: string): string | undefined {
   return undefined;
 }
 
-export function readAbi(contractName: string): InterfaceAbi {
+function readArtifact(contractName: string): { abi: InterfaceAbi; deployedBytecode: string } {
   const path = findArtifact(ARTIFACTS_DIR, contractName);
-  if (!path) throw new Error(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
-  return JSON.parse(readFileSync(path, "utf8")).abi as InterfaceAbi;
+  if (!path) throw misconfigured(`No artifact for ${contractName} under ${ARTIFACTS_DIR}: run "hardhat build" first`);
+  return JSON.parse(readFileSync(path, "utf8")) as { abi: InterfaceAbi; deployedBytecode: string };
+}
+
+export function readAbi(contractName: string): InterfaceAbi {
+  return readArtifact(contractName).abi;
+}
+
+/** The contract's runtime bytecode (hex), e.g. to find a constant it was compiled with. */
+export function readDeployedBytecode(contractName: string): string {
+  return readArtifact(contractName).deployedBytecode;
 }
 
 /** Function selectors of `functions` in the contract's ABI; an unknown name is an error. */
@@ -30,7 +40,7 @@ export function selectorsOf(contractName: string, functions: readonly string[]):
   const iface = new Interface(readAbi(contractName));
   return functions.map((name) => {
     const fragment = iface.getFunction(name);
-    if (!fragment) throw new Error(`${contractName} has no function ${name}`);
+    if (!fragment) throw misconfigured(`${contractName} has no function ${name}`);
     return fragment.selector;
   });
 }

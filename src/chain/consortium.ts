@@ -4,6 +4,7 @@
 import type { ContractTransactionResponse } from "ethers";
 import type { PAChainContracts } from "./contracts.ts";
 import { ROLE, rolesGranted, type RoleName } from "./roles.ts";
+import { chainError } from "../errors.ts";
 
 /** OrgKind in contracts/types/PATypes.sol. */
 export const ORG_KIND = { NONE: 0, MUNICIPALITY: 1, ASL: 2, INPS: 3, MEDICAL_COMMISSION: 4 } as const;
@@ -20,7 +21,7 @@ export interface OrganisationSpec {
 
 async function mined(tx: Promise<ContractTransactionResponse>) {
   const receipt = await (await tx).wait();
-  if (!receipt || receipt.status !== 1) throw new Error(`transaction failed: ${receipt?.hash}`);
+  if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${receipt?.hash}`);
   return receipt;
 }
 

@@ -7,6 +7,7 @@ import { network } from "hardhat";
 import PAChainModule from "../../ignition/modules/PAChain.ts";
 import type { Logger } from "../logger.ts";
 import { addressesOf, type DeploymentAddresses } from "./contracts.ts";
+import { misconfigured } from "../errors.ts";
 
 const IGNITION_DEPLOYMENTS = fileURLToPath(new URL("../../ignition/deployments", import.meta.url));
 
@@ -89,6 +90,6 @@ export function saveDeployment(file: string, deployment: Deployment): void {
 }
 
 export function loadDeployment(file: string): Deployment {
-  if (!existsSync(file)) throw new Error(`no deployment record at ${file}: start PA Chain first (npm start)`);
+  if (!existsSync(file)) throw misconfigured(`no deployment record at ${file}: start PA Chain first (npm start)`);
   return JSON.parse(readFileSync(file, "utf8")) as Deployment;
 }

@@ -1,28 +1,18 @@
 // EIP-712 signing of certified facts, exactly as FactRegistry verifies them. Source systems sign
 // with their organisation's keys; the relayer only carries the signature, so it cannot forge.
 import { AbiCoder, keccak256, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
+import { FACT_KIND_NAMES, FACT_KINDS, typedDataFields, type FactKind } from "../domain/facts.ts";
 
 export const FACT_DOMAIN_NAME = "PA Chain Facts";
 export const FACT_DOMAIN_VERSION = "1";
 
-const bytes32 = (name: string) => ({ name, type: "bytes32" });
-const uint = (bits: number) => (name: string) => ({ name, type: `uint${bits}` });
-const [u8, u16, u32, u64] = [uint(8), uint(16), uint(32), uint(64)];
+/** The record types FactRegistry verifies, by EIP-712 struct name. */
+export type FactType = (typeof FACT_KINDS)[FactKind]["record"];
 
-/** Field order is the contract's struct order and type string: do not reorder. */
-export const FACT_TYPES = {
-  CivilRecord: [bytes32("recordId"), bytes32("subject"), u32("birthDate"), u32("residence"), u64("signedAt")],
-  DeathRecord: [bytes32("recordId"), bytes32("subject"), u32("deathDate"), u64("signedAt")],
-  AssessmentRecord: [
-    bytes32("assessmentId"), bytes32("subject"), u32("commissionId"), u8("category"), u8("percentage"),
-    u8("flags"), u32("effectiveDate"), u32("reviewDate"), bytes32("reportHash"), u64("signedAt"),
-  ],
-  RevocationRecord: [bytes32("recordId"), bytes32("assessmentId"), u8("reason"), u64("signedAt")],
-  IncomeRecord: [bytes32("recordId"), bytes32("subject"), u16("year"), u64("amountCents"), u64("signedAt")],
-  HospitalStayRecord: [bytes32("recordId"), bytes32("subject"), u32("admission"), u32("discharge"), u64("signedAt")],
-} as const satisfies Record<string, TypedDataField[]>;
-
-export type FactType = keyof typeof FACT_TYPES;
+/** EIP-712 types derived from the fact kinds (src/domain/facts.ts): field order is the contract's. */
+export const FACT_TYPES = Object.fromEntries(
+  FACT_KIND_NAMES.map((kind) => [FACT_KINDS[kind].record, typedDataFields(kind)]),
+) as Record<FactType, TypedDataField[]>;
 
 type Hex = string;
 export interface CivilRecord { recordId: Hex; subject: Hex; birthDate: number; residence: number; signedAt: number }

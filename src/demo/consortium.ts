@@ -10,6 +10,7 @@ import type { PAChainContracts } from "../chain/contracts.ts";
 import { CREDENTIAL_ROLE } from "../chain/roles.ts";
 import { DEV_KEYS } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { misconfigured } from "../errors.ts";
 
 export interface DemoOrganisation {
   /** Stable name of the organisation's key file. */
@@ -158,6 +159,6 @@ export function saveConsortium(file: string, registered: readonly RegisteredOrga
 }
 
 export function loadConsortium(file: string): ConsortiumRecord {
-  if (!existsSync(file)) throw new Error(`no consortium record at ${file}: start PA Chain first (npm start)`);
+  if (!existsSync(file)) throw misconfigured(`no consortium record at ${file}: start PA Chain first (npm start)`);
   return JSON.parse(readFileSync(file, "utf8")) as ConsortiumRecord;
 }

@@ -318,3 +318,63 @@ export function benefitByCode(catalog: Catalog, code: string): Benefit {
   }
   return benefit;
 }
+
+// ---- The catalog as the chain holds it ------------------------------------------------------
+// The rule table above is only the seed the deployment writes on chain; once deployed, governance
+// changes the catalog on chain (BenefitCatalog.defineBenefit, setYearTerms) and everyone reads it
+// from there: the read API and the pages through the index, the payroll from the contract.
+
+/** A benefit as BenefitCatalog stores it (its view `benefit`, and BenefitDefined's `newRule`). */
+export type StoredBenefit = Pick<
+  Benefit, "code" | "wave" | "monetary" | "paymentsPerYear" | "minAge" | "maxAgeExclusive" | "suspendedByLongHospitalStay" | "hasIncomeLimit"
+> & {
+  requirementCount: number;
+  /** 32 bits per requirement: category | minPercentage << 8 | maxPercentage << 16 | flags << 24 */
+  requirements: bigint;
+};
+
+/** Terms set for one year (YearTermsSet's `newTerms`); unset terms are left out. */
+export interface StoredYearTerms {
+  benefitId: string;
+  year: number;
+  monthlyAmountCents: bigint;
+  incomeLimitCents: bigint;
+}
+
+/** The alternatives packed in a stored benefit's `requirements` word (BenefitCatalog's packing). */
+export function unpackRequirements(packed: bigint, count: number): Alternative[] {
+  return Array.from({ length: count }, (_, i) => {
+    const word = Number((packed >> BigInt(32 * i)) & 0xffff_ffffn);
+    return { category: word & 0xff, minPercentage: (word >> 8) & 0xff, maxPercentage: (word >> 16) & 0xff, requiredFlags: (word >>> 24) & 0xff };
+  });
+}
+
+/** The catalog from what the chain stores: benefits in the order they were first defined. */
+export function catalogFromChain(benefits: readonly StoredBenefit[], terms: readonly StoredYearTerms[]): Catalog {
+  return {
+    benefits: benefits.map(({ code, requirementCount, requirements, ...rule }) => {
+      const id = benefitId(code);
+      const years = terms
+        .filter((t) => t.benefitId.toLowerCase() === id)
+        .map(({ year, monthlyAmountCents, incomeLimitCents }) => ({ year, monthlyAmountCents, incomeLimitCents }))
+        .sort((a, z) => a.year - z.year);
+      return { id, code, ...rule, alternatives: unpackRequirements(requirements, requirementCount), years };
+    }),
+  };
+}
+
+/** The BenefitRule a benefit is defined with on chain (BenefitCatalog.defineBenefit's argument). */
+export function ruleOf(benefit: Benefit) {
+  return {
+    wave: benefit.wave,
+    monetary: benefit.monetary,
+    paymentsPerYear: benefit.paymentsPerYear,
+    minAge: benefit.minAge,
+    maxAgeExclusive: benefit.maxAgeExclusive,
+    suspendedByLongHospitalStay: benefit.suspendedByLongHospitalStay,
+    hasIncomeLimit: benefit.hasIncomeLimit,
+    requirements: benefit.alternatives.map(({ category, minPercentage, maxPercentage, requiredFlags }) => ({
+      category, minPercentage, maxPercentage, requiredFlags,
+    })),
+  };
+}

@@ -7,15 +7,15 @@
 // checks it against ethers on random values of every event of the five contracts.
 import { getAddress, toUtf8String, type ParamType } from "ethers";
 import type { Json, JsonObject } from "./events.ts";
+import { PaChainError } from "../errors.ts";
 
 const WORD = 64; // hex characters in a 32-byte word
 const TWO_256 = 1n << 256n;
 const CHECKSUM_CACHE_MAX = 100_000;
 
-export class AbiDecodingError extends Error {
+export class AbiDecodingError extends PaChainError {
   constructor(message: string) {
-    super(message);
-    this.name = "AbiDecodingError";
+    super("ABI_DECODING_FAILED", message, { status: 500 });
   }
 }
 

@@ -6,6 +6,7 @@ import { Interface, type EventFragment } from "ethers";
 import { readAbi } from "../chain/artifacts.ts";
 import type { DeploymentAddresses } from "../chain/contracts.ts";
 import { checksumAddress, decodeEventArgs } from "./abi.ts";
+import { chainError } from "../errors.ts";
 
 export type ContractName = "PAAccessManager" | "OrganisationRegistry" | "FactRegistry" | "BenefitCatalog" | "BenefitLedger";
 
@@ -73,7 +74,7 @@ export function createEventDecoder(addresses: DeploymentAddresses): EventDecoder
     addresses: Object.keys(CONTRACT_NAMES).map((key) => addresses[key as keyof DeploymentAddresses]),
     decode(log, blockTime) {
       const known = byAddress.get(log.address.toLowerCase());
-      if (!known) throw new Error(`log of ${log.address} is not from a PA Chain contract`);
+      if (!known) throw chainError("ABI_DECODING_FAILED", `log of ${log.address} is not from a PA Chain contract`);
       const where = {
         blockNumber: Number(log.blockNumber),
         blockHash: log.blockHash,

@@ -11,6 +11,7 @@ import type { Logger } from "../logger.ts";
 import { createEventDecoder, UNKNOWN_EVENT, type EventDecoder, type RpcLog } from "./events.ts";
 import { createIndexerMetrics, type IndexerMetrics } from "./metrics.ts";
 import type { Checkpoint, IndexerStore, IndexState } from "./store.ts";
+import { chainError, misconfigured } from "../errors.ts";
 
 /**
  * The JSON-RPC the indexer speaks (an ethers JsonRpcProvider is one): eth_blockNumber,
@@ -55,6 +56,33 @@ const MAX_BACKOFF_MS = 30_000;
 const PROGRESS_LOG_MS = 5000;
 /** After a halving, the range doubles again once this many batches in a row succeeded. */
 const GROW_AFTER_BATCHES = 5;
+
+/**
+ * How many blocks one eth_getLogs asks for: `maxBlocks`, halved each time the node refuses a range
+ * as too large, doubled again (up to `maxBlocks`) after GROW_AFTER_BATCHES reads in a row succeed.
+ * Pure: the indexer tells it what happened.
+ */
+export function createLogRange(maxBlocks: number, growAfter = GROW_AFTER_BATCHES) {
+  let blocks = maxBlocks;
+  let successes = 0;
+  return {
+    get blocks() {
+      return blocks;
+    },
+    succeeded(): void {
+      if (blocks < maxBlocks && ++successes >= growAfter) {
+        blocks = Math.min(maxBlocks, blocks * 2);
+        successes = 0;
+      }
+    },
+    /** The node refused [from, to]: halves the range and returns the new `to`. */
+    refused(from: number, to: number): number {
+      blocks = Math.ceil((to - from + 1) / 2);
+      successes = 0;
+      return from + blocks - 1;
+    },
+  };
+}
 /** Stored blocks compared with the node per round trip when looking for where a reorg forked. */
 const REWIND_PAGE = 100;
 
@@ -86,8 +114,8 @@ export function createIndexer(options: {
   metrics?: IndexerMetrics;
 }): Indexer {
   const { provider, store, confirmations = 0, batchBlocks = DEFAULT_BATCH_BLOCKS, pollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = options;
-  if (!Number.isInteger(confirmations) || confirmations < 0) throw new Error(`confirmations must be a whole number ≥ 0, not ${confirmations}`);
-  if (!Number.isInteger(batchBlocks) || batchBlocks < 1) throw new Error(`batchBlocks must be a whole number ≥ 1, not ${batchBlocks}`);
+  if (!Number.isInteger(confirmations) || confirmations < 0) throw misconfigured(`confirmations must be a whole number ≥ 0, not ${confirmations}`);
+  if (!Number.isInteger(batchBlocks) || batchBlocks < 1) throw misconfigured(`batchBlocks must be a whole number ≥ 1, not ${batchBlocks}`);
   const logger = options.logger.child({ module: "indexer" });
   const metrics = options.metrics ?? createIndexerMetrics();
   const given = options.deployment;
@@ -95,8 +123,7 @@ export function createIndexer(options: {
 
   let deployment = readDeployment();
   let decoder: EventDecoder = createEventDecoder(deployment.addresses);
-  let range = batchBlocks;
-  let rangeSuccesses = 0;
+  const range = createLogRange(batchBlocks);
   let lastHead: number | undefined;
   let eventsStored = 0;
   let batches = 0;
@@ -119,7 +146,7 @@ export function createIndexer(options: {
 
   async function block(number: number): Promise<BlockHeader> {
     const found = await header(number);
-    if (!found) throw new Error(`the node has no block ${number}`);
+    if (!found) throw chainError("CHAIN_RPC_ERROR", `the node has no block ${number}`, true);
     return found;
   }
 
@@ -129,7 +156,7 @@ export function createIndexer(options: {
       deployment = readDeployment();
       decoder = createEventDecoder(deployment.addresses);
       if (deployment.genesisHash !== genesisHash) {
-        throw new Error(`the deployment record is for the chain whose block 0 is ${deployment.genesisHash}, but the node's block 0 is ${genesisHash}: `
+        throw misconfigured(`the deployment record is for the chain whose block 0 is ${deployment.genesisHash}, but the node's block 0 is ${genesisHash}: `
           + "deploy PA Chain on this chain, or point the indexer at the chain of the deployment");
       }
     }
@@ -191,17 +218,13 @@ export function createIndexer(options: {
       const before = await block(to);
       try {
         const logs = (await provider.send("eth_getLogs", [{ address: decoder.addresses, fromBlock: quantity(from), toBlock: quantity(to) }])) as RpcLog[];
-        if (range < batchBlocks && ++rangeSuccesses >= GROW_AFTER_BATCHES) {
-          range = Math.min(batchBlocks, range * 2);
-          rangeSuccesses = 0;
-        }
+        range.succeeded();
         return { logs, to, before };
       } catch (error) {
         if (to === from || !isRangeTooLarge(error)) throw error;
-        range = Math.ceil((to - from + 1) / 2);
-        rangeSuccesses = 0;
-        logger.warn({ fromBlock: from, toBlock: to, nextBlocks: range, err: (error as Error).message }, "node refused the log range: halving it");
-        to = from + range - 1;
+        const refusedTo = to;
+        to = range.refused(from, to);
+        logger.warn({ fromBlock: from, toBlock: refusedTo, nextBlocks: range.blocks, err: (error as Error).message }, "node refused the log range: halving it");
       }
     }
   }
@@ -253,7 +276,7 @@ export function createIndexer(options: {
     }
 
     const from = local.checkpoint.block + 1;
-    const wanted = Math.min(target, from + range - 1);
+    const wanted = Math.min(target, from + range.blocks - 1);
     const ahead = readAhead;
     readAhead = undefined;
     const { logs, to, before } = await (ahead && ahead.from === from && ahead.to <= wanted ? ahead.read : readLogs(from, wanted));
@@ -287,7 +310,7 @@ export function createIndexer(options: {
     // store does. The next step uses it only if it starts where this batch ends, after checking
     // the checkpoint's hash as every step does, so a reorg meanwhile is still seen.
     if (to < target) {
-      const next = { from: to + 1, to: Math.min(target, to + range) };
+      const next = { from: to + 1, to: Math.min(target, to + range.blocks) };
       const read = readLogs(next.from, next.to);
       read.catch(() => undefined); // a failure surfaces when the next step awaits it
       readAhead = { ...next, read };

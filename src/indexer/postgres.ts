@@ -6,6 +6,7 @@
 // API runs the same queries on both stores and must get the same rows.
 import pg from "pg";
 import { createSqlIndexerStore, type IndexerStore, type SqlDatabase, type SqlSession, type SqlValue } from "./store.ts";
+import { PaChainError } from "../errors.ts";
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -19,10 +20,11 @@ const REWRITE_CACHE_MAX = 2000;
 const SCHEMA_LOCK_KEY = 4_242_001;
 
 /** The database named by DATABASE_URL did not answer or refused the connection (the message names the host, never the password). */
-export class IndexerDatabaseUnreachable extends Error {
+export class IndexerDatabaseUnreachable extends PaChainError {
   constructor(where: string, cause: unknown) {
-    super(`cannot connect to the indexer's PostgreSQL database at ${where}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = "IndexerDatabaseUnreachable";
+    super("UNAVAILABLE", `cannot connect to the indexer's PostgreSQL database at ${where}: ${(cause as Error)?.message ?? String(cause)}`, {
+      status: 503, retryable: true, cause,
+    });
   }
 }
 

@@ -2,7 +2,8 @@
 // rows derived from it (payments, refusals, decisions, certified facts, and the current state of
 // organisations, signing keys, benefits and waves). Pure functions of an IndexedEvent, so the same
 // code indexes a new event and rebuilds the state tables after a rewind.
-import { REASONS, WAVE_PHASE_NAMES } from "../domain/catalog.ts";
+import { REASONS, WAVE_PHASE_NAMES, type StoredBenefit } from "../domain/catalog.ts";
+import type { FactKind } from "../domain/facts.ts";
 import type { IndexedEvent, Json, JsonObject } from "./events.ts";
 
 /** The columns of `events` that consumers filter on; null when the event has no such argument. */
@@ -16,7 +17,7 @@ export interface EventKeys {
   recordId: string | null;
 }
 
-export type FactKind = "civil" | "death" | "assessment" | "revocation" | "income" | "hospitalStay";
+export type { FactKind };
 
 /** A certified record as recorded by FactRegistry. Kind-specific fields are null for other kinds. */
 export interface FactRow {
@@ -53,18 +54,8 @@ export interface FactRow {
   oldDischarge: number | null;
 }
 
-export interface BenefitRule {
-  wave: number;
-  monetary: boolean;
-  paymentsPerYear: number;
-  minAge: number;
-  maxAgeExclusive: number;
-  suspendedByLongHospitalStay: boolean;
-  hasIncomeLimit: boolean;
-  requirementCount: number;
-  /** packed requirements, uint256 as a decimal string */
-  requirements: string;
-}
+/** A stored benefit as the index keeps it: the packed requirements (uint256) as a decimal string. */
+export type BenefitRule = Omit<StoredBenefit, "code" | "requirements"> & { requirements: string };
 
 /** Rows derived from one event. `payments` … `facts` are append-only logs; the rest is current state. */
 export type DerivedRow =

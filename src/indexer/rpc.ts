@@ -4,21 +4,22 @@
 // take ~2.5 s — most of a backfill's time. Calls made in the same tick go out as one JSON-RPC
 // batch (the block headers of a range), as ethers does with batchStallTime 0.
 import type { IndexerChain } from "./indexer.ts";
+import { PaChainError, chainError } from "../errors.ts";
 
 /** Longest wait for one HTTP request: a range too large for the node shows up as this timeout (and is halved). */
 const REQUEST_TIMEOUT_MS = 120_000;
 /** Calls per batch request (Besu's default --rpc-http-max-batch-size is 1024). */
 const MAX_BATCH = 500;
 
-/** An error answered by the node; `code` and `error` are shaped as ethers' are, so isRangeTooLarge reads either. */
-export class JsonRpcError extends Error {
-  readonly code: number;
+/** An error answered by the node; `error` is shaped as ethers' is, so isRangeTooLarge reads either. */
+export class JsonRpcError extends PaChainError {
+  /** The node's JSON-RPC error code, e.g. -32005. */
+  readonly rpcCode: number;
   readonly error: { code: number; message: string; data?: unknown };
 
   constructor(method: string, error: { code: number; message: string; data?: unknown }) {
-    super(`${method}: ${error.message} (JSON-RPC error ${error.code})`);
-    this.name = "JsonRpcError";
-    this.code = error.code;
+    super("CHAIN_RPC_ERROR", `${method}: ${error.message} (JSON-RPC error ${error.code})`, { status: 502, retryable: true });
+    this.rpcCode = error.code;
     this.error = error;
   }
 }
@@ -60,7 +61,7 @@ export function createIndexerRpc(url: string, options: { timeoutMs?: number } = 
       try {
         parsed = JSON.parse(text) as Reply | Reply[];
       } catch {
-        throw new Error(`the node at ${url} answered HTTP ${response.status} with no JSON-RPC response: ${text.slice(0, 200)}`);
+        throw chainError("CHAIN_RPC_ERROR", `the node at ${url} answered HTTP ${response.status} with no JSON-RPC response: ${text.slice(0, 200)}`, true);
       }
       const replies = new Map((Array.isArray(parsed) ? parsed : [parsed]).map((reply) => [reply.id, reply]));
       for (const call of calls) {

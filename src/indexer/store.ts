@@ -6,6 +6,7 @@ import type { DeploymentAddresses } from "../chain/contracts.ts";
 import type { IndexedEvent } from "./events.ts";
 import { deriveRows, eventKeys, LOG_TABLES, STATE_CONTRACTS, STATE_TABLES, type DerivedRow, type IndexerTable } from "./rows.ts";
 import { SCHEMA, SCHEMA_VERSION } from "./schema.ts";
+import { PaChainError, misconfigured } from "../errors.ts";
 
 export type SqlValue = string | number | bigint | null;
 export type SqlRow = Record<string, unknown>;
@@ -42,10 +43,9 @@ export interface IndexState extends IndexedChain {
   checkpoint: Checkpoint;
 }
 
-export class IndexerStoreConflict extends Error {
+export class IndexerStoreConflict extends PaChainError {
   constructor(expected: Checkpoint) {
-    super(`the index moved past block ${expected.block} under this indexer: is another indexer writing to the same store?`);
-    this.name = "IndexerStoreConflict";
+    super("INDEX_CONFLICT", `the index moved past block ${expected.block} under this indexer: is another indexer writing to the same store?`, { status: 500 });
   }
 }
 
@@ -275,7 +275,7 @@ export async function createSqlIndexerStore(
   const [stored] = await db.all<SqlRow>("SELECT schema_version FROM indexer_state WHERE id = 1");
   if (stored && Number(stored.schema_version) !== SCHEMA_VERSION) {
     await db.close();
-    throw new Error(`the index has schema version ${stored.schema_version}, this code writes ${SCHEMA_VERSION}: `
+    throw misconfigured(`the index has schema version ${stored.schema_version}, this code writes ${SCHEMA_VERSION}: `
       + "drop the index (delete the SQLite file, or its tables) and it is rebuilt from the chain");
   }
 

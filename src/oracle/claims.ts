@@ -76,7 +76,7 @@ export function claimStatus(deps: { store: ClaimStore }, subject: string): Map<s
   return latest;
 }
 
-/** What the read API may do with claims: the one narrow member it gets on its OracleLink. */
+/** What the oracle does with claims; the read API reaches it through the gateway (gateway.ts). */
 export interface OracleClaims {
   submit(subject: string, benefit: string, date: number): { created: boolean; claim: ClaimView };
   list(subject: string): ClaimView[];

@@ -3,10 +3,11 @@
 // nothing is silently dropped and nothing invalid reaches the chain.
 import { id, type Interface } from "ethers";
 import { z } from "zod";
-import { PaChainError } from "../errors.ts";
+import { PaChainError, ValidationError } from "../errors.ts";
 import { benefitByCode, type Catalog } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
+import { dateFields, FACT_KIND_NAMES, FACT_KINDS, recordSchema, type FactKind } from "../domain/facts.ts";
 import { formatIstatCode, parseIstatMunicipalityCode } from "../domain/istat.ts";
 import { onChainAssessmentId } from "../chain/signing.ts";
 import type { Application, NewItem, RelayerName } from "./store.ts";
@@ -14,39 +15,14 @@ import type { PseudonymVault } from "./vault.ts";
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex string");
 const signature = z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte hex signature");
-const uint = (max: number) => z.number().int().min(0).max(max);
-const ymd = uint(21991231);
-const unixSeconds = uint(2 ** 40);
+const ymd = z.number().int().min(0).max(21991231);
 
-const RECORD_SCHEMAS = {
-  civil: z.object({ recordId: bytes32, subject: bytes32, birthDate: ymd, residence: uint(111999), signedAt: unixSeconds }).strict(),
-  death: z.object({ recordId: bytes32, subject: bytes32, deathDate: ymd, signedAt: unixSeconds }).strict(),
-  assessment: z.object({
-    assessmentId: bytes32, subject: bytes32, commissionId: uint(2 ** 32 - 1), category: uint(4), percentage: uint(100),
-    flags: uint(31), effectiveDate: ymd, reviewDate: ymd, reportHash: bytes32, signedAt: unixSeconds,
-  }).strict(),
-  revocation: z.object({ recordId: bytes32, assessmentId: bytes32, reason: uint(255), signedAt: unixSeconds }).strict(),
-  income: z.object({
-    recordId: bytes32, subject: bytes32, year: z.number().int().min(1900).max(2199),
-    amountCents: z.string().regex(/^\d{1,19}$/, "must be a decimal string of euro cents"), signedAt: unixSeconds,
-  }).strict(),
-  hospitalStay: z.object({ recordId: bytes32, subject: bytes32, admission: ymd, discharge: ymd, signedAt: unixSeconds }).strict(),
-} as const;
-
-type FactKind = keyof typeof RECORD_SCHEMAS;
-
-const FUNCTION_OF: Record<FactKind, string> = {
-  civil: "recordCivil",
-  death: "recordDeath",
-  assessment: "recordAssessment",
-  revocation: "recordRevocation",
-  income: "recordIncome",
-  hospitalStay: "recordHospitalStay",
-};
+// Each kind's record schema, derived from its declaration (src/domain/facts.ts).
+const RECORD_SCHEMAS = Object.fromEntries(FACT_KIND_NAMES.map((kind) => [kind, recordSchema(kind)])) as Record<FactKind, ReturnType<typeof recordSchema>>;
 
 const factEvent = z.object({
   cursor: z.number().int().nonnegative(),
-  kind: z.enum(["civil", "death", "assessment", "revocation", "income", "hospitalStay"]),
+  kind: z.enum(FACT_KIND_NAMES),
   sourceId: z.string().min(1).max(200),
   fiscalCode: z.string().optional(),
   record: z.record(z.string(), z.unknown()),
@@ -71,7 +47,12 @@ export interface Intake {
   accept(source: string, relayer: RelayerName, event: unknown): IntakeResult;
 }
 
-class IntakeRefusal extends Error {}
+/** A refused event; the message starts with the offending field ("record.subject: …"). */
+class IntakeRefusal extends ValidationError {
+  constructor(message: string) {
+    super(/^([\w.]+):/.exec(message)?.[1] ?? "event", message);
+  }
+}
 
 export function createIntake(options: { factsInterface: Interface; vault: PseudonymVault; catalog: Catalog }): Intake {
   const { factsInterface, vault, catalog } = options;
@@ -85,7 +66,7 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
     const fields = record.data as Record<string, unknown>;
     checkDates(event.kind, fields);
     if (event.kind === "civil") checkIstat(fields.residence as number);
-    if (event.kind !== "revocation") {
+    if (FACT_KINDS[event.kind].hasSubject) {
       if (event.fiscalCode === undefined) throw new IntakeRefusal("fiscalCode: missing");
       // The certifier signed the pseudonym; the oracle checks it is this person's, then keeps the link.
       const pseudonym = vault.remember(parseFiscalCode(event.fiscalCode));
@@ -93,21 +74,22 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
         throw new IntakeRefusal("record.subject: is not the pseudonym of the fiscal code");
       }
     }
-    if (event.kind === "assessment" && event.signatures.length < 2) {
+    const spec = FACT_KINDS[event.kind];
+    if (spec.signatures === "members" && event.signatures.length < 2) {
       throw new IntakeRefusal("signatures: an assessment needs at least two commission members");
     }
-    const args = event.kind === "assessment" ? [fields, event.signatures] : [fields, event.signatures[0]];
+    const args = spec.signatures === "members" ? [fields, event.signatures] : [fields, event.signatures[0]];
     // An assessment is known by its on-chain id, bound to its commission (as FactRegistry keys it),
     // so one commission's verbale number never collides with another's.
     const id = event.kind === "assessment"
       ? onChainAssessmentId(fields.commissionId as number, String(fields.assessmentId))
-      : String(fields.recordId);
+      : String(fields[spec.idField]);
     return {
       source,
       recordKey: `${event.kind}:${id}`,
       kind: "fact",
       relayer,
-      payload: factsInterface.encodeFunctionData(FUNCTION_OF[event.kind], args),
+      payload: factsInterface.encodeFunctionData(spec.function, args),
     };
   }
 
@@ -136,7 +118,7 @@ export function createIntake(options: { factsInterface: Interface; vault: Pseudo
         }
         return { type: "item", item: factItem(source, relayer, parsed.data) };
       } catch (error) {
-        if (!(error instanceof IntakeRefusal || error instanceof PaChainError)) throw error;
+        if (!(error instanceof PaChainError)) throw error;
         const code = error instanceof PaChainError ? error.code : "VALIDATION_FAILED";
         const text = eventText(event);
         return {
@@ -179,14 +161,9 @@ function eventText(event: unknown): string {
 }
 
 function checkDates(kind: FactKind, fields: Record<string, unknown>): void {
-  const required: Record<FactKind, string[]> = {
-    civil: ["birthDate"], death: ["deathDate"], assessment: ["effectiveDate"], revocation: [], income: [], hospitalStay: ["admission"],
-  };
-  const optional: Record<FactKind, string[]> = {
-    civil: [], death: [], assessment: ["reviewDate"], revocation: [], income: [], hospitalStay: ["discharge"],
-  };
-  for (const field of required[kind]) formatIsoDate(fields[field] as number, `record.${field}`);
-  for (const field of optional[kind]) if (fields[field] !== 0) formatIsoDate(fields[field] as number, `record.${field}`);
+  for (const { name, optional } of dateFields(kind)) {
+    if (!optional || fields[name] !== 0) formatIsoDate(fields[name] as number, `record.${name}`);
+  }
 }
 
 function checkIstat(code: number): void {

@@ -4,11 +4,13 @@
 // guessing), and every record carries an on-chain idempotency key (so a resend can never record twice).
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
 import type { PAChainContracts } from "../chain/contracts.ts";
-import { benefitId, reasonName } from "../domain/catalog.ts";
+import { reasonName } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
-import type { DecodedError } from "./chain-errors.ts";
+import { revertData, type DecodedError } from "../chain/errors.ts";
 import type { OracleMetrics } from "./metrics.ts";
+import { decisionOrders, factOutcomes, paymentOutcomes, paymentRuns, type DecisionPayload, type PaymentEvent, type PaymentPayload } from "./relay-batches.ts";
 import type { ItemKind, OracleStore, OutboxItem, RelayerName } from "./store.ts";
+import { PaChainError, misconfigured } from "../errors.ts";
 
 export const BATCH_LIMITS: Record<ItemKind, number> = { fact: 40, payment: 150, decision: 100 };
 /**
@@ -35,8 +37,7 @@ const POOL_CHECK_MS = 1_000;
 /** Node answers to a send meaning the node already has this very transaction. */
 const ALREADY_KNOWN = /known transaction|already known|already imported/i;
 
-export interface DecisionPayload { applicationId: string; subject: string; benefit: string; date: number }
-export interface PaymentPayload { subject: string; benefit: string; period: number }
+export type { DecisionPayload, PaymentPayload };
 
 export type RelayOutcome =
   | { type: "idle" }
@@ -70,7 +71,7 @@ export function createRelayer(options: {
   pipelineDepth?: number;
 }): Relayer {
   const { name, wallet, provider, contracts, store, decodeError, metrics, gasPrice, pipelineDepth = PIPELINE_DEPTH } = options;
-  if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1) throw new Error(`pipelineDepth must be a whole number ≥ 1, not ${pipelineDepth}`);
+  if (!Number.isInteger(pipelineDepth) || pipelineDepth < 1) throw misconfigured(`pipelineDepth must be a whole number ≥ 1, not ${pipelineDepth}`);
   const logger = options.logger.child({ module: "relayer", relayer: name });
   const factsAddress = contracts.facts.target as string;
   const ledgerAddress = contracts.ledger.target as string;
@@ -84,21 +85,9 @@ export function createRelayer(options: {
       return { to: factsAddress, data: contracts.facts.interface.encodeFunctionData("recordBatch", [items.map((i) => i.payload)]) };
     }
     if (kind === "payment") {
-      // Runs of one benefit and period: the ledger loads the terms once per run and the subjects'
-      // facts in one registry call, and each order costs 32 bytes of calldata instead of 96.
-      const runs = new Map<string, { benefitId: string; period: number; subjects: string[] }>();
-      for (const item of items) {
-        const p = JSON.parse(item.payload) as PaymentPayload;
-        const key = `${p.benefit}:${p.period}`;
-        if (!runs.has(key)) runs.set(key, { benefitId: benefitId(p.benefit), period: p.period, subjects: [] });
-        runs.get(key)!.subjects.push(p.subject);
-      }
-      return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPaymentRuns", [[...runs.values()]]) };
+      return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordPaymentRuns", [paymentRuns(items)]) };
     }
-    const orders = items.map((i) => {
-      const d = JSON.parse(i.payload) as DecisionPayload;
-      return { applicationId: d.applicationId, subject: d.subject, benefitId: benefitId(d.benefit), date: d.date };
-    });
+    const orders = decisionOrders(items);
     return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordDecisions", [orders]) };
   }
 
@@ -110,25 +99,13 @@ export function createRelayer(options: {
       .map((log) => ledger.parseLog(log))
       .filter((e) => e !== null);
     if (kind === "payment") {
-      // Matched by (subject, benefit, period), not by position: runs reorder the orders.
-      const orderKey = (subject: string, benefit: string, period: number) => `${subject.toLowerCase()}:${benefit.toLowerCase()}:${period}`;
-      const outcomes = new Map<string, Array<(typeof events)[number]>>();
-      for (const e of events) {
-        if (e.name !== "PaymentRecorded" && e.name !== "PaymentRefused") continue;
-        const key = orderKey(e.args.subject, e.args.benefitId, Number(e.args.period));
-        outcomes.set(key, [...(outcomes.get(key) ?? []), e]);
-      }
-      items.forEach((item) => {
-        const p = JSON.parse(item.payload) as PaymentPayload;
-        const e = outcomes.get(orderKey(p.subject, benefitId(p.benefit), p.period))?.shift();
-        if (!e) throw new Error(`no payment event for outbox item ${item.id} in transaction ${receipt.hash}`);
-        const recorded = e.name === "PaymentRecorded";
-        store.markDone(item.id, {
-          recorded,
-          reason: recorded ? "ELIGIBLE" : reasonName(Number(e.args.reason)),
-          amountCents: recorded ? Number(e.args.amountCents) : 0,
-        });
-      });
+      const payments: PaymentEvent[] = events
+        .filter((e) => e.name === "PaymentRecorded" || e.name === "PaymentRefused")
+        .map((e) => ({
+          name: e.name as PaymentEvent["name"], subject: e.args.subject as string, benefitId: e.args.benefitId as string, period: Number(e.args.period),
+          ...(e.name === "PaymentRecorded" ? { amountCents: Number(e.args.amountCents) } : { reason: Number(e.args.reason) }),
+        }));
+      for (const { item, outcome } of paymentOutcomes(items, payments, receipt.hash)) store.markDone(item.id, outcome);
     } else {
       const decided = new Map(events.filter((e) => e.name === "ApplicationDecided").map((e) => [e.args.applicationId as string, e]));
       for (const item of items) {
@@ -152,21 +129,16 @@ export function createRelayer(options: {
       const event = facts.parseLog(log);
       if (event?.name === "RecordRefused") refused.set(Number(event.args.index), decodeError(event.args.reason));
     }
-    items.forEach((item, i) => {
-      const error = refused.get(i);
-      if (!error) {
-        store.markDone(item.id);
-        metrics?.relayed.inc({ relayer: name, kind: "fact" });
-      } else if (error.name === "FactRegistryAlreadyRecorded") {
-        // Recorded by an earlier attempt (or an earlier run): exactly once, not twice.
-        store.markDone(item.id, { alreadyRecorded: true });
-        metrics?.relayed.inc({ relayer: name, kind: "fact" });
-      } else {
-        store.markDead(item.id, error.name, error.detail);
-        metrics?.refused.inc({ relayer: name, reason: error.name });
-        logger.warn({ item: item.id, recordKey: item.recordKey, error: error.detail }, "record refused by the chain");
+    for (const { item, outcome } of factOutcomes(items, refused)) {
+      if (outcome.type === "refused") {
+        store.markDead(item.id, outcome.error.name, outcome.error.detail);
+        metrics?.refused.inc({ relayer: name, reason: outcome.error.name });
+        logger.warn({ item: item.id, recordKey: item.recordKey, error: outcome.error.detail }, "record refused by the chain");
+        continue;
       }
-    });
+      store.markDone(item.id, outcome.type === "alreadyRecorded" ? { alreadyRecorded: true } : undefined);
+      metrics?.relayed.inc({ relayer: name, kind: "fact" });
+    }
   }
 
   /**
@@ -367,7 +339,11 @@ export function createRelayer(options: {
 }
 
 /** A fault that goes away by itself: the node is unreachable, the contracts are paused. */
-export class TransientError extends Error {}
+export class TransientError extends PaChainError {
+  constructor(message: string, cause?: unknown) {
+    super("UNAVAILABLE", message, { status: 503, retryable: true, cause });
+  }
+}
 
 async function feeFields(provider: JsonRpcProvider) {
   const fee = await provider.getFeeData();
@@ -377,10 +353,4 @@ async function feeFields(provider: JsonRpcProvider) {
   return { type: 0, gasPrice: fee.gasPrice ?? 0n };
 }
 
-function revertData(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: unknown; info?: { error?: { data?: unknown } } };
-  if (e?.code !== "CALL_EXCEPTION") return undefined;
-  const data = e.data ?? e.info?.error?.data;
-  return typeof data === "string" ? data : "0x";
-}
 

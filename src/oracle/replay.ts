@@ -4,6 +4,7 @@
 import type { Logger } from "../logger.ts";
 import type { Relayer } from "./relayer.ts";
 import type { OracleStore } from "./store.ts";
+import { misconfigured } from "../errors.ts";
 
 /**
  * Relays every pending item in global arrival order: each step lets the relayer of the oldest
@@ -15,7 +16,7 @@ export async function replayInOrder(store: OracleStore, relayers: readonly Relay
   let settled = 0;
   for (let next = store.oldestPending(); next; next = store.oldestPending()) {
     const relayer = byName.get(next.relayer);
-    if (!relayer) throw new Error(`no relayer "${next.relayer}" configured to replay item ${next.id}`);
+    if (!relayer) throw misconfigured(`no relayer "${next.relayer}" configured to replay item ${next.id}`);
     const others = relayers.filter((r) => r !== relayer).map((r) => store.nextPending(r.name, 1)[0]?.id ?? Infinity);
     const outcome = await relayer.relayOnce(Math.min(...others));
     if (outcome.type === "settled") settled += outcome.items;

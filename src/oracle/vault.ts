@@ -4,7 +4,8 @@
 // Erasing a person deletes the link: what remains on chain no longer leads back to anyone here.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { pseudonymise } from "../domain/pseudonym.ts";
-import type { OracleStore } from "./store.ts";
+import type { PseudonymLinks } from "./pseudonym-links.ts";
+import { misconfigured } from "../errors.ts";
 
 export interface PseudonymVault {
   /** The person's pseudonym; remembers the encrypted link. Throws on an invalid fiscal code. */
@@ -17,10 +18,10 @@ export interface PseudonymVault {
   erase(fiscalCode: string): boolean;
 }
 
-export function createPseudonymVault(options: { store: OracleStore; pseudonymKey: string; vaultKey: string }): PseudonymVault {
+export function createPseudonymVault(options: { store: PseudonymLinks; pseudonymKey: string; vaultKey: string }): PseudonymVault {
   const { store, pseudonymKey } = options;
   const key = Buffer.from(options.vaultKey.slice(2), "hex");
-  if (key.length !== 32) throw new Error("vault key must be 32 bytes");
+  if (key.length !== 32) throw misconfigured("vault key must be 32 bytes");
   const known = new Set<string>();
 
   return {

@@ -9,7 +9,9 @@ import { loadCatalog, type Catalog } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
 import { resolveSecret } from "../secrets.ts";
 import { createSourceAdapter } from "./adapter.ts";
-import { createErrorDecoder } from "./chain-errors.ts";
+import { createErrorDecoder } from "../chain/errors.ts";
+import { createOracleClaims } from "./claims.ts";
+import { createLocalOracleGateway, type OracleGateway } from "./gateway.ts";
 import { createIntake, type Intake } from "./intake.ts";
 import { addOracleStateMetrics, createOracleMetrics, type OracleMetrics } from "./metrics.ts";
 import { clockFromEnv } from "../clock.ts";
@@ -17,6 +19,7 @@ import { createRelayer, type Relayer } from "./relayer.ts";
 import { createOracle, type Oracle } from "./service.ts";
 import { openOracleStore, type OracleStore, type RelayerName } from "./store.ts";
 import { createPseudonymVault, type PseudonymVault } from "./vault.ts";
+import { misconfigured } from "../errors.ts";
 
 export const RELAYER_OF_SOURCE = { comune: "civil", asl: "health", inps: "inps" } as const satisfies Record<string, RelayerName>;
 
@@ -25,6 +28,8 @@ export interface OracleRuntime {
   store: OracleStore;
   vault: PseudonymVault;
   intake: Intake;
+  /** What a read API may ask of this oracle (in process; gateway-server.ts serves it over HTTP). */
+  gateway: OracleGateway;
   catalog: Catalog;
   contracts: PAChainContracts;
   provider: JsonRpcProvider;
@@ -46,7 +51,7 @@ export function checkOrganisationOracle(config: Config): void {
   const organisation = config.PACHAIN_ORACLE_ORGANISATION;
   if (organisation === undefined) return;
   const refuse = (message: string) => {
-    throw new Error(`oracle of ${organisation}: ${message}`);
+    throw misconfigured(`oracle of ${organisation}: ${message}`);
   };
   const relayers = [...new Set(config.PACHAIN_ORACLE_SOURCES.map((s) => RELAYER_OF_SOURCE[s.source]))];
   if (relayers.length !== 1) {
@@ -127,8 +132,13 @@ export function createOracleRuntime(options: {
     decides: relayerNames.includes("inps") && readFeeds,
     decisionGraceMs: config.PACHAIN_DECISION_GRACE_SECONDS * 1000,
   });
+  const gateway = createLocalOracleGateway({
+    intake, store, factsInterface: contracts.facts.interface, sources: config.PACHAIN_ORACLE_SOURCES,
+    // Citizens' one-click claims: kept by the oracle that decides applications (INPS's).
+    claims: createOracleClaims({ store, catalog }),
+  });
   return {
-    oracle, store, vault, intake, catalog, contracts, provider, relayers, metrics,
+    oracle, store, vault, intake, gateway, catalog, contracts, provider, relayers, metrics,
     async close() {
       await oracle.stop();
       store.close();

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeRlp, encodeRlp, getAddress, hexlify, SigningKey, Wallet, zeroPadValue, type RlpStructuredData } from "ethers";
+import { ValidationError } from "../errors.ts";
 import { composeMonitoringServices, defaultThresholds, MONITORING_VOLUMES, monitoringFiles } from "./monitoring.ts";
 import { isDevAccount, type ConsortiumFile } from "./deploy.ts";
 
@@ -81,7 +82,12 @@ export interface BesuNetwork {
   files: Map<string, string>;
 }
 
-export class BesuOptionError extends Error {}
+/** A network generator option out of range; `field` names the command-line option. */
+export class BesuOptionError extends ValidationError {
+  constructor(message: string) {
+    super(/^(--[\w-]+)/.exec(message)?.[1] ?? "options", message);
+  }
+}
 
 /** The node's enode public key: uncompressed secp256k1 public key without the 0x04 prefix. */
 export function enodePublicKey(privateKey: string): string {

@@ -14,7 +14,7 @@ import { ORG_KIND, registerOrganisation, type OrgKindName } from "../chain/conso
 import type { WaveParameters } from "../chain/deploy.ts";
 import { ROLE, rolesGranted, type RoleName } from "../chain/roles.ts";
 import type { ConsortiumRecord } from "../demo/consortium.ts";
-import { ValidationError } from "../errors.ts";
+import { ValidationError, chainError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 const PRIVATE_KEY = /^0x[0-9a-fA-F]{64}$/;
@@ -255,7 +255,7 @@ export async function applyConsortium(
   }
   for (const tx of sent) {
     const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) throw new Error(`transaction failed: ${tx.hash}`);
+    if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${tx.hash}`);
   }
   return { record: { organisations }, transactions: sent.length + registrations, scheduled, pending };
 }

@@ -151,14 +151,15 @@ export function webRouter(options: { catalog: Catalog; /** YYYY-MM-DD, from the 
   }
   // Names and the catalog's terms (who a benefit is for), so a page can say in words which
   // requirement a "not entitled" answer failed; the rules themselves stay on chain.
-  const benefits = options.catalog.benefits.map((b) => ({
+  // The catalog as it is now on chain: a benefit governance adds appears without a release.
+  const benefits = () => options.catalog.benefits.map((b) => ({
     code: b.code, wave: b.wave, monetary: b.monetary, name: benefitName(b.code),
     paymentsPerYear: b.paymentsPerYear, minAge: b.minAge, maxAgeExclusive: b.maxAgeExclusive === NO_MAX_AGE ? null : b.maxAgeExclusive,
     alternatives: b.alternatives.map((a) => ({ category: categoryName(a.category), minPercentage: a.minPercentage, maxPercentage: a.maxPercentage, requiredFlags: maskToFlags(a.requiredFlags) })),
     incomeLimits: b.hasIncomeLimit ? b.years.map((y) => ({ year: y.year, limitCents: Number(y.incomeLimitCents) })) : [],
   }));
   router.get("/web/benefits.json", (_req, res) => {
-    res.json({ benefits });
+    res.json({ benefits: benefits() });
   });
   router.get("/web/vendor/jsQR.js", pageCsp, (_req, res) => {
     res.type("js").sendFile(JSQR);

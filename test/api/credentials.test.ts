@@ -106,10 +106,9 @@ describe("credentials: the European Disability Card in a wallet (OpenID4VCI, SD-
       method: "POST", token: commissionToken,
       body: { sourceId, fiscalCode, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: `${isoToday().slice(0, 7)}-01`, report: "verbale di prova" },
     });
-    // The commission's system signs the body (ModI Agid-JWT-Signature) with its registered key.
-    const text = JSON.stringify(signed.body.submission);
-    const integrity = await signIntegrity(text, await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), commission.orgId), nowSeconds());
-    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission, headers: { [INTEGRITY_HEADER]: integrity } });
+    // With the ModI integrity signature the dev signer made over this very body (JSON.stringify of it).
+    const integrity = { [signed.body.integrity.header]: signed.body.integrity.value };
+    const submitted = await call("/v1/assessments", { method: "POST", token: commissionToken, body: signed.body.submission, headers: integrity });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
     assessments.set(fiscalCode, submitted.body.assessmentId);
   };

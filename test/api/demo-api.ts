@@ -7,7 +7,6 @@ import { createLogger } from "../../src/logger.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
-import { createOracleClaims } from "../../src/oracle/claims.ts";
 import { startSystem, type System } from "../oracle/harness.ts";
 import { currentPeriod } from "../support/clock.ts";
 
@@ -71,7 +70,7 @@ export async function startDemoApi(options: {
     deployment: system.deployment,
     logger: createLogger((process.env.PACHAIN_TEST_API_LOG ?? "silent") as "silent"),
     port: 0,
-    oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
+    oracle: rt.gateway,
     clock: options.clock,
   });
   await waitUntilReady(api.url);

@@ -13,18 +13,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hexlify, id, JsonRpcProvider, randomBytes, Wallet } from "ethers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { attachContracts, type PAChainContracts } from "../../src/chain/contracts.ts";
 import type { Deployment } from "../../src/chain/deploy.ts";
 import { DEV_KEYS, loadConfig } from "../../src/config.ts";
-import { DEMO_ORGANISATIONS, organisationKeys } from "../../src/demo/consortium.ts";
+import { signCommissionAssessment } from "../../src/chain/commission-assessment.ts";
+import { factDomain } from "../../src/chain/signing.ts";
+import { DEMO_ORGANISATIONS, loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
+import { createHttpOracleGateway } from "../../src/oracle/gateway.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
 import { stopProcess } from "../../src/node/processes.ts";
 import { generateNetwork, writeNetwork } from "../../src/production/besu.ts";
 import { expectedFacts, readChainState } from "../oracle/chain-state.ts";
 import { freePort, readFeed, ROOT, startProcess } from "../oracle/harness.ts";
-import { currentPeriod, today as todayNow } from "../support/clock.ts";
+import { currentPeriod, isoDaysFromToday, nowSeconds, today as todayNow } from "../support/clock.ts";
 import { startBesuProxy, type BesuProxy } from "../support/besu-proxy.ts";
 
 const HARDHAT_CLI = "node_modules/hardhat/dist/src/cli.js";
@@ -69,7 +73,14 @@ describe("production path on a Besu-like free-gas network", function () {
   let contracts: PAChainContracts;
   let deployment: Deployment;
   let api: RunningApi | undefined;
+  let aslApi: RunningApi | undefined;
   let jwks: Server | undefined;
+  /** A token of the production-style issuer (set up by the read API's test). */
+  let issueToken: (claims: Record<string, unknown>, subject: string) => Promise<string>;
+  const issuer = "https://login.example.gov.it";
+  // ASL's oracle serves its gateway on a private port, to the API that holds this secret.
+  const gatewaySecret = hexlify(randomBytes(32));
+  let aslGatewayUrl: string;
   const keys = { deployer: Wallet.createRandom(), civil: Wallet.createRandom(), health: Wallet.createRandom(), inps: Wallet.createRandom() };
   const pseudonymKey = hexlify(randomBytes(32));
   const homes = { governance: join(dir, "governance"), sources: join(dir, "sources"), anpr: join(dir, "anpr"), asl: join(dir, "asl-roma-1"), inps: join(dir, "inps") };
@@ -106,6 +117,7 @@ describe("production path on a Besu-like free-gas network", function () {
 
   after(async function () {
     await api?.close();
+    await aslApi?.close();
     jwks?.close();
     await Promise.all(children.map((c) => stopProcess(c)));
     proxy?.close();
@@ -182,7 +194,12 @@ describe("production path on a Besu-like free-gas network", function () {
         PACHAIN_ORACLE_ORGANISATION: organisation, PACHAIN_ORACLE_SOURCES: `${source}=${sources[source]}`, [keyVariable]: key,
       }), null);
     children.push(await oracle(homes.anpr, "anpr", "comune", "PACHAIN_CIVIL_RELAYER_KEY", keys.civil.privateKey));
-    children.push(await oracle(homes.asl, "asl-roma-1", "asl", "PACHAIN_HEALTH_RELAYER_KEY", keys.health.privateKey));
+    const gatewayPort = await freePort();
+    aslGatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    children.push(await startProcess(["scripts/oracle.ts"], orgEnv(homes.asl, {
+      PACHAIN_ORACLE_ORGANISATION: "asl-roma-1", PACHAIN_ORACLE_SOURCES: `asl=${sources.asl}`, PACHAIN_HEALTH_RELAYER_KEY: keys.health.privateKey,
+      PACHAIN_ORACLE_GATEWAY_PORT: String(gatewayPort), PACHAIN_ORACLE_GATEWAY_SECRET: gatewaySecret,
+    }), null));
     // INPS decides from everyone's facts: its oracle starts once the others' facts are on chain.
     const othersFacts = expectedFacts([...feedEvents.comune, ...feedEvents.asl]);
     await waitFor(async () => {
@@ -221,7 +238,10 @@ describe("production path on a Besu-like free-gas network", function () {
     jwks = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
     const jwksPort = await freePort();
     await new Promise<void>((resolve) => jwks!.listen(jwksPort, "127.0.0.1", resolve));
-    const issuer = "https://login.example.gov.it";
+    issueToken = (claims, subject) => new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", kid: "test" })
+      .setIssuer(issuer).setAudience("pa-chain-api").setSubject(subject).setIssuedAt().setExpirationTime("5m")
+      .sign(privateKey);
     const config = loadConfig({
       ...orgEnv(homes.inps), PACHAIN_API_PORT: "0", PACHAIN_API_ISSUER: issuer, PACHAIN_API_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
     });
@@ -242,14 +262,93 @@ describe("production path on a Besu-like free-gas network", function () {
       }
     }
     expect(person, "someone entitled today").to.not.equal(undefined);
-    const token = await new SignJWT({ role: "citizen" })
-      .setProtectedHeader({ alg: "ES256", kid: "test" })
-      .setIssuer(issuer).setAudience("pa-chain-api").setSubject(person!.fiscalCode).setIssuedAt().setExpirationTime("5m")
-      .sign(privateKey);
+    const token = await issueToken({ role: "citizen" }, person!.fiscalCode);
     const response = await fetch(`${api.url}/v1/me/entitlements`, { headers: { authorization: `Bearer ${token}` } });
     const body = await response.json();
     expect(response.status, JSON.stringify(body)).to.equal(200);
     expect(findObjects(body, (o) => o.benefit === person!.benefit && o.eligible === true)).to.have.length.greaterThan(0);
+  });
+
+  it("serves the commission and operator endpoints through ASL's oracle gateway, in the oracle's own process", async function () {
+    const STAFF = "RSSMRA85T10A562S";
+    const operator = { authorization: `Bearer ${await issueToken({ role: "operator" }, STAFF)}` };
+    // INPS's read API has no oracle beside it and no gateway: the oracle's views are unavailable.
+    expect((await fetch(`${api!.url}/v1/oracle/lag`, { headers: operator })).status).to.equal(503);
+
+    // ASL's read API reaches ASL's oracle (another process) through the gateway. The commission's
+    // ModI integrity key is registered with ASL's API before it starts.
+    const commissionId = loadConsortium(join(homes.governance, "consortium.json")).organisations.find((o) => o.slug === "asl-roma-1-cml")!.orgId;
+    const integrityKey = await demoIntegrityKey(homes.asl, join(homes.asl, "api", "integrity-keys"), commissionId);
+    const jwksUrl = `http://127.0.0.1:${(jwks!.address() as { port: number }).port}/jwks.json`;
+    aslApi = await startApi({
+      config: loadConfig({
+        ...orgEnv(homes.asl), PACHAIN_API_PORT: "0", PACHAIN_API_ISSUER: issuer, PACHAIN_API_JWKS_URL: jwksUrl,
+        PACHAIN_ORACLE_GATEWAY_URL: aslGatewayUrl, PACHAIN_ORACLE_GATEWAY_SECRET: gatewaySecret,
+      }),
+      deployment,
+      logger: createLogger("silent"),
+    });
+    const url = aslApi.url;
+    const commission = { authorization: `Bearer ${await issueToken({ role: "commission", org: commissionId }, STAFF)}`, "content-type": "application/json" };
+    const call = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${url}${path}`, init);
+      return { status: response.status, body: await response.json() as any };
+    };
+    const sign = async (sourceId: string, signers: string) => (await signCommissionAssessment({
+      sourceId, fiscalCode: String(feedEvents.inps.find((e) => e.kind === "application")!.fiscalCode), commissionId,
+      category: "CIVIL_INVALIDITY", percentage: 100, flags: ["NEEDS_CONTINUOUS_ASSISTANCE"],
+      effectiveDate: isoDaysFromToday(-30), reviewDate: isoDaysFromToday(700), report: `report ${sourceId}`,
+    }, {
+      members: organisationKeys(join(homes.sources, "keys"), { slug: signers, keys: 3 }),
+      domain: factDomain(chainId, deployment.addresses.facts), pseudonymKey, nowSeconds: nowSeconds(),
+    })).event;
+    const body = ({ sourceId, fiscalCode, record, signatures }: Awaited<ReturnType<typeof sign>>) => JSON.stringify({ sourceId, fiscalCode, record, signatures });
+    const post = async (text: string) => call("/v1/assessments", {
+      method: "POST", headers: { ...commission, [INTEGRITY_HEADER]: await signIntegrity(text, integrityKey, nowSeconds()) }, body: text,
+    });
+    const statusOf = (id: string) => call(`/v1/assessments/${id}`, { headers: commission });
+
+    // Signed by the commission's members: queued by the oracle, recorded on chain, found in the index.
+    const good = await sign("ASL-RM1-GW-1", "asl-roma-1-cml");
+    const submitted = await post(body(good));
+    expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
+    expect(submitted.body).to.deep.include({ assessmentId: good.record.assessmentId, status: "queued" });
+    await waitFor(async () => (await statusOf(good.record.assessmentId)).body.place !== null, 60_000, "the assessment on chain and in the index");
+    const recorded = await statusOf(good.record.assessmentId);
+    expect(recorded.body.status).to.equal("recorded");
+    expect((await provider.getTransactionReceipt(recorded.body.place.txHash))!.blockNumber).to.equal(recorded.body.place.block);
+    const again = await post(body(good));
+    expect([again.status, again.body.status]).to.deep.equal([200, "recorded"]);
+    const tampered = await post(body({ ...good, record: { ...good.record, percentage: 101 } }));
+    expect([tampered.status, tampered.body.field]).to.deep.equal([400, "record.percentage"]);
+
+    // Signed by another commission's members: the oracle accepts it, the chain refuses it, and
+    // the commission sees why; the operator finds the dead letter and re-drives it.
+    const forged = await sign("ASL-RM1-GW-2", "ats-milano-cml");
+    expect((await post(body(forged))).status).to.equal(202);
+    await waitFor(async () => (await statusOf(forged.record.assessmentId)).body.status === "refused", 60_000, "the forged assessment refused");
+    expect((await statusOf(forged.record.assessmentId)).body.reason).to.be.a("string").and.not.equal("");
+    const list = await call("/v1/commission/assessments", { headers: commission });
+    expect(list.body.assessments.map((a: any) => [a.assessmentId, a.status])).to.deep.include.members([
+      [forged.record.assessmentId, "refused"], [good.record.assessmentId, "recorded"],
+    ]);
+    const dead = await call("/v1/oracle/dead-letters", { headers: operator });
+    const letter = dead.body.deadLetters.find((d: any) => d.recordKey === `assessment:${forged.record.assessmentId}`);
+    expect(letter, JSON.stringify(dead.body)).to.not.equal(undefined);
+    const redriven = await call("/v1/oracle/dead-letters/redrive", { method: "POST", headers: { ...operator, "content-type": "application/json" }, body: JSON.stringify({ ids: [letter.id] }) });
+    expect(redriven.body).to.deep.equal({ redriven: 1 });
+
+    const lag = await call("/v1/oracle/lag", { headers: operator });
+    expect(lag.status, JSON.stringify(lag.body)).to.equal(200);
+    expect(lag.body.sources.map((s: any) => [s.source, s.url])).to.deep.equal([["asl", sources.asl]]);
+    expect(lag.body.sources[0].newEvents).to.equal(0);
+    expect(lag.body.outbox.done).to.be.greaterThan(0);
+    expect(lag.body.index.lagBlocks).to.be.a("number");
+
+    // The gateway answers only with the shared secret.
+    const stranger = createHttpOracleGateway({ url: aslGatewayUrl, secret: hexlify(randomBytes(32)) });
+    const refused = await stranger.lag().catch((e: Error & { code?: string }) => e.code);
+    expect(refused).to.equal("UNAVAILABLE");
   });
 
   it("used only standard JSON-RPC, free gas and the genesis' chain id", async function () {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { isRangeTooLarge } from "../../src/indexer/indexer.ts";
+import { createLogRange, isRangeTooLarge } from "../../src/indexer/indexer.ts";
 import { JsonRpcError } from "../../src/indexer/rpc.ts";
 
 /** How a JSON-RPC error reaches the indexer through ethers: the node's error under `error`. */
@@ -35,5 +35,23 @@ describe("indexer: log ranges the node refuses", function () {
       "a string",
     ];
     expect(others.map(isRangeTooLarge)).to.deep.equal(others.map(() => false));
+  });
+
+  it("halves the range on each refusal and doubles it back after five reads in a row, never above the maximum", function () {
+    const range = createLogRange(2000);
+    expect(range.blocks).to.equal(2000);
+    expect(range.refused(101, 2100)).to.equal(1100);
+    expect(range.blocks).to.equal(1000);
+    expect(range.refused(101, 1100)).to.equal(600);
+    for (let i = 0; i < 4; i++) range.succeeded();
+    expect(range.blocks, "four reads are not enough").to.equal(500);
+    range.succeeded();
+    expect(range.blocks).to.equal(1000);
+    for (let i = 0; i < 5; i++) range.succeeded();
+    expect(range.blocks).to.equal(2000);
+    for (let i = 0; i < 5; i++) range.succeeded();
+    expect(range.blocks, "never above the maximum").to.equal(2000);
+    expect(range.refused(7, 7)).to.equal(7);
+    expect(range.blocks, "one block is the smallest range").to.equal(1);
   });
 });

@@ -14,7 +14,6 @@ import { apiRoutes } from "../../src/api/app.ts";
 import type { ApiServices } from "../../src/api/services.ts";
 import { startApi, type RunningApi } from "../../src/api/server.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
-import { createOracleClaims } from "../../src/oracle/claims.ts";
 import { startSystem, type System } from "../oracle/harness.ts";
 import { arbitraryFiscalCode, injectionString, NUM_RUNS } from "./arbitraries.ts";
 import { problemOf } from "../support/problem.ts";
@@ -70,7 +69,7 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
       deployment: system.deployment,
       logger: createLogger("silent"),
       port: 0,
-      oracle: { intake: rt.intake, store: rt.store, sources: system.config.PACHAIN_ORACLE_SOURCES, claims: createOracleClaims({ store: rt.store, catalog: rt.catalog }) },
+      oracle: rt.gateway,
     });
     const commission = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!;
     const patronato = loadConsortium(join(system.home, "consortium.json")).patronati![0];

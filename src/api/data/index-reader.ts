@@ -2,6 +2,8 @@
 // against the indexer's tables. Portable SQL with `?` placeholders, so SQLite and PostgreSQL
 // answer the same rows. Units as in src/indexer/schema.ts: *_time unix seconds, dates YYYYMMDD,
 // period YYYYMM, *_cents euro cents.
+import { catalogFromChain, type Catalog } from "../../domain/catalog.ts";
+import type { FactRow } from "../../indexer/rows.ts";
 import type { IndexerStore } from "../../indexer/store.ts";
 
 /** Where a row sits on chain. */
@@ -13,30 +15,12 @@ export interface ChainPlace {
   time: number;
 }
 
-export interface FactItem extends ChainPlace {
-  kind: "civil" | "death" | "assessment" | "revocation" | "income" | "hospitalStay";
-  recordId: string;
-  subject: string;
-  orgId: number | null;
+/** A fact as the API reads it: the indexer's row (src/indexer/rows.ts) with its place and certifier's name. */
+export type FactItem = ChainPlace & Omit<FactRow, "oldResidence" | "oldDeathDate" | "amountCents" | "oldAmountCents" | "replaced" | "oldDischarge"> & {
   orgName: string | null;
-  signers: string[];
-  signedAt: number;
-  assessmentId: string | null;
-  birthDate: number | null;
-  residence: number | null;
-  deathDate: number | null;
-  category: number | null;
-  percentage: number | null;
-  flags: number | null;
-  effectiveDate: number | null;
-  reviewDate: number | null;
-  reportHash: string | null;
-  revocationReason: number | null;
-  year: number | null;
+  /** euro cents */
   amountCents: number | null;
-  admission: number | null;
-  discharge: number | null;
-}
+};
 
 export interface DecisionItem extends ChainPlace {
   applicationId: string;
@@ -105,6 +89,8 @@ export interface IndexReader {
   /** Every (person, benefit) INPS has granted at least once: the claims a payroll may pay. */
   grantedClaims(): Promise<Array<{ subject: string; benefitId: string }>>;
   waves(): Promise<WaveRow[]>;
+  /** The benefit catalog as the chain holds it, benefits in the order they were first defined. */
+  catalog(): Promise<Catalog>;
   organisationName(orgId: number): Promise<string | undefined>;
   /** Active organisations registered on chain (of one kind, by its name), by id. */
   organisations(kindName?: string): Promise<Array<{ orgId: number; kindName: string; name: string }>>;
@@ -261,6 +247,29 @@ export function createIndexReader(store: Pick<IndexerStore, "query">): IndexRead
       }));
     },
 
+    async catalog() {
+      const [benefits, terms] = await Promise.all([
+        store.query(
+          `SELECT b.code, b.wave, b.monetary, b.payments_per_year, b.min_age, b.max_age_exclusive, b.suspended_by_long_hospital_stay,
+             b.has_income_limit, b.requirement_count, b.requirements
+           FROM benefits b
+           ORDER BY (SELECT MIN(e.block_number * 1000000 + e.log_index) FROM events e
+             WHERE e.contract = 'BenefitCatalog' AND e.event = 'BenefitDefined' AND e.benefit_id = b.benefit_id), b.benefit_id`,
+        ),
+        store.query("SELECT benefit_id, year, monthly_amount_cents, income_limit_cents FROM benefit_terms WHERE is_set = 1 ORDER BY benefit_id, year"),
+      ]);
+      return catalogFromChain(
+        benefits.map((r) => ({
+          code: String(r.code), wave: num(r.wave), monetary: num(r.monetary) === 1, paymentsPerYear: num(r.payments_per_year),
+          minAge: num(r.min_age), maxAgeExclusive: num(r.max_age_exclusive), suspendedByLongHospitalStay: num(r.suspended_by_long_hospital_stay) === 1,
+          hasIncomeLimit: num(r.has_income_limit) === 1, requirementCount: num(r.requirement_count), requirements: BigInt(String(r.requirements)),
+        })),
+        terms.map((r) => ({
+          benefitId: String(r.benefit_id), year: num(r.year),
+          monthlyAmountCents: BigInt(String(r.monthly_amount_cents ?? 0)), incomeLimitCents: BigInt(String(r.income_limit_cents ?? 0)),
+        })),
+      );
+    },
     async organisationName(orgId) {
       const [row] = await store.query<{ name: string }>("SELECT name FROM organisations WHERE org_id = ?", [orgId]);
       return row?.name;

@@ -50,7 +50,7 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
       response: claimAccepted,
       status: 202,
       handle: async ({ body, who }) => {
-        const { id, status } = s.claims.submit(me(who), body.benefit);
+        const { id, status } = await s.claims.submit(me(who), body.benefit);
         return reply({ status: 202, body: { id, status } });
       },
     }),

@@ -47,7 +47,7 @@ export function commissionRoutes(s: ApiServices): RouteSpec[] {
       }],
       handle: async ({ body, who, header, rawBody }) => {
         await s.integrity.verify(who!.organisation!, header(INTEGRITY_HEADER), rawBody);
-        const { created, status } = s.commission.submit(who!.organisation!, body);
+        const { created, status } = await s.commission.submit(who!.organisation!, body);
         return reply({ status: created ? 202 : 200, body: status });
       },
     }),

@@ -18,14 +18,14 @@ export function operatorRoutes(s: ApiServices): RouteSpec[] {
       summary: "Records the oracle could not bring on chain, with the reason",
       query: z.object({ limit: limitParam(1000, 100) }),
       response: z.object({ deadLetters: z.array(deadLetter) }),
-      handle: async ({ query }) => ({ deadLetters: s.operator.deadLetters(query.limit) }),
+      handle: async ({ query }) => ({ deadLetters: await s.operator.deadLetters(query.limit) }),
     }),
     route({
       method: "post", path: "/v1/oracle/dead-letters/redrive", tag: "operator", roles: ["operator"],
       summary: "Put dead letters back in the outbox (all of them when ids is omitted)",
       body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000).optional() }).strict(),
       response: z.object({ redriven: z.number().int() }),
-      handle: async ({ body }) => ({ redriven: s.operator.redrive(body.ids) }),
+      handle: async ({ body }) => ({ redriven: await s.operator.redrive(body.ids) }),
     }),
     route({
       method: "get", path: "/v1/oracle/lag", tag: "operator", roles: ["operator"],
@@ -35,7 +35,7 @@ export function operatorRoutes(s: ApiServices): RouteSpec[] {
         outbox: z.object({ pending: z.number().int(), sent: z.number().int(), done: z.number().int(), dead: z.number().int() }),
         index: z.object({ indexedBlock: z.number().int(), headBlock: z.number().int(), lagBlocks: z.number().int() }).nullable(),
       }),
-      handle: async () => ({ sources: await s.operator.lag(), outbox: s.outboxCounts(), index: await s.indexStatus() }),
+      handle: async () => ({ ...(await s.operator.lag()), index: await s.indexStatus() }),
     }),
   ];
 }

@@ -174,7 +174,7 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
       async handle({ params, body, who, requestId }) {
         d.checkBenefit(body.benefit);
         const { subject, delegation: live, patronato } = await d.access(who!, params.fiscalCode, ["SUBMIT_APPLICATIONS"], `application ${body.benefit}`, requestId);
-        const { created, id, status } = s.claims.submit(subject, body.benefit);
+        const { created, id, status } = await s.claims.submit(subject, body.benefit);
         if (created) {
           await d.recordClaim({ applicationId: id, delegationId: live.id, subject, patronatoId: patronato.id, operator: who!.fiscalCode, benefit: body.benefit, at: s.nowMs() });
         }

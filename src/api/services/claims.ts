@@ -1,13 +1,13 @@
-// A citizen's one-click claims and the notices sent to them. Claims go to the oracle through the
-// one narrow member of OracleLink (`claims`, src/oracle/claims.ts); the block of a decision comes
-// from the index. Notices are read from the notifier's outbox (src/notifier/store.ts).
+// A citizen's one-click claims and the notices sent to them. Claims go to the oracle through its
+// gateway (src/oracle/gateway.ts; INPS's oracle keeps them, src/oracle/claims.ts); the block of a
+// decision comes from the index. Notices are read from the notifier's outbox (src/notifier/store.ts).
 import type { Catalog } from "../../domain/catalog.ts";
 import { reasonName, REASONS, type ReasonName } from "../../domain/catalog.ts";
 import { PaChainError } from "../../errors.ts";
-import type { ClaimStatus, ClaimView } from "../../oracle/claims.ts";
+import type { ClaimStatus, ClaimView } from "../../oracle/gateway.ts";
 import type { NoticeStore } from "../../notifier/store.ts";
 import type { IndexReader } from "../data/index-reader.ts";
-import type { OracleLink } from "./commission.ts";
+import type { OracleGateway } from "../../oracle/gateway.ts";
 import { reasonText } from "./plain-language.ts";
 
 export interface ApplicationView {
@@ -21,15 +21,15 @@ export interface ApplicationView {
 const asReason = (name: string): ReasonName => ((REASONS as readonly string[]).includes(name) ? (name as ReasonName) : reasonName(0));
 
 export function createClaimService(deps: {
-  oracle: OracleLink | undefined;
+  oracle: OracleGateway | undefined;
   reader: IndexReader;
   catalog: Catalog;
   notices?: Pick<NoticeStore, "noticesOf">;
   today: () => number;
 }) {
-  const claims = () => {
-    if (!deps.oracle?.claims) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API: claims are not possible here", { status: 503 });
-    return deps.oracle.claims;
+  const oracle = () => {
+    if (!deps.oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API: claims are not possible here", { status: 503 });
+    return deps.oracle;
   };
 
   async function withBlocks(subject: string, views: ClaimView[]): Promise<ApplicationView[]> {
@@ -52,20 +52,27 @@ export function createClaimService(deps: {
 
   return {
     /** Files a claim decided at today's date; the same claim while pending or granted. */
-    submit(subject: string, benefit: string): { created: boolean; id: string; status: ClaimView["status"] } {
-      const { created, claim } = claims().submit(subject, benefit, deps.today());
+    async submit(subject: string, benefit: string): Promise<{ created: boolean; id: string; status: ClaimView["status"] }> {
+      const { created, claim } = await oracle().submitClaim(subject, benefit, deps.today());
       return { created, id: claim.id, status: claim.status };
     },
-    list: (subject: string) => withBlocks(subject, claims().list(subject)),
+    list: async (subject: string) => withBlocks(subject, await oracle().claimsOf(subject)),
     async get(subject: string, id: string): Promise<ApplicationView> {
-      const view = claims().list(subject).find((c) => c.id.toLowerCase() === id.toLowerCase());
+      const view = (await oracle().claimsOf(subject)).find((c) => c.id.toLowerCase() === id.toLowerCase());
       // Another person's application is reported as unknown, so ids cannot be probed.
       if (!view) throw new PaChainError("NOT_FOUND", `no application ${id} of yours`, { status: 404 });
       return (await withBlocks(subject, [view]))[0]!;
     },
     /** Per benefit, the person's latest application; from the chain's decisions without an oracle. */
     async statusByBenefit(subject: string): Promise<Map<string, { status: ClaimStatus; applicationId: string }>> {
-      if (deps.oracle?.claims) return deps.oracle.claims.status(subject);
+      if (deps.oracle) {
+        try {
+          return new Map((await deps.oracle.claimStatus(subject)).map(({ benefit, status, applicationId }) => [benefit, { status, applicationId }]));
+        } catch (error) {
+          // An oracle that takes no claims (not INPS's), or does not answer: the chain's decisions still tell.
+          if (!(error instanceof PaChainError && error.code === "UNAVAILABLE")) throw error;
+        }
+      }
       const byId = new Map(deps.catalog.benefits.map((b) => [b.id.toLowerCase(), b.code]));
       const latest = new Map<string, { status: ClaimStatus; applicationId: string }>();
       for (const d of await deps.reader.decisions(subject)) {

@@ -1,6 +1,7 @@
 // A person's entitlement status: for every benefit of the catalog, the contracts' own check at a
 // date (no copy of the rules off chain), with the assessment it rests on and the wave's phase
 // from the index. "As of" evaluates on the chain state at a past block.
+import { createRevertTranslator } from "../../chain/errors.ts";
 import type { PAChainContracts } from "../../chain/contracts.ts";
 import { categoryName, reasonName, type Catalog, type ReasonName, type WavePhaseName } from "../../domain/catalog.ts";
 import { formatIsoDate } from "../../domain/dates.ts";
@@ -62,9 +63,15 @@ export function createEntitlementLookup(
 ) {
   const cache = new Map<string, Promise<EntitlementView[]>>();
   let stateBlock: number | undefined;
+  // A revert of the view (a date the contracts refuse, paused contracts) answers as a domain error.
+  const toDomain = createRevertTranslator();
+  const lookup = (subject: string, date: number, blockTag?: number) =>
+    entitlementsOn(deps, subject, date, blockTag).catch((error: unknown) => {
+      throw toDomain(error);
+    });
   return async (subject: string, date: number, blockTag?: number): Promise<EntitlementView[]> => {
     const block = blockTag ?? (await deps.reader.lastEventBlock());
-    if (block === undefined) return entitlementsOn(deps, subject, date);
+    if (block === undefined) return lookup(subject, date);
     if (blockTag === undefined && block !== stateBlock) {
       cache.clear();
       stateBlock = block;
@@ -72,7 +79,7 @@ export function createEntitlementLookup(
     const key = `${subject}:${date}:${blockTag === undefined ? "head" : blockTag}`;
     let answer = cache.get(key);
     if (!answer) {
-      answer = entitlementsOn(deps, subject, date, blockTag);
+      answer = lookup(subject, date, blockTag);
       cache.set(key, answer);
       // A failed lookup (node unreachable) is not remembered.
       answer.catch(() => cache.delete(key));

@@ -1,20 +1,15 @@
 // What an operator of the consortium watches and mends: the waves' phases on chain, the oracle's
-// dead letters (with re-drive), and how far the oracle is behind each source feed.
+// dead letters (with re-drive), and how far the oracle is behind each source feed, all through the
+// oracle's gateway.
 import type { Catalog } from "../../domain/catalog.ts";
 import type { WavePhaseName } from "../../domain/catalog.ts";
-import { PaChainError } from "../../errors.ts";
+import type { OracleGateway } from "../../oracle/gateway.ts";
 import type { IndexReader } from "../data/index-reader.ts";
-import type { OracleLink } from "./commission.ts";
+import { requireOracle } from "./commission.ts";
 
-const FEED_TIMEOUT_MS = 2000;
-const FEED_COUNT_LIMIT = 1000;
-
-export function createOperatorService(deps: { oracle: OracleLink | undefined; reader: IndexReader; catalog: Catalog }) {
+export function createOperatorService(deps: { oracle: OracleGateway | undefined; reader: IndexReader; catalog: Catalog }) {
   const { reader, catalog } = deps;
-  const oracle = () => {
-    if (!deps.oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API", { status: 503 });
-    return deps.oracle;
-  };
+  const oracle = () => requireOracle(deps.oracle);
   return {
     async waves() {
       const rows = await reader.waves();
@@ -32,32 +27,12 @@ export function createOperatorService(deps: { oracle: OracleLink | undefined; re
       });
     },
 
-    deadLetters(limit: number) {
-      return oracle().store.items({ status: "dead" }, limit).map((i) => ({
-        id: i.id, source: i.source, recordKey: i.recordKey, kind: i.kind, errorName: i.errorName, errorDetail: i.errorDetail, attempts: i.attempts,
-      }));
-    },
+    deadLetters: (limit: number) => oracle().deadLetters(limit),
 
-    redrive(ids: readonly number[] | undefined): number {
-      return oracle().store.redrive(ids);
-    },
+    redrive: (ids: readonly number[] | undefined) => oracle().redrive(ids),
 
-    async lag() {
-      const { store, sources } = oracle();
-      return Promise.all(
-        sources.map(async ({ source, url }) => {
-          const cursor = store.cursor(source);
-          let newEvents: number | null = null;
-          try {
-            const response = await fetch(`${url}/v1/events?after=${cursor}&limit=${FEED_COUNT_LIMIT}`, { signal: AbortSignal.timeout(FEED_TIMEOUT_MS) });
-            if (response.ok) newEvents = ((await response.json()) as { events: unknown[] }).events.length;
-          } catch {
-            // The feed does not answer: shown as null, not as an error of this endpoint.
-          }
-          return { source, url, cursor, newEvents };
-        }),
-      );
-    },
+    /** Each source feed's lag and the outbox's counts, as the oracle sees them. */
+    lag: () => oracle().lag(),
   };
 }
 

@@ -1,10 +1,10 @@
-// A medical commission records an assessment itself: the members sign it with their keys and it
-// enters the oracle through the same intake and outbox as the ASL feed (used by the command line
-// and by the read API's commission endpoint).
+// A medical commission records an assessment itself: the members sign it with their keys (EIP-712)
+// and it enters the oracle through the same intake and outbox as the ASL feed (used by the command
+// line and by the read API's demo signer).
 import { randomBytes } from "node:crypto";
 import { concat, hexlify, id, keccak256, toUtf8Bytes, type BaseWallet, type TypedDataDomain } from "ethers";
 import { z } from "zod";
-import { signAssessment, type AssessmentRecord } from "../chain/signing.ts";
+import { signAssessment, type AssessmentRecord } from "./signing.ts";
 import { categoryCode, flagsToMask } from "../domain/catalog.ts";
 import { parseIsoDate } from "../domain/dates.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
