@@ -4,6 +4,8 @@
 // authorities' for their commissions, INPS's for its own), and from the submissions made through
 // this API; the page shows the person's initials only. Kept in memory and rebuilt from the feeds
 // after a restart (a submission made through this API is then known again only if a feed has it).
+import { onChainAssessmentId } from "../../chain/signing.ts";
+
 export interface RegisterEntry {
   sourceId: string;
   /** Initials from the fiscal code: first letter of the surname part, then of the name part ("R. M."). */
@@ -33,7 +35,9 @@ export function createCommissionRegister(options: { feedUrls: readonly string[] 
       for (const e of page.events) {
         const record = e.record as Record<string, unknown> | undefined;
         if (e.kind === "assessment" && record && typeof e.sourceId === "string" && typeof e.fiscalCode === "string") {
-          entries.set(String(record.assessmentId).toLowerCase(), { sourceId: e.sourceId, initials: initialsOf(e.fiscalCode) });
+          // Named on chain by its id bound to the commission (FactRegistry's key), as the list names it.
+          const onChain = onChainAssessmentId(Number(record.commissionId), String(record.assessmentId));
+          entries.set(onChain.toLowerCase(), { sourceId: e.sourceId, initials: initialsOf(e.fiscalCode) });
         }
       }
       cursors.set(url, page.next);
