@@ -30,6 +30,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
       });
       page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "it-IT", timezoneId: "Europe/Rome" })).newPage();
+      // Playwright waits 30 s by default; a loaded machine (CI on 2 cores) needs more to stay free of timing flakes.
+      page.setDefaultTimeout(90_000);
       page.on("console", (message) => {
         if (message.type() === "error") problems.push(`${message.text()} (${message.location().url})`);
       });

@@ -126,6 +126,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
       });
       context = await browser.newContext({ viewport: WIDTHS.desktop, locale: "it-IT", timezoneId: "Europe/Rome", acceptDownloads: true });
+      // Playwright waits 30 s by default; a loaded machine (CI on 2 cores) needs more to stay free of timing flakes.
+      context.setDefaultTimeout(90_000);
       page = await context.newPage();
       // A page that breaks its own CSP, or throws, fails the test that loaded it.
       page.on("console", (message) => {
@@ -250,7 +252,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       const e = await system.contracts.ledger.entitlement(rt.vault.pseudonymOf(cardholder), benefitId(CARD), today());
       expect({ eligible: e.eligible, assessment: e.assessmentId }).to.deep.equal({ eligible: true, assessment: recordedAssessment });
       const row = page.locator(`#assessment-list tr[data-assessment="${recordedAssessment}"]`);
-      await row.waitFor();
+      // The list is read again once the record is on chain: under load that takes a while.
+      await row.waitFor({ timeout: 120_000 });
       expect(await row.innerText()).to.contain(sourceId).and.to.contain(`${cardholder[0]}. ${cardholder[3]}.`).and.to.contain("Invalidità civile 100%");
       await page.fill("#list-search", sourceId);
       expect(await page.locator("#assessment-list tbody tr").count()).to.equal(1);

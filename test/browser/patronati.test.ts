@@ -48,6 +48,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
     };
     const newPage = async () => {
       const context = await browser.newContext({ viewport: WIDTHS.desktop, locale: "it-IT", timezoneId: "Europe/Rome" });
+      // Playwright waits 30 s by default; a loaded machine (CI on 2 cores) needs more to stay free of timing flakes.
+      context.setDefaultTimeout(90_000);
       const page = await context.newPage();
       page.on("console", (message) => {
         // A refused request (the 403 after the revocation) is the browser's own log line, not the page's error.
