@@ -4,9 +4,8 @@
 // noticed twice (a re-read range, a restart) is one notice; a notice is marked "sending" before
 // the IO call and settled after, so after a crash it is sent again with the same idempotency key
 // and IO answers with the first message. Pseudonyms only: no fiscal code is ever stored here.
-import { DatabaseSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { openDurableSqlite } from "../node/durable-sqlite.ts";
 
 export type NoticeKind =
   | "ENTITLED_UNCLAIMED"
@@ -132,27 +131,8 @@ export interface NoticeStore {
 }
 
 export function openNoticeStore(path: string): NoticeStore {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-  db.exec(SCHEMA);
+  const { db, transaction } = openDurableSqlite(path, SCHEMA);
   const now = () => Date.now();
-  let depth = 0;
-  const transaction = <T>(work: () => T): T => {
-    if (depth > 0) return work();
-    db.exec("BEGIN IMMEDIATE");
-    depth += 1;
-    try {
-      const result = work();
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    } finally {
-      depth -= 1;
-    }
-  };
   const insert = db.prepare(
     `INSERT OR IGNORE INTO notices (notice_key, subject, kind, benefit, params, status, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,

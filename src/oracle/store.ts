@@ -5,12 +5,10 @@
 // with their own modules: the outbox (outbox.ts), the vault's links (pseudonym-links.ts) and the
 // applications (applications.ts); this module opens the file and holds what spans them (feed
 // pages, payroll runs, the replay reset) and the cursors and heartbeats.
-import { DatabaseSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { createApplications, type Applications } from "./applications.ts";
 import { createOutbox, toItem, type Outbox } from "./outbox.ts";
 import { createPseudonymLinks, type PseudonymLinks } from "./pseudonym-links.ts";
+import { openDurableSqlite } from "../node/durable-sqlite.ts";
 
 /** Which relayer account sends an item: one per certifying organisation kind. */
 export type RelayerName = "civil" | "health" | "inps";
@@ -113,27 +111,8 @@ export interface OracleStore extends Outbox, PseudonymLinks, Applications {
 }
 
 export function openOracleStore(path: string): OracleStore {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
-  db.exec(SCHEMA);
+  const { db, transaction } = openDurableSqlite(path, SCHEMA);
   const now = () => Date.now();
-  let depth = 0;
-  const transaction = <T>(work: () => T): T => {
-    if (depth > 0) return work();
-    db.exec("BEGIN IMMEDIATE");
-    depth += 1;
-    try {
-      const result = work();
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    } finally {
-      depth -= 1;
-    }
-  };
   const { insertAll, ...outbox } = createOutbox(db, transaction, now);
   const { insertApplications, ...applications } = createApplications(db, transaction);
 

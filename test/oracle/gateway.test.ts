@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Interface, hexlify, randomBytes } from "ethers";
 import { readAbi } from "../../src/chain/artifacts.ts";
+import { onChainAssessmentId } from "../../src/chain/signing.ts";
 import { loadCatalog } from "../../src/domain/catalog.ts";
 import { PaChainError, ValidationError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -20,6 +21,9 @@ import { ROOT } from "./harness.ts";
 const FISCAL_CODE = "RSSMRA85T10A562S";
 const COMMISSION = 5;
 const bytes32 = () => hexlify(randomBytes(32));
+/** An assessment is named by its on-chain id, bound to its commission (FactRegistry's key). */
+const onChainId = (signed: { record: { commissionId: number | bigint; assessmentId: string } }) =>
+  onChainAssessmentId(signed.record.commissionId, signed.record.assessmentId);
 
 describe("oracle gateway", function () {
   let store: OracleStore;
@@ -63,11 +67,11 @@ describe("oracle gateway", function () {
         const first = await gateway().submitAssessment(COMMISSION, signed);
         expect(first).to.deep.equal({
           created: true,
-          submission: { kind: "assessment", id: signed.record.assessmentId, state: "queued", reason: null, organisation: COMMISSION },
+          submission: { kind: "assessment", id: onChainId(signed), state: "queued", reason: null, organisation: COMMISSION },
         });
         expect((await gateway().submitAssessment(COMMISSION, signed)).created).to.equal(false);
-        expect(await gateway().submission("assessment", signed.record.assessmentId)).to.deep.equal(first.submission);
-        expect((await gateway().waitingAssessments(COMMISSION)).map((s) => s.id)).to.include(signed.record.assessmentId);
+        expect(await gateway().submission("assessment", onChainId(signed))).to.deep.equal(first.submission);
+        expect((await gateway().waitingAssessments(COMMISSION)).map((s) => s.id)).to.include(onChainId(signed));
         const changed = { ...signed, signatures: [...signed.signatures].reverse() };
         const conflict = await gateway().submitAssessment(COMMISSION, changed).catch((e: PaChainError) => e);
         expect(conflict).to.be.instanceOf(PaChainError).and.include({ code: "CONFLICT", status: 409 });
@@ -125,12 +129,12 @@ describe("oracle gateway", function () {
       it("lists dead letters with their reason and re-drives them", async function () {
         const signed = assessment();
         await gateway().submitAssessment(COMMISSION, signed);
-        const item = store.itemByKey(`assessment:${signed.record.assessmentId}`)!;
+        const item = store.itemByKey(`assessment:${onChainId(signed)}`)!;
         store.markDead(item.id, "FactRegistryInvalidSignature", "signer is not a member");
-        expect((await gateway().submission("assessment", signed.record.assessmentId))!).to.include({
+        expect((await gateway().submission("assessment", onChainId(signed)))!).to.include({
           state: "refused",
         });
-        expect((await gateway().submission("assessment", signed.record.assessmentId))!.reason)
+        expect((await gateway().submission("assessment", onChainId(signed)))!.reason)
           .to.deep.equal({ name: "FactRegistryInvalidSignature", detail: "signer is not a member" });
         expect((await gateway().deadLetters(100)).map((d) => d.id)).to.include(item.id);
         expect(await gateway().redrive([item.id])).to.equal(1);
