@@ -40,7 +40,9 @@ describe("read API over the SQLite and the PostgreSQL index", function () {
     await rt.oracle.idle(120_000);
     people = [...new Set((await readFeed(system.sources.inps)).filter((e) => e.kind === "application").map((e) => String(e.fiscalCode)))].slice(0, 8);
     postgres = await startTestPostgres();
-    const env = { ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000" };
+    const env = { ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000",
+      // Many demo sign-ins from one address: the public routes' budget too.
+      PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "10000" };
     apis.sqlite = await startApi({ config: loadConfig(env), deployment: system.deployment, logger: createLogger("silent"), port: 0 });
     apis.postgres = await startApi({ config: loadConfig({ ...env, DATABASE_URL: await postgres.createDatabase() }), deployment: system.deployment, logger: createLogger("silent"), port: 0 });
     for (const api of Object.values(apis)) {

@@ -190,7 +190,7 @@ async function referenceRun(options: FaultOptions, period: number): Promise<{ an
 }
 
 function apiConfig(env: Record<string, string>, extra: Record<string, string>): Config {
-  return loadConfig({ ...env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "1000000", PACHAIN_API_RATE_LIMIT_BURST: "1000000", ...extra });
+  return loadConfig({ ...env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "1000000", PACHAIN_API_RATE_LIMIT_BURST: "1000000", PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "1000000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "1000000", ...extra });
 }
 
 export async function runFaultSuite(options: FaultOptions): Promise<FaultReport> {
