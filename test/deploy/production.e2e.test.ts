@@ -19,7 +19,7 @@ import { attachContracts, type PAChainContracts } from "../../src/chain/contract
 import type { Deployment } from "../../src/chain/deploy.ts";
 import { DEV_KEYS, loadConfig } from "../../src/config.ts";
 import { signCommissionAssessment } from "../../src/chain/commission-assessment.ts";
-import { factDomain } from "../../src/chain/signing.ts";
+import { factDomain, onChainAssessmentId } from "../../src/chain/signing.ts";
 import { DEMO_ORGANISATIONS, loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
 import { createHttpOracleGateway } from "../../src/oracle/gateway.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
@@ -312,9 +312,9 @@ describe("production path on a Besu-like free-gas network", function () {
     const good = await sign("ASL-RM1-GW-1", "asl-roma-1-cml");
     const submitted = await post(body(good));
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
-    expect(submitted.body).to.deep.include({ assessmentId: good.record.assessmentId, status: "queued" });
-    await waitFor(async () => (await statusOf(good.record.assessmentId)).body.place !== null, 60_000, "the assessment on chain and in the index");
-    const recorded = await statusOf(good.record.assessmentId);
+    expect(submitted.body).to.deep.include({ assessmentId: onChainAssessmentId(good.record.commissionId, good.record.assessmentId), status: "queued" });
+    await waitFor(async () => (await statusOf(onChainAssessmentId(good.record.commissionId, good.record.assessmentId))).body.place !== null, 60_000, "the assessment on chain and in the index");
+    const recorded = await statusOf(onChainAssessmentId(good.record.commissionId, good.record.assessmentId));
     expect(recorded.body.status).to.equal("recorded");
     expect((await provider.getTransactionReceipt(recorded.body.place.txHash))!.blockNumber).to.equal(recorded.body.place.block);
     const again = await post(body(good));
@@ -326,14 +326,14 @@ describe("production path on a Besu-like free-gas network", function () {
     // the commission sees why; the operator finds the dead letter and re-drives it.
     const forged = await sign("ASL-RM1-GW-2", "ats-milano-cml");
     expect((await post(body(forged))).status).to.equal(202);
-    await waitFor(async () => (await statusOf(forged.record.assessmentId)).body.status === "refused", 60_000, "the forged assessment refused");
-    expect((await statusOf(forged.record.assessmentId)).body.reason).to.be.a("string").and.not.equal("");
+    await waitFor(async () => (await statusOf(onChainAssessmentId(forged.record.commissionId, forged.record.assessmentId))).body.status === "refused", 60_000, "the forged assessment refused");
+    expect((await statusOf(onChainAssessmentId(forged.record.commissionId, forged.record.assessmentId))).body.reason).to.be.a("string").and.not.equal("");
     const list = await call("/v1/commission/assessments", { headers: commission });
     expect(list.body.assessments.map((a: any) => [a.assessmentId, a.status])).to.deep.include.members([
-      [forged.record.assessmentId, "refused"], [good.record.assessmentId, "recorded"],
+      [onChainAssessmentId(forged.record.commissionId, forged.record.assessmentId), "refused"], [onChainAssessmentId(good.record.commissionId, good.record.assessmentId), "recorded"],
     ]);
     const dead = await call("/v1/oracle/dead-letters", { headers: operator });
-    const letter = dead.body.deadLetters.find((d: any) => d.recordKey === `assessment:${forged.record.assessmentId}`);
+    const letter = dead.body.deadLetters.find((d: any) => d.recordKey === `assessment:${onChainAssessmentId(forged.record.commissionId, forged.record.assessmentId)}`);
     expect(letter, JSON.stringify(dead.body)).to.not.equal(undefined);
     const redriven = await call("/v1/oracle/dead-letters/redrive", { method: "POST", headers: { ...operator, "content-type": "application/json" }, body: JSON.stringify({ ids: [letter.id] }) });
     expect(redriven.body).to.deep.equal({ redriven: 1 });
