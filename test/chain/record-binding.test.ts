@@ -8,9 +8,11 @@ import PAChainModule from "../../ignition/modules/PAChain.ts";
 import { addSigners, grantRoles, registerOrganisation } from "../../src/chain/consortium.ts";
 import { addressesOf, attachContracts } from "../../src/chain/contracts.ts";
 import { factDomain, onChainAssessmentId, signAssessment, signFact } from "../../src/chain/signing.ts";
-import { nowSeconds } from "../support/clock.ts";
 
 const { ethers, ignition, networkHelpers } = await network.create();
+// Signed "now" by the chain's clock: this in-process chain was created when the suite loaded, and
+// its block time need not match the wall clock minutes later (FactRegistry refuses a future signedAt).
+const chainNow = async () => (await ethers.provider.getBlock("latest"))!.timestamp;
 
 async function deployWithTwoOfEach() {
   const [admin, relayer, stranger] = await ethers.getSigners();
@@ -40,9 +42,9 @@ describe("record ids bound to their certifier (issue 14.4)", function () {
   it("records a municipality's civil record although another municipality used the same id", async function () {
     const { contracts, relayer, domain, roma, milano } = await networkHelpers.loadFixture(deployWithTwoOfEach);
     const facts = contracts.facts.connect(relayer);
-    const squatter = { recordId: SHARED_ID, subject: subject("lucia"), birthDate: 19900320, residence: 15146, signedAt: nowSeconds() };
+    const squatter = { recordId: SHARED_ID, subject: subject("lucia"), birthDate: 19900320, residence: 15146, signedAt: await chainNow() };
     await (await facts.recordCivil(squatter, await signFact(milano.key, domain, "CivilRecord", squatter))).wait();
-    const owner = { recordId: SHARED_ID, subject: subject("mario"), birthDate: 19700510, residence: 58091, signedAt: nowSeconds() };
+    const owner = { recordId: SHARED_ID, subject: subject("mario"), birthDate: 19700510, residence: 58091, signedAt: await chainNow() };
     const signature = await signFact(roma.key, domain, "CivilRecord", owner);
     await expect(facts.recordCivil(owner, signature)).to.emit(facts, "CivilRecordRecorded");
     // The owner's own replay is still refused.
@@ -52,9 +54,10 @@ describe("record ids bound to their certifier (issue 14.4)", function () {
   it("records a commission's assessment although another commission filed under its verbale number", async function () {
     const { contracts, relayer, domain, aslCommission, inpsCommission } = await networkHelpers.loadFixture(deployWithTwoOfEach);
     const facts = contracts.facts.connect(relayer);
+    const signedAt = await chainNow();
     const assessment = (commissionId: number, who: string) => ({
       assessmentId: SHARED_ID, subject: subject(who), commissionId, category: 1, percentage: 100, flags: 1,
-      effectiveDate: 20250101, reviewDate: 0, reportHash: id(`report ${who}`), signedAt: nowSeconds(),
+      effectiveDate: 20250101, reviewDate: 0, reportHash: id(`report ${who}`), signedAt,
     });
     const squatter = assessment(inpsCommission.orgId, "lucia");
     await (await facts.recordAssessment(squatter, await signAssessment(inpsCommission.members, domain, squatter))).wait();
@@ -68,7 +71,7 @@ describe("record ids bound to their certifier (issue 14.4)", function () {
 describe("record batches only from relayers (issue 14.5)", function () {
   it("refuses a batch from an account without the RELAYER role and takes one from a relayer", async function () {
     const { contracts, relayer, stranger, domain, roma } = await networkHelpers.loadFixture(deployWithTwoOfEach);
-    const record = { recordId: id("batch"), subject: subject("mario"), birthDate: 19700510, residence: 58091, signedAt: nowSeconds() };
+    const record = { recordId: id("batch"), subject: subject("mario"), birthDate: 19700510, residence: 58091, signedAt: await chainNow() };
     const call = contracts.facts.interface.encodeFunctionData("recordCivil", [record, await signFact(roma.key, domain, "CivilRecord", record)]);
     await expect(contracts.facts.connect(stranger).recordBatch([call]))
       .to.be.revertedWithCustomError(contracts.facts, "AccessManagedUnauthorized").withArgs(stranger.address);
