@@ -65,7 +65,7 @@ describe("read API: properties over arbitrary requests (fast-check)", function (
     // The oracle's intake and outbox, not started: submissions are only queued.
     rt = createOracleRuntime({ config: system.config, deployment: system.deployment, logger: createLogger("silent") });
     api = await startApi({
-      config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "100000", PACHAIN_API_RATE_LIMIT_BURST: "100000" }),
+      config: loadConfig({ ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "100000", PACHAIN_API_RATE_LIMIT_BURST: "100000", PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "100000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "100000" }),
       deployment: system.deployment,
       logger: createLogger("silent"),
       port: 0,
