@@ -1,16 +1,9 @@
 // The error of a read API answer: RFC 9457 problem details (`application/problem+json`) with the
 // project's stable `code` and, for bad input, the offending `field` as top-level members. Tests read
 // errors through this one function, which refuses any other shape.
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  /** The human-readable explanation. */
-  detail: string;
-  instance: string;
-  code: string;
-  field?: string;
-}
+import type { Problem } from "../../src/api/problem.ts";
+
+export type { Problem };
 
 export function problemOf(body: unknown): Problem {
   const b = body as Partial<Problem> | undefined;
