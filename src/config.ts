@@ -117,6 +117,8 @@ const schema = z.object({
   PACHAIN_API_INTEGRITY_KEYS_DIR: z.string().min(1).optional(),
   /** SQLite file of the delegations to patronati (default: $PACHAIN_HOME/api/delegations.sqlite); unused when DATABASE_URL is set. */
   PACHAIN_API_DELEGATIONS_FILE: z.string().min(1).optional(),
+  /** Days an ended (revoked or expired) delegation is kept for the audit before it is deleted with its claims (docs/patronati.md). */
+  PACHAIN_API_DELEGATIONS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(730),
   /** Consortium HMAC key that turns fiscal codes into pseudonyms (default: created in PACHAIN_HOME). */
   PACHAIN_PSEUDONYM_KEY: z.string().optional(),
   /** SQLite file of the indexer (default: $PACHAIN_HOME/indexer/index.sqlite); unused when DATABASE_URL is set. */

@@ -58,6 +58,9 @@ interface IOrganisationRegistry {
     error OrganisationRegistryInactiveOrganisation(uint32 orgId);
 
     /// @notice Registers an organisation and returns its id (ids start at 1).
+    /// @dev Codes by kind: MUNICIPALITY the 6-digit ISTAT code (unique); MEDICAL_COMMISSION 0 with an
+    /// ASL or INPS parent; ASL, INPS and PATRONATO any code (for a patronato its recognition number
+    /// at the Ministry of Labour, or 0), no parent. A PATRONATO certifies no fact.
     /// @param name Public name of the body, e.g. "Comune di Roma" (not personal data).
     function registerOrganisation(OrgKind kind, uint32 code, uint32 parentId, string calldata name)
         external

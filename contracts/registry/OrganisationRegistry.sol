@@ -6,7 +6,9 @@ import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {OrgKind} from "../types/PATypes.sol";
 
 /// @title OrganisationRegistry
-/// @notice Municipalities, ASLs, INPS and medical commissions, with the keys that sign for them.
+/// @notice Municipalities, ASLs, INPS, medical commissions and patronati, with the keys that sign for
+/// them. A patronato is listed so that anyone can tell a recognised patronato from anyone else; the
+/// FactRegistry accepts no fact signed by one.
 contract OrganisationRegistry is IOrganisationRegistry, AccessManaged {
     uint32 private _organisationCount;
     mapping(uint32 orgId => Organisation) private _organisations;
@@ -108,7 +110,8 @@ contract OrganisationRegistry is IOrganisationRegistry, AccessManaged {
     }
 
     // A commission hangs under an ASL or INPS; a municipality carries a 6-digit ISTAT code whose
-    // province part (first three digits) is 001-111; no other kind has a parent.
+    // province part (first three digits) is 001-111; no other kind has a parent. A patronato's code
+    // is free (its recognition number at the Ministry of Labour, or 0): nothing on chain reads it.
     function _isValidOrganisation(OrgKind kind, uint32 code, uint32 parentId) private view returns (bool) {
         if (kind == OrgKind.NONE) return false;
         if (kind == OrgKind.MEDICAL_COMMISSION) {

@@ -37,13 +37,14 @@ enum WavePhase {
     LIVE
 }
 
-/// @notice Kinds of organisation that certify facts.
+/// @notice Kinds of organisation of the consortium's directory. All but PATRONATO certify facts.
 enum OrgKind {
     NONE,
     MUNICIPALITY, // Comune: civil records and deaths, code = 6-digit ISTAT municipality code
     ASL, // local health authority: hospital stays, parent of its medical commissions
     INPS, // income, revocations, decisions and payments
-    MEDICAL_COMMISSION // members sign assessments; parent is an ASL or INPS
+    MEDICAL_COMMISSION, // members sign assessments; parent is an ASL or INPS
+    PATRONATO // intermediary acting for people who delegate it (off chain); certifies no fact
 }
 
 /// @notice Assessment flag bits (uint8 mask), as named in benefit-rules.json.

@@ -65,8 +65,8 @@ export function createApp(deps: ApiDependencies): express.Express {
     auth,
     readiness,
     // A patronato token only for an operator the directory lists (as the patronato's own IdP would).
-    checkDemoHolder: (holder) => {
-      if (holder.role === "patronato") services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
+    checkDemoHolder: async (holder) => {
+      if (holder.role === "patronato") await services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
     },
   });
   const limiter = createRateLimiter({ ...deps.rateLimit, clientOf: identityOf(auth) });

@@ -13,7 +13,7 @@ export interface Principal {
   role: ApiRole;
   /** Upper-cased fiscal code: the citizen's own, or the staff member's. */
   fiscalCode: string;
-  /** The organisation the staff member acts for (a commission's on-chain id, a patronato's directory id); undefined for citizens. */
+  /** The organisation the staff member acts for (a commission's or a patronato's on-chain id); undefined for citizens. */
   organisation?: number;
 }
 

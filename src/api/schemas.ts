@@ -235,8 +235,8 @@ export const scopeName = z.enum(["READ_STATUS", "SUBMIT_APPLICATIONS"])
 export const organisationEntry = z.object({
   id: z.number().int(),
   name: z.string(),
-  kind: z.string().meta({ description: "MUNICIPALITY, ASL, INPS, MEDICAL_COMMISSION (on chain) or PATRONATO (directory)" }),
-  onChain: z.boolean().meta({ description: "Registered in the on-chain OrganisationRegistry; patronati are kept off chain for now" }),
+  kind: z.string().meta({ description: "MUNICIPALITY, ASL, INPS, MEDICAL_COMMISSION or PATRONATO" }),
+  onChain: z.boolean().meta({ description: "Registered in the on-chain OrganisationRegistry (always true: patronati are registered there too, their operators kept off chain)" }),
 }).meta({ id: "Organisation" });
 
 export const delegation = z.object({

@@ -26,13 +26,16 @@ import { createDemoRevocationSigner, createDemoSigner } from "./demo-signer.ts";
 import { createIntegrityVerifier } from "./integrity.ts";
 import { createAccessLog } from "./data/access-log.ts";
 import { createDelegationStore } from "./data/delegations.ts";
-import { loadPatronatoDirectory } from "./data/directory.ts";
+import { createPatronatoChain, loadPatronatoDirectory } from "./data/directory.ts";
 import { createIndexedCatalog } from "./data/catalog.ts";
 import { createIndexReader } from "./data/index-reader.ts";
 import { createApiMetrics } from "./metrics.ts";
 import { createIndexerMetrics } from "../indexer/metrics.ts";
 import { createServices } from "./services.ts";
 import { createHttpOracleGateway, type OracleGateway } from "../oracle/gateway.ts";
+
+/** How often the retention job runs. */
+const DAY_MS = 86_400_000;
 
 export interface RunningApi {
   url: string;
@@ -153,8 +156,18 @@ export async function startApi(options: {
       clock,
       notices,
       delegations,
-      patronati: loadPatronatoDirectory(join(home, "consortium.json")),
+      // Operators from the consortium's file; which patronati exist, from the chain.
+      patronati: loadPatronatoDirectory(join(home, "consortium.json"), (known) => createPatronatoChain({ reader, registry: contracts.organisations, known })),
+      delegationRetentionDays: config.PACHAIN_API_DELEGATIONS_RETENTION_DAYS,
     });
+    // The retention job: ended delegations past the retention period, at start and then daily.
+    const purge = () => services.delegations.purgeEnded()
+      .then((deleted) => { if (deleted > 0) logger.info({ deleted }, "ended delegations purged after retention"); })
+      .catch((error: unknown) => logger.warn({ err: error }, "purging ended delegations failed; retried tomorrow"));
+    await purge();
+    const purgeTimer = setInterval(purge, DAY_MS);
+    purgeTimer.unref();
+    opened.push(async () => clearInterval(purgeTimer));
     const app = createApp({
       services,
       auth: createAuthenticator({

@@ -53,6 +53,8 @@ export interface ServiceDependencies {
   delegations?: DelegationStore;
   /** The consortium's directory of patronati (empty without one). */
   patronati?: PatronatoDirectory;
+  /** Days an ended delegation is kept before the retention job deletes it (default 730). */
+  delegationRetentionDays?: number;
 }
 
 export function createServices(deps: ServiceDependencies) {
@@ -82,6 +84,7 @@ export function createServices(deps: ServiceDependencies) {
       pseudonymOf,
       today: () => todayOf(clock),
       nowMs: () => clock.nowMs(),
+      retentionDays: deps.delegationRetentionDays,
     }),
     /** The payroll of `months` months from `from` (YYYYMM), forecast by the contracts, beside what was paid. */
     payrollForecast: forecast,

@@ -7,12 +7,12 @@ import { ROLE, rolesGranted, type RoleName } from "./roles.ts";
 import { chainError } from "../errors.ts";
 
 /** OrgKind in contracts/types/PATypes.sol. */
-export const ORG_KIND = { NONE: 0, MUNICIPALITY: 1, ASL: 2, INPS: 3, MEDICAL_COMMISSION: 4 } as const;
+export const ORG_KIND = { NONE: 0, MUNICIPALITY: 1, ASL: 2, INPS: 3, MEDICAL_COMMISSION: 4, PATRONATO: 5 } as const;
 export type OrgKindName = keyof typeof ORG_KIND;
 
 export interface OrganisationSpec {
   kind: OrgKindName;
-  /** ISTAT municipality code for municipalities, regional code for ASLs, 0 otherwise. */
+  /** ISTAT municipality code for municipalities, regional code for ASLs, a patronato's recognition number (or 0), 0 otherwise. */
   code: number;
   /** The ASL or INPS organisation of a medical commission, 0 otherwise. */
   parentId: number;

@@ -1,7 +1,8 @@
 // The demo consortium of the embedded chain: INPS, two health authorities with their medical
 // commissions, and eight municipalities, each signing with its own keys; and the relayer accounts
-// of the three oracles. Three patronati with their operators sit in the same directory file, off
-// chain for now. In production each organisation brings its own keys (docs/operations.md).
+// of the three oracles. Three patronati are registered on chain too (kind PATRONATO, no signing
+// key: a patronato certifies nothing); their operators, personal data, stay in the directory file
+// off chain. In production each organisation brings its own keys (docs/operations.md).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseEther, Wallet, type Signer } from "ethers";
@@ -43,8 +44,8 @@ export const DEMO_ORGANISATIONS: readonly DemoOrganisation[] = [
 
 /**
  * A patronato (or another accredited intermediary) of the consortium's directory, with the
- * operators who may act for it. Kept off chain for now: the on-chain OrganisationRegistry has a
- * fixed set of kinds and a PATRONATO kind is a contract change (docs/patronati.md).
+ * operators who may act for it. The patronato is a PATRONATO organisation on chain; its operators'
+ * identities are kept off chain, in the consortium file (docs/patronati.md).
  */
 export interface DemoPatronato {
   slug: string;
@@ -133,7 +134,13 @@ export async function setUpDemoConsortium(
     await addSigners(contracts, orgId, signers.map((s) => s.address));
     registered.push({ ...org, orgId, signers });
   }
-  logger.info({ organisations: registered.length }, "demo consortium registered");
+  // The patronati right after, in order: saveConsortium gives them the ids that follow.
+  const firstPatronatoId = Math.max(0, ...registered.map((r) => r.orgId)) + 1;
+  for (const [i, patronato] of DEMO_PATRONATI.entries()) {
+    const orgId = await registerOrganisation(contracts, { kind: "PATRONATO", code: 0, parentId: 0, name: patronato.name });
+    if (orgId !== firstPatronatoId + i) throw new Error(`patronato ${patronato.slug} registered as ${orgId}, expected ${firstPatronatoId + i}`);
+  }
+  logger.info({ organisations: registered.length, patronati: DEMO_PATRONATI.length }, "demo consortium registered");
   return registered;
 }
 
@@ -141,9 +148,8 @@ export async function setUpDemoConsortium(
 export interface ConsortiumRecord {
   organisations: Array<{ slug: string; orgId: number; kind: OrgKindName; code: number; name: string; parent?: string }>;
   /**
-   * The patronati of the directory, off chain (no on-chain kind yet). Their ids continue after
-   * the registered organisations', in this order, so the ids stay the same if they are later
-   * registered on chain right after the others. Absent in files written before patronati.
+   * The patronati: `id` is their on-chain organisation id (kind PATRONATO); their operators
+   * (personal data) are kept only here, off chain. Absent in files written before patronati.
    */
   patronati?: Array<{ slug: string; id: number; name: string; operators: Array<{ fiscalCode: string; name: string }> }>;
 }

@@ -90,7 +90,7 @@ export type IndexerTable = (typeof LOG_TABLES)[number] | (typeof STATE_TABLES)[n
 /** Contracts whose events feed the state tables. */
 export const STATE_CONTRACTS = ["OrganisationRegistry", "BenefitCatalog"] as const;
 
-const ORG_KIND_NAMES = ["NONE", "MUNICIPALITY", "ASL", "INPS", "MEDICAL_COMMISSION"] as const;
+const ORG_KIND_NAMES = ["NONE", "MUNICIPALITY", "ASL", "INPS", "MEDICAL_COMMISSION", "PATRONATO"] as const;
 const INT64_MAX = (1n << 63n) - 1n;
 
 const str = (value: Json | undefined): string => String(value);

@@ -9,6 +9,7 @@ import {
 } from "ethers";
 import { z } from "zod";
 import { DEV_KEYS } from "../config.ts";
+import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { ORG_KIND, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
 import type { WaveParameters } from "../chain/deploy.ts";
@@ -126,7 +127,8 @@ const consortiumFile = z
     organisations: z.array(
       z.object({
         slug,
-        kind: z.enum(Object.keys(ORG_KIND).filter((k) => k !== "NONE") as [OrgKindName, ...OrgKindName[]]),
+        // Patronati have their own section (they bring operators, not signing keys).
+        kind: z.enum(Object.keys(ORG_KIND).filter((k) => k !== "NONE" && k !== "PATRONATO") as [OrgKindName, ...OrgKindName[]]),
         code: z.number().int().min(0).max(2 ** 32 - 1),
         parent: slug.optional(),
         name: z.string().min(1).max(200),
@@ -142,10 +144,39 @@ const consortiumFile = z
         roles: z.array(z.enum(Object.keys(ROLE) as [RoleName, ...RoleName[]])).min(1),
       }).strict(),
     ).default([]),
+    /**
+     * Patronati: registered on chain as PATRONATO organisations (no signing key: a patronato
+     * certifies no fact); their operators' identities are personal data and never go on chain,
+     * only into $PACHAIN_HOME/consortium.json, which the read API reads.
+     */
+    patronati: z.array(
+      z.object({
+        slug,
+        name: z.string().min(1).max(200),
+        /** The patronato's recognition number at the Ministry of Labour, or 0. */
+        code: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+        operators: z.array(z.object({
+          fiscalCode: z.string().transform((v, ctx) => {
+            try {
+              return parseFiscalCode(v, "fiscalCode");
+            } catch (error) {
+              ctx.addIssue({ code: "custom", message: (error as Error).message });
+              return z.NEVER;
+            }
+          }),
+          name: z.string().min(1).max(200),
+        }).strict()).default([]),
+      }).strict(),
+    ).default([]),
   })
   .strict()
   .superRefine((file, ctx) => {
     const slugs = new Set<string>();
+    file.patronati.forEach((p, i) => {
+      if (file.organisations.some((o) => o.slug === p.slug) || file.patronati.findIndex((q) => q.slug === p.slug) !== i) {
+        ctx.addIssue({ code: "custom", path: ["patronati", i, "slug"], message: `"${p.slug}" appears twice` });
+      }
+    });
     file.organisations.forEach((org, i) => {
       if (slugs.has(org.slug)) ctx.addIssue({ code: "custom", path: ["organisations", i, "slug"], message: `"${org.slug}" appears twice` });
       if (org.kind === "MEDICAL_COMMISSION" && (!org.parent || !slugs.has(org.parent))) {
@@ -170,7 +201,9 @@ const consortiumFile = z
     });
   });
 
-export type ConsortiumFile = z.infer<typeof consortiumFile>;
+type ParsedConsortium = z.infer<typeof consortiumFile>;
+/** A consortium file as parsed (files and callers written before patronati may omit them). */
+export type ConsortiumFile = Omit<ParsedConsortium, "patronati"> & Partial<Pick<ParsedConsortium, "patronati">>;
 
 export function parseConsortiumFile(file: string): ConsortiumFile {
   if (!existsSync(file)) throw new ValidationError("FILE", `no consortium file at ${file}`);
@@ -257,7 +290,24 @@ export async function applyConsortium(
     const receipt = await tx.wait();
     if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${tx.hash}`);
   }
-  return { record: { organisations }, transactions: sent.length + registrations, scheduled, pending };
+  // Patronati after the organisations: registered once (by slug), operators rewritten every run
+  // (the file is where they change; they never go on chain).
+  const patronati = [...(record.patronati ?? [])];
+  for (const p of spec.patronati ?? []) {
+    let known = organisations.find((o) => o.slug === p.slug);
+    if (!known) {
+      const orgId = await registerOrganisation(contracts, { kind: "PATRONATO", code: p.code, parentId: 0, name: p.name });
+      registrations += 1;
+      known = { slug: p.slug, orgId, kind: "PATRONATO", code: p.code, name: p.name };
+      organisations.push(known);
+      logger.info({ slug: p.slug, orgId }, "patronato registered");
+    }
+    const entry = { slug: p.slug, id: known.orgId, name: p.name, operators: p.operators.map((o) => ({ ...o })) };
+    const at = patronati.findIndex((q) => q.slug === p.slug);
+    if (at >= 0) patronati[at] = entry;
+    else patronati.push(entry);
+  }
+  return { record: { organisations, patronati }, transactions: sent.length + registrations, scheduled, pending };
 }
 
 /**

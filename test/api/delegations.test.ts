@@ -13,7 +13,8 @@ import { createPatronatoDirectory } from "../../src/api/data/directory.ts";
 import { openPostgresDatabase } from "../../src/indexer/postgres.ts";
 import { openSqliteDatabase } from "../../src/indexer/sqlite.ts";
 import type { SqlDatabase } from "../../src/indexer/store.ts";
-import { addMonthsYmd, createDelegationService } from "../../src/api/services/delegations.ts";
+import { addMonthsYmd, createDelegationService, DEFAULT_RETENTION_DAYS } from "../../src/api/services/delegations.ts";
+import { addDaysYmd, daysBetweenYmd } from "../../src/domain/dates.ts";
 import { requirePostgres, startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 import { testClock } from "../support/clock.ts";
 import { todayOf } from "../../src/clock.ts";
@@ -23,8 +24,9 @@ const KEY = `0x${"42".repeat(32)}`;
 const PERSON = "RSSMRA85T10A562S";
 const OTHER = "BNCGNN75B42H501E";
 const DAY_MS = 86_400_000;
-const directory = createPatronatoDirectory(DEMO_PATRONATI.map((p, i) => ({ id: 20 + i, slug: p.slug, name: p.name, operators: p.operators })));
-const [INCA, INAS] = directory.list();
+const PATRONATI = DEMO_PATRONATI.map((p, i) => ({ id: 20 + i, slug: p.slug, name: p.name, operators: p.operators }));
+const directory = createPatronatoDirectory(PATRONATI);
+const [INCA, INAS] = PATRONATI;
 const operatorOf = (p: typeof INCA, i = 0) => ({ role: "patronato" as const, fiscalCode: p.operators[i].fiscalCode, organisation: p.id });
 const citizen = (fiscalCode: string) => ({ role: "citizen" as const, fiscalCode });
 
@@ -46,9 +48,9 @@ for (const kind of ["sqlite", "postgres"] as const) {
     let store: DelegationStore;
     let accessLog: AccessLog;
     const clock = manualClock(testClock.nowMs());
-    const service = () => createDelegationService({
+    const service = (retentionDays?: number) => createDelegationService({
       store, directory, accessLog, catalog: loadCatalog(),
-      pseudonymOf: (fc) => pseudonymise(fc, KEY), today: () => todayOf(clock), nowMs: () => clock.nowMs(),
+      pseudonymOf: (fc) => pseudonymise(fc, KEY), today: () => todayOf(clock), nowMs: () => clock.nowMs(), retentionDays,
     });
     const open = async (): Promise<SqlDatabase> => {
       if (kind === "sqlite") return openSqliteDatabase(":memory:");
@@ -142,6 +144,53 @@ for (const kind of ["sqlite", "postgres"] as const) {
       expect((await s.represented(operatorOf(INCA))).people).to.deep.equal([]);
       expect((await store.ofSubject(pseudonymise(PERSON, KEY)))[0].fiscalCode, "an ended delegation forgets the fiscal code").to.equal(null);
       expect(await outcome(s.confirm(citizen(PERSON), (await s.mine(citizen(PERSON)))[0].id))).to.equal("409 CONFLICT");
+    });
+
+    it("the retention job deletes a delegation and its claims only once it ended more than the retention period ago", async function () {
+      const RETENTION = 30;
+      const s = service(RETENTION);
+      const person = pseudonymise(PERSON, KEY);
+      const other = pseudonymise(OTHER, KEY);
+      const claim = (delegationId: string, subject: string, applicationId: string) =>
+        store.recordClaim({ applicationId, delegationId, subject, patronatoId: INCA.id, operator: INCA.operators[0].fiscalCode, benefit: "EU_DISABILITY_CARD", at: clock.nowMs() });
+      const start = todayOf(clock);
+      // Revoked today; expiring in 10 days; pending (never confirmed) until 20 days; active for 12 months.
+      const revoked = await s.grant(citizen(PERSON), { patronato: INCA.id, scopes: ["SUBMIT_APPLICATIONS"] });
+      await claim(revoked.id, person, "0xaa");
+      await s.revoke(citizen(PERSON), revoked.id);
+      const expiring = await s.grant(citizen(PERSON), { patronato: INAS.id, scopes: ["READ_STATUS"], until: addDaysYmd(start, 10) });
+      const pending = await s.register(operatorOf(INCA), { fiscalCode: OTHER, scopes: ["READ_STATUS"], until: addDaysYmd(start, 20), mandateHash: `0x${"cd".repeat(32)}` }, "reg");
+      const active = await s.grant(citizen(OTHER), { patronato: INAS.id, scopes: ["SUBMIT_APPLICATIONS"] });
+      await claim(active.id, other, "0xbb");
+      const ids = async () => [...(await store.ofSubject(person)), ...(await store.ofSubject(other))].map((d) => d.id).sort();
+      const base = clock.nowMs(); // the manual clock has not moved: the revocation's time
+      const at = (ymd: number) => clock.set(base + daysBetweenYmd(start, ymd) * DAY_MS);
+
+      // The default keeps everything for two years.
+      expect(DEFAULT_RETENTION_DAYS).to.equal(730);
+      at(addDaysYmd(start, 400));
+      expect(await service().purgeEnded(), "default retention").to.equal(0);
+
+      at(addDaysYmd(start, RETENTION));
+      expect(await s.purgeEnded(), "revoked exactly the retention period ago: kept").to.equal(0);
+      clock.advance(DAY_MS);
+      expect(await s.purgeEnded(), "revoked longer ago").to.equal(1);
+      expect(await store.get(revoked.id)).to.equal(undefined);
+      expect((await store.claimsOf(person)).map((c) => c.applicationId), "its claims go with it").to.deep.equal([]);
+
+      at(addDaysYmd(start, 10 + RETENTION));
+      expect(await s.purgeEnded(), "ended the day after its until: still within the period").to.equal(0);
+      at(addDaysYmd(start, 10 + RETENTION + 1));
+      expect(await s.purgeEnded()).to.equal(1);
+      expect(await store.get(expiring.id)).to.equal(undefined);
+
+      at(addDaysYmd(start, 20 + RETENTION + 1));
+      expect(await s.purgeEnded(), "a pending one that expired unconfirmed").to.equal(1);
+      expect(await store.get(pending.id)).to.equal(undefined);
+      // The live delegation and its claims stay (so would any ended within the period).
+      expect(await ids()).to.deep.equal([active.id]);
+      expect((await store.claimsOf(other)).map((c) => c.applicationId)).to.deep.equal(["0xbb"]);
+      expect(await s.purgeEnded(), "idempotent").to.equal(0);
     });
 
     it("a delegation registered by the patronato with the signed mandate waits for the person's confirmation", async function () {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Clock } from "../../src/clock.ts";
 import { benefitId, reasonName } from "../../src/domain/catalog.ts";
+import { ORG_KIND } from "../../src/chain/consortium.ts";
 import { loadConsortium } from "../../src/demo/consortium.ts";
 import { readFeed } from "../oracle/harness.ts";
 import { problemOf } from "../support/problem.ts";
@@ -64,10 +65,15 @@ describe("patronati over a real node: delegations, the desk, and every access in
     await demo?.close();
   });
 
-  it("lists the patronati of the directory (off chain for now) for the citizen's choice, and on-chain organisations by kind", async function () {
+  it("lists the patronati registered on chain (kind PATRONATO) for the citizen's choice, and on-chain organisations by kind", async function () {
     const answer = await call("/v1/organisations?kind=PATRONATO");
     expect(answer.status).to.equal(200);
-    expect(answer.body.organisations).to.deep.equal(patronati.map((p) => ({ id: p.id, name: p.name, kind: "PATRONATO", onChain: false })));
+    expect(answer.body.organisations).to.deep.equal(patronati.map((p) => ({ id: p.id, name: p.name, kind: "PATRONATO", onChain: true })));
+    // The chain itself says so: the same ids are PATRONATO organisations in the registry.
+    const registry = demo.rt.contracts.organisations;
+    for (const p of patronati) expect(Number((await registry.organisation(p.id)).kind), p.name).to.equal(ORG_KIND.PATRONATO);
+    const all = (await call("/v1/organisations")).body.organisations as Array<{ id: number; kind: string }>;
+    expect(all.filter((o) => o.kind === "PATRONATO").map((o) => o.id)).to.deep.equal(patronati.map((p) => p.id));
     const commissions = (await call("/v1/organisations?kind=MEDICAL_COMMISSION")).body.organisations;
     const registered = loadConsortium(join(demo.system.home, "consortium.json")).organisations.filter((o) => o.kind === "MEDICAL_COMMISSION");
     expect(commissions.map((o: any) => [o.id, o.name, o.onChain])).to.deep.equal(registered.map((o) => [o.orgId, o.name, true]));
@@ -75,6 +81,9 @@ describe("patronati over a real node: delegations, the desk, and every access in
     // A patronato token only for an operator the directory lists.
     const stranger = await call("/v1/dev/token", { method: "POST", body: { role: "patronato", fiscalCode: citizen, organisation: patronati[0].id } });
     expect(stranger.status).to.equal(403);
+    // A listed operator's token whose org is not a PATRONATO on chain (here a commission) is refused.
+    const elsewhere = await call("/v1/dev/token", { method: "POST", body: { role: "patronato", fiscalCode: patronati[0].operators[0].fiscalCode, organisation: registered[0].orgId } });
+    expect(elsewhere.status).to.equal(403);
   });
 
   it("gives no access without a delegation: 403 NO_DELEGATION on every desk route, nothing in the citizen's log", async function () {

@@ -20,7 +20,8 @@ import type { Deployment } from "../../src/chain/deploy.ts";
 import { DEV_KEYS, loadConfig } from "../../src/config.ts";
 import { signCommissionAssessment } from "../../src/chain/commission-assessment.ts";
 import { factDomain, onChainAssessmentId } from "../../src/chain/signing.ts";
-import { DEMO_ORGANISATIONS, loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
+import { ORG_KIND } from "../../src/chain/consortium.ts";
+import { DEMO_ORGANISATIONS, DEMO_PATRONATI, loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
 import { createHttpOracleGateway } from "../../src/oracle/gateway.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -152,9 +153,12 @@ describe("production path on a Besu-like free-gas network", function () {
       slug: org.slug, kind: org.kind, code: org.code, name: org.name, ...(org.parent ? { parent: org.parent } : {}),
       signers: organisationKeys(join(homes.sources, "keys"), org).map((w) => w.address),
     }));
+    // Patronati: on chain without keys; their operators only into the governance's record.
+    const patronati = DEMO_PATRONATI.map((p) => ({ slug: p.slug, name: p.name, operators: p.operators }));
     const file = join(dir, "consortium.json");
     writeFileSync(file, JSON.stringify({
       organisations,
+      patronati,
       oracles: [
         { organisation: "anpr", account: keys.civil.address, roles: ["CIVIL_RELAYER"] },
         { organisation: "asl-roma-1", account: keys.health.address, roles: ["HEALTH_RELAYER"] },
@@ -162,14 +166,19 @@ describe("production path on a Besu-like free-gas network", function () {
       ],
     }));
     const env = orgEnv(homes.governance, { PACHAIN_DEPLOYER_KEY: keys.deployer.privateKey });
-    expect(await run(["scripts/deploy-consortium.ts", file], env)).to.match(/consortium applied: \d+ transactions; 14 organisations/);
-    expect(await run(["scripts/deploy-consortium.ts", file], env)).to.match(/consortium applied: 0 transactions; 14 organisations/);
-    expect(Number(await contracts.organisations.organisationCount())).to.equal(14);
+    expect(await run(["scripts/deploy-consortium.ts", file], env)).to.match(/consortium applied: \d+ transactions; 17 organisations/);
+    expect(await run(["scripts/deploy-consortium.ts", file], env)).to.match(/consortium applied: 0 transactions; 17 organisations/);
+    expect(Number(await contracts.organisations.organisationCount())).to.equal(17);
+    const record = loadConsortium(join(homes.governance, "consortium.json"));
+    expect(record.patronati!.map((p) => [p.slug, p.id, p.operators])).to.deep.equal(patronati.map((p, i) => [p.slug, 15 + i, p.operators]));
+    for (const p of record.patronati!) expect(Number((await contracts.organisations.organisation(p.id)).kind), p.slug).to.equal(ORG_KIND.PATRONATO);
     // The deployment and consortium records go to every organisation (and to the source systems).
     for (const home of [homes.sources, homes.anpr, homes.asl, homes.inps]) {
       copyFileSync(join(homes.governance, "deployment.json"), join(home, "deployment.json"));
     }
     copyFileSync(join(homes.governance, "consortium.json"), join(homes.sources, "consortium.json"));
+    // The read API (run by INPS here) needs the patronati's operators.
+    copyFileSync(join(homes.governance, "consortium.json"), join(homes.inps, "consortium.json"));
   });
 
   it("runs one oracle per organisation, each with its own key and only its own source", async function () {
@@ -267,6 +276,19 @@ describe("production path on a Besu-like free-gas network", function () {
     const body = await response.json();
     expect(response.status, JSON.stringify(body)).to.equal(200);
     expect(findObjects(body, (o) => o.benefit === person!.benefit && o.eligible === true)).to.have.length.greaterThan(0);
+
+    // The patronati come from the chain; an operator's token works only for a PATRONATO org.
+    let listed: { organisations: unknown[] } = { organisations: [] };
+    // From the index once it has them (before, from the registry contract): all three either way.
+    await waitFor(async () => {
+      listed = (await (await fetch(`${api!.url}/v1/organisations?kind=PATRONATO`)).json()) as { organisations: unknown[] };
+      return listed.organisations.length === DEMO_PATRONATI.length;
+    }, 60_000, "the patronati listed");
+    expect(listed.organisations).to.deep.equal(DEMO_PATRONATI.map((p, i) => ({ id: 15 + i, name: p.name, kind: "PATRONATO", onChain: true })));
+    const operator = DEMO_PATRONATI[0].operators[0].fiscalCode;
+    const desk = async (org: number) => fetch(`${api!.url}/v1/represented`, { headers: { authorization: `Bearer ${await issueToken({ role: "patronato", org }, operator)}` } });
+    expect((await desk(15)).status).to.equal(200);
+    expect((await desk(1)).status, "INPS is no patronato").to.equal(403);
   });
 
   it("serves the commission and operator endpoints through ASL's oracle gateway, in the oracle's own process", async function () {

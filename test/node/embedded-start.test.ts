@@ -6,7 +6,8 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { attachContracts } from "../../src/chain/contracts.ts";
 import { deployPAChain } from "../../src/chain/deploy.ts";
 import { DEV_KEYS } from "../../src/config.ts";
-import { DEMO_ORGANISATIONS, DEMO_WAVES, organisationKeys, setUpDemoConsortium } from "../../src/demo/consortium.ts";
+import { ORG_KIND } from "../../src/chain/consortium.ts";
+import { DEMO_ORGANISATIONS, DEMO_PATRONATI, DEMO_WAVES, organisationKeys, setUpDemoConsortium } from "../../src/demo/consortium.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
 import { freePort } from "../../src/node/processes.ts";
@@ -59,7 +60,9 @@ describe("npm start path on a real JSON-RPC node", function () {
       logger,
     );
     expect(registered).to.have.length(DEMO_ORGANISATIONS.length);
-    expect(Number(await contracts.organisations.organisationCount())).to.equal(DEMO_ORGANISATIONS.length);
+    // The patronati right after the organisations, as PATRONATO organisations.
+    expect(Number(await contracts.organisations.organisationCount())).to.equal(DEMO_ORGANISATIONS.length + DEMO_PATRONATI.length);
+    expect(Number((await contracts.organisations.organisation(DEMO_ORGANISATIONS.length + 1)).kind)).to.equal(ORG_KIND.PATRONATO);
     const roma = registered.find((o) => o.slug === "comune-roma")!;
     expect(Number(await contracts.organisations.municipalityId(58091))).to.equal(roma.orgId);
     const key = await contracts.organisations.signerKey(roma.signers[0].address);

@@ -1,7 +1,8 @@
 // Delegations a person gives a patronato, and the claims a patronato filed under them. Durable and
-// auditable: a row is never deleted; who granted it, when it was confirmed, when and by whom it was
-// revoked stay. Keyed by the person's pseudonym; the fiscal code is kept only while the
-// delegation can still be used (the desk needs it to name the person) and blanked once it ends.
+// auditable: who granted it, when it was confirmed, when and by whom it was revoked stay for the
+// retention period after it ended (then `purgeEnded` deletes the row and its claims). Keyed by the
+// person's pseudonym; the fiscal code is kept only while the delegation can still be used (the
+// desk needs it to name the person) and blanked once it ends.
 // Nothing here goes on chain. The same SQL port as the access log, so SQLite and PostgreSQL serve.
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase, SqlRow } from "../../indexer/store.ts";
@@ -60,6 +61,12 @@ export interface DelegationStore {
   revoke(id: string, at: number, by: "citizen" | "patronato"): Promise<DelegationRow | undefined>;
   /** Blanks the fiscal code of delegations that ended before `today`; returns how many. */
   forgetEnded(today: number): Promise<number>;
+  /**
+   * Deletes, with the claims filed under them, the delegations that ended before the retention
+   * cut-off: revoked before `revokedBefore` (unix ms), or not revoked and last usable before
+   * `untilBefore` (YYYYMMDD). Returns how many delegations.
+   */
+  purgeEnded(cutoff: { revokedBefore: number; untilBefore: number }): Promise<number>;
   recordClaim(claim: DelegatedClaim): Promise<void>;
   claimsOf(subject: string): Promise<DelegatedClaim[]>;
   close(): Promise<void>;
@@ -163,6 +170,11 @@ export async function createDelegationStore(db: SqlDatabase): Promise<Delegation
       return changed === 1 ? get(id) : undefined;
     },
     forgetEnded: (today) => db.run("UPDATE delegations SET fiscal_code = NULL WHERE until_date < ? AND fiscal_code IS NOT NULL", [today]),
+    purgeEnded: ({ revokedBefore, untilBefore }) => db.transaction(async (tx) => {
+      const ended = "(status = 'REVOKED' AND revoked_at < ?) OR (status <> 'REVOKED' AND until_date < ?)";
+      await tx.run(`DELETE FROM delegated_claims WHERE delegation_id IN (SELECT delegation_id FROM delegations WHERE ${ended})`, [revokedBefore, untilBefore]);
+      return tx.run(`DELETE FROM delegations WHERE ${ended}`, [revokedBefore, untilBefore]);
+    }),
     async recordClaim(c) {
       await db.run(
         `INSERT INTO delegated_claims (application_id, delegation_id, subject, patronato_id, operator, benefit, at) VALUES (?, ?, ?, ?, ?, ?, ?)

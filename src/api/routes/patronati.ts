@@ -26,18 +26,14 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
     route({
       method: "get", path: "/v1/organisations", tag: "patronato", roles: "public",
       summary: "The consortium's directory: organisations by kind (patronati for a citizen's choice)",
-      description: "Municipalities, health authorities, INPS and commissions come from the on-chain OrganisationRegistry (through the index); patronati from the consortium's directory, off chain for now (onChain false).",
+      description: "Every organisation comes from the on-chain OrganisationRegistry (through the index); patronati are the active PATRONATO organisations (from the index, else the registry contract).",
       query: z.object({ kind: z.enum(KINDS).optional() }),
       response: z.object({ organisations: z.array(organisationEntry) }),
       async handle({ query }) {
-        const onChain = query.kind === "PATRONATO" ? [] : await s.reader.organisations(query.kind);
-        const patronati = query.kind === undefined || query.kind === "PATRONATO" ? d.directory() : [];
-        return {
-          organisations: [
-            ...onChain.map((o) => ({ id: o.orgId, name: o.name, kind: o.kindName, onChain: true })),
-            ...patronati.map((p) => ({ id: p.id, name: p.name, kind: "PATRONATO", onChain: false })),
-          ],
-        };
+        const orgs = query.kind === "PATRONATO"
+          ? (await d.directory()).map((p) => ({ orgId: p.id, name: p.name, kindName: "PATRONATO" }))
+          : await s.reader.organisations(query.kind);
+        return { organisations: orgs.map((o) => ({ id: o.orgId, name: o.name, kind: o.kindName, onChain: true })) };
       },
     }),
 

@@ -10,7 +10,7 @@ import { route, reply, type RouteSpec } from "../route.ts";
 export interface SystemLink {
   auth: Pick<Authenticator, "issueDemoToken">;
   /** Refuses a demo token the directory would not back (a patronato operator it does not list). */
-  checkDemoHolder?(holder: Principal): void;
+  checkDemoHolder?(holder: Principal): Promise<void>;
   /** Whether the chain answers and how far behind the index is. */
   readiness(): Promise<{ ready: boolean; chain: string; index: string }>;
 }
@@ -64,7 +64,7 @@ export function systemRoutes(link: SystemLink | undefined): RouteSpec[] {
         if (role === "patronato" && organisation === undefined) {
           throw new ValidationError("organisation", "organisation: a patronato token needs the patronato's id");
         }
-        linked().checkDemoHolder?.({ role, fiscalCode: fiscalCode.toUpperCase(), organisation });
+        await linked().checkDemoHolder?.({ role, fiscalCode: fiscalCode.toUpperCase(), organisation });
         const token = await linked().auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation);
         return reply({ status: 201, body: { token, role } });
       },

@@ -5,12 +5,16 @@
 // against the store at that moment (never a cached answer: a revocation stops access at once) and
 // written to the person's access log, with the patronato's name and the operator, before the answer.
 import { benefitByCode, type Catalog } from "../../domain/catalog.ts";
-import { daysInMonth, formatIsoDate } from "../../domain/dates.ts";
+import { addDaysYmd, daysInMonth, formatIsoDate } from "../../domain/dates.ts";
 import { PaChainError, ValidationError, type ErrorCode } from "../../errors.ts";
 import type { Principal } from "../auth.ts";
 import type { AccessLog } from "../data/access-log.ts";
 import type { DelegatedClaim, DelegationRow, DelegationStore, Scope } from "../data/delegations.ts";
 import type { Patronato, PatronatoDirectory } from "../data/directory.ts";
+
+/** Two years, as the API's access log: together they are the audit trail of who acted for a person. */
+export const DEFAULT_RETENTION_DAYS = 730;
+const DAY_MS = 86_400_000;
 
 /** The longest a delegation may last, and its default. */
 export const MAX_DELEGATION_MONTHS = 12;
@@ -40,19 +44,24 @@ export function createDelegationService(deps: {
   pseudonymOf(fiscalCode: string): string;
   today(): number;
   nowMs(): number;
+  /** How long an ended delegation is kept for the audit (PACHAIN_API_DELEGATIONS_RETENTION_DAYS). */
+  retentionDays?: number;
 }) {
   const { store, directory, accessLog, pseudonymOf, today, nowMs } = deps;
 
-  const patronatoOf = (id: number): Patronato => {
-    const p = directory.get(id);
+  const patronatoOf = async (id: number): Promise<Patronato> => {
+    const p = await directory.get(id);
     if (!p) throw new ValidationError("patronato", `patronato: ${id} is not a patronato of the directory (GET /v1/organisations?kind=PATRONATO)`);
     return p;
   };
 
-  /** The patronato an operator's token acts for; 403 unless the directory lists the operator. */
-  function deskOf(who: Principal): Patronato {
-    const p = who.organisation === undefined ? undefined : directory.get(who.organisation);
-    if (!p) throw new PaChainError("FORBIDDEN", `organisation ${who.organisation} is not a patronato of the directory`, { status: 403 });
+  /**
+   * The patronato an operator's token acts for; 403 unless its `org` is an active PATRONATO on chain
+   * and the directory lists the operator.
+   */
+  async function deskOf(who: Principal): Promise<Patronato> {
+    const p = who.organisation === undefined ? undefined : await directory.get(who.organisation);
+    if (!p) throw new PaChainError("FORBIDDEN", `organisation ${who.organisation} is not a patronato registered on chain`, { status: 403 });
     if (!p.operators.some((o) => o.fiscalCode === who.fiscalCode)) {
       throw new PaChainError("FORBIDDEN", `you are not an operator of ${p.name}`, { status: 403 });
     }
@@ -80,11 +89,11 @@ export function createDelegationService(deps: {
   }
 
   function view(row: DelegationRow, claims: readonly DelegatedClaim[] = []) {
-    const p = directory.get(row.patronatoId);
+    const name = directory.nameOf(row.patronatoId);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       id: row.id,
-      patronato: { id: row.patronatoId, name: p?.name ?? `#${row.patronatoId}` },
+      patronato: { id: row.patronatoId, name: name ?? `#${row.patronatoId}` },
       scopes: row.scopes,
       until: formatIsoDate(row.until),
       status: statusOf(row, today()),
@@ -113,7 +122,7 @@ export function createDelegationService(deps: {
    * naming why not. Then the access is written to the person's log before anything is answered.
    */
   async function access(who: Principal, fiscalCode: string, allowed: readonly Scope[], action: string, requestId: string) {
-    const patronato = deskOf(who);
+    const patronato = await deskOf(who);
     const subject = pseudonymOf(fiscalCode);
     const now = today();
     const rows = await store.between(subject, patronato.id);
@@ -143,7 +152,7 @@ export function createDelegationService(deps: {
 
     /** The person delegates a patronato: live at once. */
     async grant(citizen: Principal, body: { patronato: number; scopes: Scope[]; until?: number }) {
-      const patronato = patronatoOf(body.patronato);
+      const patronato = await patronatoOf(body.patronato);
       const subject = pseudonymOf(citizen.fiscalCode);
       const until = untilOf(body.until);
       await refuseSecond(subject, patronato);
@@ -157,7 +166,7 @@ export function createDelegationService(deps: {
 
     /** The patronato registers a delegation with the person's signed mandate: pending until confirmed. */
     async register(who: Principal, body: { fiscalCode: string; scopes: Scope[]; until?: number; mandateHash: string }, requestId: string) {
-      const patronato = deskOf(who);
+      const patronato = await deskOf(who);
       const subject = pseudonymOf(body.fiscalCode);
       const until = untilOf(body.until);
       await refuseSecond(subject, patronato);
@@ -202,7 +211,7 @@ export function createDelegationService(deps: {
 
     /** The people who delegated the operator's patronato (pending and active), newest first. */
     async represented(who: Principal) {
-      const patronato = deskOf(who);
+      const patronato = await deskOf(who);
       const now = today();
       // Ended delegations no longer need the person's fiscal code.
       await store.forgetEnded(now);
@@ -221,13 +230,25 @@ export function createDelegationService(deps: {
       };
     },
 
+    /**
+     * The retention job: deletes the delegations (and the claims filed under them) that ended more
+     * than the retention period ago: revoked then, or whose last usable day was before then.
+     * Returns how many delegations.
+     */
+    async purgeEnded(): Promise<number> {
+      const days = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
+      // An expired delegation ends the day after `until`: kept while that day is within the period.
+      return store.purgeEnded({ revokedBefore: nowMs() - days * DAY_MS, untilBefore: addDaysYmd(today(), -days) });
+    },
+
     /** Checks the benefit before the access is logged, so a typo leaves no "application" entry. */
     checkBenefit: (benefit: string) => benefitByCode(deps.catalog, benefit),
 
     recordClaim: (claim: DelegatedClaim) => store.recordClaim(claim),
     claimsOf: (subject: string) => store.claimsOf(subject),
-    patronatoName: (id: number) => directory.get(id)?.name ?? `#${id}`,
-    directory: () => directory.list().map((p) => ({ id: p.id, name: p.name })),
+    patronatoName: (id: number) => directory.nameOf(id) ?? `#${id}`,
+    /** The patronati on chain, for a citizen's choice (GET /v1/organisations?kind=PATRONATO). */
+    directory: () => directory.list(),
   };
 }
 

@@ -41,6 +41,15 @@ contract OrganisationRegistryTest is PAChainFixture {
         assertEq(orgs.organisation(underInps).parentId, inpsId, "INPS parent");
     }
 
+    function test_registerOrganisation_acceptsAPatronatoWithItsCodeOrZero() public {
+        uint32 withCode = orgs.registerOrganisation(OrgKind.PATRONATO, 1234, 0, "Patronato INCA CGIL");
+        uint32 withoutCode = orgs.registerOrganisation(OrgKind.PATRONATO, 0, 0, "Patronato ACLI");
+        assertEq(uint256(orgs.organisation(withCode).kind), uint256(OrgKind.PATRONATO), "kind");
+        assertEq(orgs.organisation(withCode).code, 1234, "code");
+        assertEq(orgs.organisation(withoutCode).code, 0, "no code");
+        assertEq(orgs.municipalityId(1234), 0, "a patronato's code is no municipality");
+    }
+
     function test_registerOrganisation_refusesKindNone() public {
         _expectInvalid(OrgKind.NONE, 0, 0);
     }
@@ -56,6 +65,7 @@ contract OrganisationRegistryTest is PAChainFixture {
         _expectInvalid(OrgKind.MUNICIPALITY, 1001, aslId);
         _expectInvalid(OrgKind.ASL, ASL_CODE + 1, inpsId);
         _expectInvalid(OrgKind.INPS, 0, aslId);
+        _expectInvalid(OrgKind.PATRONATO, 0, inpsId);
     }
 
     function test_registerOrganisation_refusesMunicipalityCodeOutsideProvinces001To111() public {
