@@ -4,7 +4,7 @@
 // oracle's validation (src/oracle/intake.ts) are derived from this table; test/domain/facts.test.ts
 // checks it against the compiled contracts (function ABI, event names, EIP-712 type hashes).
 // A new kind starts here (docs/architecture.md).
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /** What a field holds: its Solidity type, and the range the oracle accepts before anything is sent. */
 export type FieldKind =
