@@ -8,13 +8,5 @@ if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
 echo "== chromium: installing Debian's package for the browser tests"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-log=$(mktemp)
-if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; } >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "== chromium: install failed" >&2
-  exit 1
-fi
-rm -f "$log"
+sh "$(dirname "$0")/ci-apt-install.sh" chromium chromium fonts-dejavu-core
 test -x /usr/bin/chromium

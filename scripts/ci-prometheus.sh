@@ -9,14 +9,6 @@ if command -v promtool >/dev/null 2>&1; then
   exit 0
 fi
 echo "== promtool: installing Debian's prometheus package for the metrics and alert-rule tests"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-log=$(mktemp)
-if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus; } >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "== promtool: install failed" >&2
-  exit 1
-fi
-rm -f "$log"
+sh "$(dirname "$0")/ci-apt-install.sh" promtool prometheus
 # The package starts a Prometheus server where systemd runs; the tests need only the binary.
 command -v promtool >/dev/null

@@ -10,7 +10,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { createProgram } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
 import { attachContracts } from "../src/chain/contracts.ts";
-import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts";
+import { loadDeployment } from "../src/chain/deploy.ts";
 import { loadConsortium, type ConsortiumRecord } from "../src/demo/consortium.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";

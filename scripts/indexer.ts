@@ -7,7 +7,8 @@
 import { join, resolve } from "node:path";
 import { createProgram, table } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
-import { createIndexerRuntime, readDeploymentRecord, type IndexerRuntime } from "../src/indexer/wiring.ts";
+import { loadDeployment } from "../src/chain/deploy.ts";
+import { createIndexerRuntime, type IndexerRuntime } from "../src/indexer/wiring.ts";
 import { createLogger } from "../src/logger.ts";
 
 const PROGRESS_INTERVAL_MS = 3000;
@@ -44,11 +45,11 @@ function reportProgress(rt: IndexerRuntime): () => void {
 
 async function open(): Promise<IndexerRuntime> {
   try {
-    readDeploymentRecord(deploymentFile);
+    loadDeployment(deploymentFile);
   } catch (error) {
     fail((error as Error).message);
   }
-  return createIndexerRuntime({ config, deployment: () => readDeploymentRecord(deploymentFile), logger });
+  return createIndexerRuntime({ config, deployment: () => loadDeployment(deploymentFile), logger });
 }
 
 /** The status for people: where the index is and how many rows each table has. */

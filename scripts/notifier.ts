@@ -6,7 +6,7 @@
 import { join, resolve } from "node:path";
 import { clockFromEnv } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { readDeploymentRecord } from "../src/indexer/wiring.ts";
+import { loadDeployment } from "../src/chain/deploy.ts";
 import { createLogger } from "../src/logger.ts";
 import { createNotifierRuntime } from "../src/notifier/wiring.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
@@ -14,7 +14,7 @@ import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 try {
-  const deployment = readDeploymentRecord(join(resolve(config.PACHAIN_HOME), "deployment.json"));
+  const deployment = loadDeployment(join(resolve(config.PACHAIN_HOME), "deployment.json"));
   const runtime = await createNotifierRuntime({ config, deployment, logger, clock: clockFromEnv() });
   const metrics = await startMetricsServer(runtime.metrics.registry, config.PACHAIN_NOTIFIER_METRICS_PORT);
   runtime.notifier.start();

@@ -14,7 +14,7 @@ import { clockFromEnv, nowSeconds } from "../src/clock.ts";
 import { createProgram, table, usageError } from "../src/cli.ts";
 import { loadConfig } from "../src/config.ts";
 import { factDomain, onChainAssessmentId } from "../src/chain/signing.ts";
-import { readDeploymentRecord as loadDeployment } from "../src/indexer/wiring.ts";
+import { loadDeployment } from "../src/chain/deploy.ts";
 import { parsePeriod } from "../src/domain/dates.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";

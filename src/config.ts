@@ -1,6 +1,6 @@
 // Runtime configuration, parsed once at start-up from the environment. Every key has a default
 // that runs the embedded demo; .env.example documents each one.
-import { z } from "zod";
+import { z } from "zod/v4";
 import { misconfigured } from "./errors.ts";
 
 /**
@@ -45,7 +45,7 @@ const schema = z.object({
       for (const pair of value.split(",").map((p) => p.trim()).filter(Boolean)) {
         const [source, url] = pair.split("=");
         if (!["comune", "asl", "inps"].includes(source) || !url || !URL.canParse(url)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${pair}" is not source=url with source comune, asl or inps` });
+          ctx.addIssue({ code: "custom", message: `"${pair}" is not source=url with source comune, asl or inps` });
           return z.NEVER;
         }
         sources.push({ source: source as "comune" | "asl" | "inps", url });
@@ -144,7 +144,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).superRefine((config, ctx) => {
   if (config.PACHAIN_ORACLE_GATEWAY_URL !== undefined && config.PACHAIN_ORACLE_GATEWAY_SECRET === undefined) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["PACHAIN_ORACLE_GATEWAY_SECRET"], message: "must be set with PACHAIN_ORACLE_GATEWAY_URL" });
+    ctx.addIssue({ code: "custom", path: ["PACHAIN_ORACLE_GATEWAY_SECRET"], message: "must be set with PACHAIN_ORACLE_GATEWAY_URL" });
   }
 });
 

@@ -1,6 +1,6 @@
 // Indexer backfill: every PA Chain event of the chain the benchmark built, from the deployment block
 // to the head, into a fresh SQLite store and a fresh PostgreSQL database, with the indexer's own
-// catch-up (src/indexer/measure.ts). PostgreSQL is a throwaway local cluster (test/support/postgres.ts,
+// catch-up (src/indexer/measure.ts). PostgreSQL is a throwaway local cluster (src/node/throwaway-postgres.ts,
 // as scripts/indexer-bench.ts does); where the machine has no PostgreSQL, that figure is left out.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { openPostgresIndexerStore } from "../../src/indexer/postgres.ts";
 import { createIndexerRpc } from "../../src/indexer/rpc.ts";
 import { openSqliteIndexerStore } from "../../src/indexer/sqlite.ts";
 import type { IndexerStore } from "../../src/indexer/store.ts";
-import { postgresUnavailable, startTestPostgres } from "../../test/support/postgres.ts";
+import { postgresUnavailable, startTestPostgres } from "../../src/node/throwaway-postgres.ts";
 import type { BenchChain } from "./system.ts";
 
 export type BackfillResult = BackfillMeasurement;

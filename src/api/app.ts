@@ -21,6 +21,7 @@ import { patronatoRoutes } from "./routes/patronati.ts";
 import { webRouter } from "../web/router.ts";
 import { formatIsoDate } from "../domain/dates.ts";
 import type { ApiServices } from "./services.ts";
+import { createDemoSignIn } from "./services/demo-sign-in.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -62,12 +63,14 @@ export function createApp(deps: ApiDependencies): express.Express {
   const { services, auth, readiness, metrics } = deps;
   const logger = deps.logger.child({ module: "api" });
   const routes = apiRoutes(services, {
-    auth,
     readiness,
-    // A patronato token only for an operator the directory lists (as the patronato's own IdP would).
-    checkDemoHolder: async (holder) => {
-      if (holder.role === "patronato") await services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
-    },
+    signIn: createDemoSignIn({
+      auth,
+      // A patronato token only for an operator the directory lists (as the patronato's own IdP would).
+      checkHolder: async (holder) => {
+        if (holder.role === "patronato") await services.delegations.deskOf({ ...holder, organisation: holder.organisation! });
+      },
+    }),
   });
   const limiter = createRateLimiter({ ...deps.rateLimit, clientOf: identityOf(auth) });
   // Public routes (presentation verification, status) take no token: their own budget per address,
@@ -83,6 +86,8 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use((req, res, next) => {
     const requestId = (req.header("x-request-id") ?? "").replace(/[^\w.-]/g, "").slice(0, 64) || randomUUID();
     res.locals.requestId = requestId;
+    // "Today" (YYYYMMDD) once per request, in this one place: every part of an answer has the same day.
+    res.locals.today = services.today();
     res.setHeader("x-request-id", requestId);
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("x-frame-options", "DENY");

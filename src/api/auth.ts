@@ -2,7 +2,7 @@
 // issuer (SPID/CIE identity providers) through its JWKS; demo mode signs its own tokens (HS256)
 // so a person can try every role. A citizen token's subject is the person's fiscal code.
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from "jose";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import { PaChainError } from "../errors.ts";
 

@@ -16,6 +16,8 @@ export interface RouteInput<P, Q, B> {
   /** Undefined on public routes. */
   who: Principal | undefined;
   requestId: string;
+  /** Today (YYYYMMDD) from the system's clock, taken once per request so every part of an answer has the same day. */
+  today: number;
   /** The body's bytes as sent (for signatures over the body), when the route takes one. */
   rawBody?: Buffer;
   /** A request header, by name. */
@@ -110,6 +112,8 @@ export function mountRoute(app: express.Express, spec: RouteSpec, auth: Authenti
       body: spec.body ? parsePart(spec.body, req.body ?? {}, "body") : {},
       who,
       requestId: String(res.locals.requestId),
+      // Taken once per request by the app (res.locals.today), from the services' clock.
+      today: Number(res.locals.today),
       rawBody: (req as Request & { rawBody?: Buffer }).rawBody,
       header: (name: string) => req.header(name),
     };

@@ -2,6 +2,7 @@
 // here; the data layer (index reader, access log, contracts, the oracle's gateway) is passed in.
 import type { PAChainContracts } from "../chain/contracts.ts";
 import { todayOf, type Clock } from "../clock.ts";
+import { formatIsoDate } from "../domain/dates.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import { PaChainError } from "../errors.ts";
 import type { IndexerStatus } from "../indexer/indexer.ts";
@@ -22,6 +23,7 @@ import { createPayrollForecast } from "./services/forecast.ts";
 import { timelineOf } from "./services/history.ts";
 import { createOperatorService } from "./services/operator.ts";
 import { listPayments, reconciledTotals } from "./services/payments.ts";
+import { createPeopleService } from "./services/people.ts";
 import type { CredentialSystem } from "./credentials-wiring.ts";
 
 export interface ServiceDependencies {
@@ -61,21 +63,38 @@ export function createServices(deps: ServiceDependencies) {
   const { contracts, catalog, reader, accessLog, pseudonymOf, oracle, clock } = deps;
   const entitlementLookup = createEntitlementLookup({ contracts, catalog, reader });
   const forecast = createPayrollForecast({ contracts, catalog, reader });
+  const nowMs = () => clock.nowMs();
+  const timeline = (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until);
+  const claims = createClaimService({ oracle, reader, catalog, notices: deps.notices });
+  const people = createPeopleService({ reader, accessLog, pseudonymOf, timelineOf: timeline, entitlementsOn: entitlementLookup, nowMs });
+  const credentials = (): CredentialSystem => {
+    if (!deps.credentials) throw new PaChainError("UNAVAILABLE", "credentials are not configured on this API", { status: 503 });
+    return deps.credentials;
+  };
   return {
     catalog,
-    reader,
-    accessLog,
-    pseudonymOf,
     /** Unix milliseconds now, from the system's clock. */
-    nowMs: () => clock.nowMs(),
-    /** Today's date (YYYYMMDD), from the system's clock. */
+    nowMs,
+    /** Today's date (YYYYMMDD), from the system's clock: the routes take it once per request (RouteInput.today). */
     today: () => todayOf(clock),
+    /** Pseudonyms and the access log: a person's data by staff only through it (every read logged first). */
+    people,
     /** A person's entitlements at a date, on the current chain state or at a past block. */
     entitlementsOn: entitlementLookup,
-    timelineOf: (subject: string, until?: number) => timelineOf({ reader, catalog }, subject, until),
+    timelineOf: timeline,
+    /** A person's entitlements at `date`, each with where the person's claim of it stands (the citizen's and the patronato's view). */
+    async entitlementsWithClaims(subject: string, date: number) {
+      const [entitlements, claimed] = await Promise.all([entitlementLookup(subject, date), claims.statusByBenefit(subject)]);
+      return {
+        date: formatIsoDate(date),
+        entitlements: entitlements.map((e) => ({ ...e, claim: claimed.get(e.benefit) ?? { status: "NOT_CLAIMED" as const } })),
+      };
+    },
+    /** The organisations the on-chain OrganisationRegistry lists (through the index), by kind. */
+    organisations: (kindName?: string) => reader.organisations(kindName),
     listPayments: (filter: PaymentFilter) => listPayments({ reader, catalog }, filter),
     reconciledTotals: (period?: number) => reconciledTotals({ reader, catalog, contracts }, period),
-    claims: createClaimService({ oracle, reader, catalog, notices: deps.notices, today: () => todayOf(clock) }),
+    claims,
     delegations: createDelegationService({
       store: deps.delegations ?? unavailableDelegations,
       directory: deps.patronati ?? createPatronatoDirectory([]),
@@ -83,7 +102,7 @@ export function createServices(deps: ServiceDependencies) {
       catalog,
       pseudonymOf,
       today: () => todayOf(clock),
-      nowMs: () => clock.nowMs(),
+      nowMs,
       retentionDays: deps.delegationRetentionDays,
     }),
     /** The payroll of `months` months from `from` (YYYYMM), forecast by the contracts, beside what was paid. */
@@ -94,9 +113,13 @@ export function createServices(deps: ServiceDependencies) {
       register: createCommissionRegister({ feedUrls: deps.commissionFeedUrls ?? [] }),
     }),
     operator: createOperatorService({ oracle, reader, catalog }),
-    credentials(): CredentialSystem {
-      if (!deps.credentials) throw new PaChainError("UNAVAILABLE", "credentials are not configured on this API", { status: 503 });
-      return deps.credentials;
+    credentials,
+    /** Verifies a presentation; a check of a credential the issuer holds is shown to its holder. */
+    async verifyPresentation(presentation: string) {
+      const { entry, ...answer } = await credentials().verifier.verify(presentation);
+      const held = entry ? await credentials().credentialAt(entry.listId, entry.idx) : undefined;
+      if (held) await people.recordVerification({ subject: held.subject, proofId: `${entry!.listId}:${entry!.idx}`, benefit: held.benefit, verdict: answer.verdict });
+      return answer;
     },
     demoSigner: deps.demoSigner,
     integrity: deps.integrity,

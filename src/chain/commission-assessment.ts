@@ -3,7 +3,7 @@
 // line and by the read API's demo signer).
 import { randomBytes } from "node:crypto";
 import { concat, hexlify, id, keccak256, toUtf8Bytes, type BaseWallet, type TypedDataDomain } from "ethers";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { signAssessment, type AssessmentRecord } from "./signing.ts";
 import { categoryCode, flagsToMask } from "../domain/catalog.ts";
 import { parseIsoDate } from "../domain/dates.ts";

@@ -1,10 +1,11 @@
-// Deploys PA Chain to a JSON-RPC node with the Ignition module, and records where it went.
+// Deploys PA Chain to a JSON-RPC node with the Ignition module, and records where it went. Hardhat
+// and the Ignition module are imported inside deployPAChain only: importing Hardhat starts its
+// runtime (it needs the project's config), which an indexer, API or oracle host reading the
+// deployment record (loadDeployment) must not need.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JsonRpcProvider } from "ethers";
-import { network } from "hardhat";
-import PAChainModule from "../../ignition/modules/PAChain.ts";
 import type { Logger } from "../logger.ts";
 import { addressesOf, type DeploymentAddresses } from "./contracts.ts";
 import { misconfigured } from "../errors.ts";
@@ -49,6 +50,7 @@ export async function deployPAChain(options: {
     logger.warn({ deploymentId }, "chain was reset: discarding the old Ignition journal");
     rmSync(journal, { recursive: true, force: true });
   }
+  const [{ network }, { default: PAChainModule }] = await Promise.all([import("hardhat"), import("../../ignition/modules/PAChain.ts")]);
   const connection = await network.create({ network: "consortium", override: { url: rpcUrl, accounts: [deployerKey] } });
   try {
     const parameters: Record<string, number | number[]> = {};

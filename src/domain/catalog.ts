@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { id } from "ethers";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { PaChainError, ValidationError } from "../errors.ts";
 
 // ---- On-chain encoding -------------------------------------------------------------------
@@ -106,8 +106,12 @@ export function benefitId(code: string): `0x${string}` {
 
 // ---- The rule table's shape ---------------------------------------------------------------
 
-const categorySchema = z.enum(["CIVIL_INVALIDITY", "BLINDNESS", "DEAFNESS", "HANDICAP_L104"]);
-const flagSchema = z.enum(FLAG_NAMES as [FlagName, ...FlagName[]]);
+// zod's own message names the allowed values only: the refusal also names the value given.
+const enumMessage = (values: readonly string[]) => (issue: { input?: unknown }) =>
+  `Invalid enum value. Expected ${values.map((v) => `'${v}'`).join(" | ")}, received '${String(issue.input)}'`;
+const TABLE_CATEGORIES = ["CIVIL_INVALIDITY", "BLINDNESS", "DEAFNESS", "HANDICAP_L104"] as const;
+const categorySchema = z.enum(TABLE_CATEGORIES, { error: enumMessage(TABLE_CATEGORIES) });
+const flagSchema = z.enum(FLAG_NAMES as [FlagName, ...FlagName[]], { error: enumMessage(FLAG_NAMES) });
 const percentage = z.number().int().min(0).max(100);
 const age = z.number().int().min(0).max(NO_MAX_AGE);
 const cents = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -146,7 +150,7 @@ const benefitSchema = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    const problem = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+    const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if (b.anyOf === undefined) {
       if (b.category === undefined) problem("category", "required unless anyOf lists the alternatives");
       if (b.minPercentage === undefined) problem("minPercentage", "required unless anyOf lists the alternatives");
@@ -185,7 +189,8 @@ const tableSchema = z
   .object({
     about: z.string().optional(),
     categories: z.array(categorySchema),
-    flags: z.record(flagSchema, z.string()),
+    // Not every flag needs a description (a partial record: zod 4's record over an enum wants all).
+    flags: z.partialRecord(flagSchema, z.string()),
     benefits: z.array(z.unknown()).min(1),
     notes: z.array(z.string()).optional(),
   })
@@ -233,8 +238,10 @@ export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL("../../data/benefit-ru
 
 function zodProblem(error: z.ZodError): { path: string; message: string } {
   const issue = error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
-  return { path, message: issue.message };
+  const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  // A refused record key: zod reports "Invalid key in record" and the key's own refusal inside.
+  const message = issue.code === "invalid_key" ? issue.issues[0]?.message ?? issue.message : issue.message;
+  return { path, message };
 }
 
 function encodeBenefit(b: BenefitRule, field: string): Benefit {

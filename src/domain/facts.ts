@@ -1,10 +1,11 @@
 // The six kinds of certified fact, each declared once: its fields (the EIP-712 struct the certifier
 // signs, in the contract's order), what each field may hold, the FactRegistry function that records
-// it and the event that says it was recorded. The EIP-712 types (src/chain/signing.ts), the
-// oracle's validation (src/oracle/intake.ts) are derived from this table; test/domain/facts.test.ts
-// checks it against the compiled contracts (function ABI, event names, EIP-712 type hashes).
+// it, the event that says it was recorded and how the indexer stores that event. The EIP-712 types
+// (src/chain/signing.ts), the oracle's validation (src/oracle/intake.ts) and the indexer's fact
+// rows (src/indexer/rows.ts) are derived from this table; test/domain/facts.test.ts checks it
+// against the compiled contracts (function ABI, event names and arguments, EIP-712 type hashes).
 // A new kind starts here (docs/architecture.md).
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /** What a field holds: its Solidity type, and the range the oracle accepts before anything is sent. */
 export type FieldKind =
@@ -38,7 +39,20 @@ export interface FactKindSpec {
   signatures: "one" | "members";
   /** FactRegistry event emitted when it is recorded. */
   event: string;
+  /**
+   * How the indexer stores the event (src/indexer/rows.ts): the event argument that names the
+   * certifying organisation (null: the event names none, the store finds it from the signer), and
+   * each kind-specific `facts` column with the event argument it comes from and how it is read.
+   */
+  row: {
+    recordIdArg: string;
+    orgArg: string | null;
+    columns: Readonly<Record<string, readonly [arg: string, as: ColumnValue]>>;
+  };
 }
+
+/** How an event argument becomes a column: a number, a text, euro cents (BIGINT) or a boolean. */
+export type ColumnValue = "num" | "str" | "cents" | "bool";
 
 const f = (name: string, kind: FieldKind): FactField => ({ name, kind });
 const bytes32 = (name: string) => f(name, { type: "bytes32" });
@@ -50,11 +64,13 @@ export const FACT_KINDS = {
     record: "CivilRecord",
     fields: [bytes32("recordId"), bytes32("subject"), date("birthDate"), f("residence", { type: "uint", bits: 32, max: 111999 }), signedAt],
     idField: "recordId", hasSubject: true, function: "recordCivil", signatures: "one", event: "CivilRecordRecorded",
+    row: { recordIdArg: "recordId", orgArg: "municipalityId", columns: { birthDate: ["birthDate", "num"], residence: ["newResidence", "num"], oldResidence: ["oldResidence", "num"] } },
   },
   death: {
     record: "DeathRecord",
     fields: [bytes32("recordId"), bytes32("subject"), date("deathDate"), signedAt],
     idField: "recordId", hasSubject: true, function: "recordDeath", signatures: "one", event: "DeathRecorded",
+    row: { recordIdArg: "recordId", orgArg: "municipalityId", columns: { deathDate: ["newDeathDate", "num"], oldDeathDate: ["oldDeathDate", "num"] } },
   },
   assessment: {
     record: "AssessmentRecord",
@@ -64,26 +80,42 @@ export const FACT_KINDS = {
       f("flags", { type: "uint", bits: 8, max: 31 }), date("effectiveDate"), date("reviewDate", true), bytes32("reportHash"), signedAt,
     ],
     idField: "assessmentId", hasSubject: true, function: "recordAssessment", signatures: "members", event: "AssessmentRecorded",
+    row: {
+      recordIdArg: "assessmentId", orgArg: "commissionId",
+      columns: {
+        assessmentId: ["assessmentId", "str"], category: ["category", "num"], percentage: ["percentage", "num"], flags: ["flags", "num"],
+        effectiveDate: ["effectiveDate", "num"], reviewDate: ["reviewDate", "num"], reportHash: ["reportHash", "str"],
+      },
+    },
   },
   revocation: {
     record: "RevocationRecord",
     fields: [bytes32("recordId"), bytes32("assessmentId"), f("reason", { type: "uint", bits: 8, max: 255 }), signedAt],
     idField: "recordId", hasSubject: false, function: "recordRevocation", signatures: "one", event: "AssessmentRevoked",
+    row: { recordIdArg: "recordId", orgArg: "orgId", columns: { assessmentId: ["assessmentId", "str"], revocationReason: ["reason", "num"] } },
   },
   income: {
     record: "IncomeRecord",
     fields: [bytes32("recordId"), bytes32("subject"), f("year", { type: "year" }), f("amountCents", { type: "cents" }), signedAt],
     idField: "recordId", hasSubject: true, function: "recordIncome", signatures: "one", event: "IncomeRecorded",
+    row: {
+      recordIdArg: "recordId", orgArg: null,
+      columns: { year: ["year", "num"], amountCents: ["newAmountCents", "cents"], oldAmountCents: ["oldAmountCents", "cents"], replaced: ["replaced", "bool"] },
+    },
   },
   hospitalStay: {
     record: "HospitalStayRecord",
     fields: [bytes32("recordId"), bytes32("subject"), date("admission"), date("discharge", true), signedAt],
     idField: "recordId", hasSubject: true, function: "recordHospitalStay", signatures: "one", event: "HospitalStayRecorded",
+    row: { recordIdArg: "recordId", orgArg: "aslId", columns: { admission: ["admission", "num"], discharge: ["newDischarge", "num"], oldDischarge: ["oldDischarge", "num"] } },
   },
 } as const satisfies Record<string, FactKindSpec>;
 
 export type FactKind = keyof typeof FACT_KINDS;
 export const FACT_KIND_NAMES = Object.keys(FACT_KINDS) as [FactKind, ...FactKind[]];
+
+/** The kind a FactRegistry event records, by event name. */
+export const FACT_KIND_OF_EVENT: ReadonlyMap<string, FactKind> = new Map(FACT_KIND_NAMES.map((kind) => [FACT_KINDS[kind].event, kind]));
 
 /** The field's Solidity type, as in the struct and the EIP-712 type string. */
 export function solidityType(kind: FieldKind): string {

@@ -3,7 +3,7 @@
 // organisations, signing keys, benefits and waves). Pure functions of an IndexedEvent, so the same
 // code indexes a new event and rebuilds the state tables after a rewind.
 import { REASONS, WAVE_PHASE_NAMES, type StoredBenefit } from "../domain/catalog.ts";
-import type { FactKind } from "../domain/facts.ts";
+import { FACT_KIND_OF_EVENT, FACT_KINDS, type ColumnValue, type FactKind, type FactKindSpec } from "../domain/facts.ts";
 import type { IndexedEvent, Json, JsonObject } from "./events.ts";
 
 /** The columns of `events` that consumers filter on; null when the event has no such argument. */
@@ -119,6 +119,30 @@ const NO_FACT_FIELDS = {
   admission: null, discharge: null, oldDischarge: null,
 } as const;
 
+const READ: Record<ColumnValue, (value: Json | undefined) => unknown> = { num, str, cents, bool };
+
+/** The `facts` row of a FactRegistry event of `kind`, by the kind's declared row mapping. */
+function factRow(kind: FactKind, a: JsonObject): DerivedRow {
+  const row: FactKindSpec["row"] = FACT_KINDS[kind].row;
+  const columns = Object.fromEntries(Object.entries(row.columns).map(([column, [arg, as]]) => [column, READ[as](a[arg])]));
+  return {
+    table: "facts",
+    fact: {
+      ...NO_FACT_FIELDS,
+      kind,
+      recordId: str(a[row.recordIdArg]),
+      subject: str(a.subject),
+      orgId: row.orgArg === null ? null : num(a[row.orgArg]),
+      signers: Array.isArray(a.signers) ? a.signers.map(str) : [str(a.signer)],
+      signedAt: num(a.signedAt),
+      ...(columns as Partial<FactRow>),
+    },
+  };
+}
+
+/** The kind-specific columns of `facts`: what a kind's row mapping may name. */
+export const FACT_COLUMNS: readonly string[] = Object.keys(NO_FACT_FIELDS);
+
 export function eventKeys(event: IndexedEvent): EventKeys {
   const a = event.args;
   const text = (name: string) => (typeof a[name] === "string" ? (a[name] as string) : null);
@@ -133,19 +157,9 @@ export function eventKeys(event: IndexedEvent): EventKeys {
 
 export function deriveRows(event: IndexedEvent): DerivedRow[] {
   const a = event.args;
-  const fact = (kind: FactKind, recordId: Json | undefined, orgId: Json | null, fields: Partial<FactRow>): DerivedRow => ({
-    table: "facts",
-    fact: {
-      ...NO_FACT_FIELDS,
-      kind,
-      recordId: str(recordId),
-      subject: str(a.subject),
-      orgId: orgId === null ? null : num(orgId),
-      signers: Array.isArray(a.signers) ? a.signers.map(str) : [str(a.signer)],
-      signedAt: num(a.signedAt),
-      ...fields,
-    },
-  });
+  // A certified fact: its columns come from the kind's declaration (src/domain/facts.ts).
+  const factKind = event.contract === "FactRegistry" ? FACT_KIND_OF_EVENT.get(event.event) : undefined;
+  if (factKind) return [factRow(factKind, a)];
   switch (`${event.contract}.${event.event}`) {
     case "BenefitLedger.PaymentRecorded":
       return [{ table: "payments", subject: str(a.subject), benefitId: str(a.benefitId), period: num(a.period), amountCents: cents(a.amountCents) }];
@@ -160,23 +174,6 @@ export function deriveRows(event: IndexedEvent): DerivedRow[] {
         date: num(a.date), eligible: bool(a.eligible), reason: num(a.reason), reasonName: nameOf(REASONS, num(a.reason)),
         monthlyAmountCents: cents(a.monthlyAmountCents), assessmentId: str(a.assessmentId),
       }];
-    case "FactRegistry.CivilRecordRecorded":
-      return [fact("civil", a.recordId, a.municipalityId, { birthDate: num(a.birthDate), residence: num(a.newResidence), oldResidence: num(a.oldResidence) })];
-    case "FactRegistry.DeathRecorded":
-      return [fact("death", a.recordId, a.municipalityId, { deathDate: num(a.newDeathDate), oldDeathDate: num(a.oldDeathDate) })];
-    case "FactRegistry.AssessmentRecorded":
-      return [fact("assessment", a.assessmentId, a.commissionId, {
-        assessmentId: str(a.assessmentId), category: num(a.category), percentage: num(a.percentage), flags: num(a.flags),
-        effectiveDate: num(a.effectiveDate), reviewDate: num(a.reviewDate), reportHash: str(a.reportHash),
-      })];
-    case "FactRegistry.AssessmentRevoked":
-      return [fact("revocation", a.recordId, a.orgId, { assessmentId: str(a.assessmentId), revocationReason: num(a.reason) })];
-    case "FactRegistry.IncomeRecorded":
-      return [fact("income", a.recordId, null, {
-        year: num(a.year), amountCents: cents(a.newAmountCents), oldAmountCents: cents(a.oldAmountCents), replaced: bool(a.replaced),
-      })];
-    case "FactRegistry.HospitalStayRecorded":
-      return [fact("hospitalStay", a.recordId, a.aslId, { admission: num(a.admission), discharge: num(a.newDischarge), oldDischarge: num(a.oldDischarge) })];
     case "OrganisationRegistry.OrganisationRegistered":
       return [{
         table: "organisations", type: "registered", orgId: num(a.orgId), kind: num(a.kind), kindName: nameOf(ORG_KIND_NAMES, num(a.kind)),

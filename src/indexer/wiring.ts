@@ -1,6 +1,5 @@
 // Composition root of the indexer: the store chosen by configuration, a JSON-RPC client of the node, and
 // the indexer over the deployment record. The read API builds the same runtime in-process.
-import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Deployment } from "../chain/deploy.ts";
 import type { Config } from "../config.ts";
@@ -11,16 +10,6 @@ import { openPostgresIndexerStore } from "./postgres.ts";
 import { createIndexerRpc, type IndexerRpc } from "./rpc.ts";
 import { openSqliteIndexerStore } from "./sqlite.ts";
 import type { IndexerStore } from "./store.ts";
-
-/**
- * Reads the deployment record (PACHAIN_HOME/deployment.json). Not src/chain/deploy.ts's
- * loadDeployment: that module starts Hardhat's runtime when imported, which an indexer or API host
- * (any working directory, no Hardhat config) must not need.
- */
-export function readDeploymentRecord(file: string): Deployment {
-  if (!existsSync(file)) throw new Error(`no deployment record at ${file}: start PA Chain first (npm start)`);
-  return JSON.parse(readFileSync(file, "utf8")) as Deployment;
-}
 
 export function indexerSqlitePath(config: Config): string {
   return resolve(config.PACHAIN_INDEXER_SQLITE_FILE ?? join(config.PACHAIN_HOME, "indexer", "index.sqlite"));

@@ -15,6 +15,7 @@ import { addDaysYmd, daysBetweenYmd as daysBetween } from "../domain/dates.ts";
 import type { Catalog } from "../domain/catalog.ts";
 import type { IndexerStore } from "../indexer/store.ts";
 import type { Logger } from "../logger.ts";
+import { runStepLoop } from "../node/step-loop.ts";
 import { IoUnavailable, type IoClient } from "./io-client.ts";
 import { languageOf, render } from "./messages.ts";
 import type { NotifierMetrics } from "./metrics.ts";
@@ -25,6 +26,8 @@ const SEND_BATCH = 64;
 const SEND_CONCURRENCY = 8;
 const EVALUATE_CONCURRENCY = 16;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** The watch and send loops back off at most this long after a failed round (IO down). */
+const LOOP_MAX_BACKOFF_MS = 30_000;
 /** Predictive horizons, in days: the contracts are asked about these future dates. */
 export const HORIZONS = [30, 60, 90] as const;
 const REVIEW_WITHIN_DAYS = 60;
@@ -340,22 +343,12 @@ export function createNotifier(options: {
     return sent;
   }
 
-  async function loop(name: string, step: () => Promise<number>): Promise<void> {
-    let backoff = 0;
-    while (running) {
-      try {
-        const done = await step();
-        if (backoff > 0) logger.info({ loop: name }, "recovered");
-        backoff = 0;
-        if (done === 0) await sleep(pollIntervalMs);
-      } catch (error) {
-        backoff = Math.min(backoff === 0 ? 500 : backoff * 2, 30_000);
-        const transient = error instanceof IoUnavailable;
-        logger[transient ? "warn" : "error"]({ loop: name, err: transient ? (error as Error).message : error, retryInMs: backoff }, "step failed");
-        await sleep(backoff);
-      }
-    }
-  }
+  // A round that did nothing waits the poll interval; a failed one backs off (src/node/step-loop.ts).
+  const loop = (name: string, step: () => Promise<number>) => runStepLoop({
+    name, step: async () => ((await step()) === 0 ? pollIntervalMs : 0), running: () => running, logger,
+    isTransient: (error) => error instanceof IoUnavailable, maxBackoffMs: LOOP_MAX_BACKOFF_MS,
+  });
+
 
   return {
     start() {

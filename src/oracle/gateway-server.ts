@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { PaChainError, ValidationError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { GatewayErrorBody, OracleGateway } from "./gateway.ts";

@@ -2,7 +2,7 @@
 // relayer will send. A record that fails validation becomes a dead letter with the reason, so
 // nothing is silently dropped and nothing invalid reaches the chain.
 import { id, type Interface } from "ethers";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { PaChainError, ValidationError } from "../errors.ts";
 import { benefitByCode, type Catalog } from "../domain/catalog.ts";
 import { formatIsoDate } from "../domain/dates.ts";

@@ -2,6 +2,7 @@
 // account (outbox → chain), and the INPS decision scheduler. Faults back off and retry; stop()
 // lets every loop finish its current step, so nothing is left half-done.
 import type { Logger } from "../logger.ts";
+import { runStepLoop } from "../node/step-loop.ts";
 import type { SourceAdapter } from "./adapter.ts";
 import type { OracleMetrics } from "./metrics.ts";
 import { TransientError, type Relayer } from "./relayer.ts";
@@ -46,22 +47,9 @@ export function createOracle(options: {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  async function loop(name: string, step: () => Promise<number>): Promise<void> {
-    let backoff = 0;
-    while (running) {
-      try {
-        const waitMs = await step();
-        if (backoff > 0) logger.info({ loop: name }, "recovered");
-        backoff = 0;
-        if (waitMs > 0) await sleep(waitMs);
-      } catch (error) {
-        backoff = Math.min(backoff === 0 ? 500 : backoff * 2, MAX_BACKOFF_MS);
-        const transient = error instanceof TransientError;
-        logger[transient ? "warn" : "error"]({ loop: name, err: transient ? (error as Error).message : error, retryInMs: backoff }, "step failed");
-        await sleep(backoff);
-      }
-    }
-  }
+  const loop = (name: string, step: () => Promise<number>) =>
+    runStepLoop({ name, step, running: () => running, logger, isTransient: (error) => error instanceof TransientError, maxBackoffMs: MAX_BACKOFF_MS });
+
 
   function scheduleDecisions(): number {
     if (!decides) return 0;

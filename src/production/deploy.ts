@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import {
   getAddress, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, type ContractTransactionResponse, type Provider, type Signer, type TransactionRequest,
 } from "ethers";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { DEV_KEYS } from "../config.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";

@@ -14,7 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { dirname } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { Logger } from "../logger.ts";
 import { listen, type RunningServer } from "./feed.ts";
 

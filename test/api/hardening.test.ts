@@ -40,6 +40,7 @@ async function startTestApi(options: { rateLimit?: RateLimitOptions; publicRateL
   const catalog = loadCatalog();
   const services = {
     catalog,
+    today,
     ...options.services,
   } as unknown as ApiServices;
   const app = createApp({
@@ -202,7 +203,7 @@ describe("read API hardening against outside attacks", function () {
       const people = generatePopulation({ seed: 7, size: 60, today: today() }).people.map((p) => p.fiscalCode);
       // A route whose data layer fails with the fiscal code in its message: the 500 is logged with the error.
       const api = await startTestApi({
-        services: { pseudonymOf: (fiscalCode: string) => { throw new Error(`no pseudonym for ${fiscalCode}`); } } as Partial<ApiServices>,
+        services: { people: { history: (_read: unknown, fiscalCode: string) => { throw new Error(`no pseudonym for ${fiscalCode}`); } } } as unknown as Partial<ApiServices>,
       });
       try {
         const auditor = await api.auth.issueDemoToken("auditor", STAFF);

@@ -236,11 +236,11 @@ describe("catalog", () => {
     });
 
     const invalid: [string, RawTable, string, string | RegExp][] = [
-      ["a percentage of 120", withBenefit(0, (b) => (b.maxPercentage = 120)), "benefits[0].maxPercentage", "benefit INV_PENSIONE_INABILITA (benefits[0]).maxPercentage: Number must be less than or equal to 100"],
+      ["a percentage of 120", withBenefit(0, (b) => (b.maxPercentage = 120)), "benefits[0].maxPercentage", "benefit INV_PENSIONE_INABILITA (benefits[0]).maxPercentage: Too big: expected number to be <=100"],
       ["an unknown category", withBenefit(8, (b) => (b.category = "MUTISM")), "benefits[8].category", /^benefit SORDI_PENSIONE \(benefits\[8\]\)\.category: Invalid enum value.*'MUTISM'/],
       ["an unknown category in an alternative", withBenefit(11, (b) => ((b.anyOf as RawBenefit[])[1]!.category = "BLIND")), "benefits[11].anyOf[1].category", /^benefit L68_COLLOCAMENTO_MIRATO \(benefits\[11\]\)\.anyOf\[1\]\.category: Invalid enum value/],
       ["an unknown flag", withBenefit(4, (b) => (b.requiredFlags = ["BLIND_TOTAL"])), "benefits[4].requiredFlags[0]", /^benefit CIECHI_ASSOLUTI_PENSIONE \(benefits\[4\]\)\.requiredFlags\[0\]: Invalid enum value/],
-      ["a misspelt key", withBenefit(1, (b) => (b.minAgeYears = 18)), "benefits[1]", /^benefit INV_ASSEGNO_MENSILE \(benefits\[1\]\): Unrecognized key.*'minAgeYears'/],
+      ["a misspelt key", withBenefit(1, (b) => (b.minAgeYears = 18)), "benefits[1]", /^benefit INV_ASSEGNO_MENSILE \(benefits\[1\]\): Unrecognized key.*"minAgeYears"/],
       ["minPercentage above maxPercentage", withBenefit(1, (b) => (b.minPercentage = 100)), "benefits[1].minPercentage", "benefit INV_ASSEGNO_MENSILE (benefits[1]).minPercentage: minPercentage is above maxPercentage"],
       ["an alternative with minPercentage above maxPercentage", withBenefit(11, (b) => ((b.anyOf as RawBenefit[])[0]!.maxPercentage = 40)), "benefits[11].anyOf[0]", "anyOf[0]: minPercentage is above maxPercentage"],
       ["a monetary benefit without amounts", withBenefit(9, (b) => (b.amounts = null)), "benefits[9].amounts", "benefit SORDI_INDENNITA_COMUNICAZIONE (benefits[9]).amounts: monetary benefits need amounts"],
@@ -249,13 +249,13 @@ describe("catalog", () => {
       ["amounts and income limits for different years", withBenefit(0, (b) => (b.incomeLimits = { "2026": 2002955 })), "benefits[0].incomeLimits", "must cover the same years as amounts (amounts: 2025,2026; incomeLimits: 2026)"],
       ["an empty amounts map", withBenefit(2, (b) => (b.amounts = {})), "benefits[2].amounts", "must list at least one year, or be null"],
       ["a two-digit year", withBenefit(2, (b) => (b.amounts = { "26": 55153 })), "benefits[2].amounts.26", "year keys must be YYYY in 1900-2199"],
-      ["a fractional amount", withBenefit(2, (b) => (b.amounts = { "2026": 551.53 })), "benefits[2].amounts.2026", "Expected integer"],
+      ["a fractional amount", withBenefit(2, (b) => (b.amounts = { "2026": 551.53 })), "benefits[2].amounts.2026", "expected int, received number"],
       ["maxAgeExclusive not above minAge", withBenefit(0, (b) => (b.maxAgeExclusive = 18)), "benefits[0].maxAgeExclusive", "maxAgeExclusive: must be above minAge"],
       ["a category beside anyOf", withBenefit(12, (b) => (b.category = "BLINDNESS")), "benefits[12].category", "not allowed beside anyOf"],
       ["neither category nor anyOf", withBenefit(3, (b) => delete b.category), "benefits[3].category", "benefit INV_INDENNITA_FREQUENZA (benefits[3]).category: required unless anyOf lists the alternatives"],
-      ["an empty anyOf", withBenefit(12, (b) => (b.anyOf = [])), "benefits[12].anyOf", "benefit EU_DISABILITY_CARD (benefits[12]).anyOf: Array must contain at least 1 element(s)"],
+      ["an empty anyOf", withBenefit(12, (b) => (b.anyOf = [])), "benefits[12].anyOf", "benefit EU_DISABILITY_CARD (benefits[12]).anyOf: Too small: expected array to have >=1 items"],
       ["a lower-case code", withBenefit(0, (b) => (b.code = "inv_pensione")), "benefits[0].code", "benefit inv_pensione (benefits[0]).code: code must be UPPER_SNAKE_CASE"],
-      ["a benefit without code", withBenefit(0, (b) => delete b.code), "benefits[0].code", /^benefits\[0\]\.code: Required/],
+      ["a benefit without code", withBenefit(0, (b) => delete b.code), "benefits[0].code", /^benefits\[0\]\.code: Invalid input: expected string, received undefined/],
       ["a duplicate code", withBenefit(1, (b) => (b.code = "INV_PENSIONE_INABILITA")), "benefits[1].code", "benefit INV_PENSIONE_INABILITA (benefits[1]): duplicate benefit code"],
     ];
     for (const [what, json, field, message] of invalid) {
@@ -271,11 +271,11 @@ describe("catalog", () => {
     it("refuses a table without benefits", () => {
       const t = table();
       t.benefits = [];
-      expectRefused(t, "benefits", "rule table.benefits: Array must contain at least 1 element(s)");
+      expectRefused(t, "benefits", "rule table.benefits: Too small: expected array to have >=1 items");
     });
 
     it("refuses something that is not a table", () => {
-      expectRefused([], "", /^rule table: Expected object, received array/);
+      expectRefused([], "", /^rule table: Invalid input: expected object, received array/);
     });
   });
 

@@ -5,7 +5,8 @@ import { expect } from "chai";
 import { Interface, keccak256, toUtf8Bytes } from "ethers";
 import { readAbi, readDeployedBytecode } from "../../src/chain/artifacts.ts";
 import { FACT_TYPES } from "../../src/chain/signing.ts";
-import { FACT_KIND_NAMES, FACT_KINDS, recordSchema, solidityType, typeString } from "../../src/domain/facts.ts";
+import { FACT_KIND_NAMES, FACT_KIND_OF_EVENT, FACT_KINDS, recordSchema, solidityType, typeString } from "../../src/domain/facts.ts";
+import { FACT_COLUMNS } from "../../src/indexer/rows.ts";
 
 describe("fact kinds (src/domain/facts.ts)", function () {
   const registry = new Interface(readAbi("FactRegistry"));
@@ -28,6 +29,18 @@ describe("fact kinds (src/domain/facts.ts)", function () {
         expect(bytecode, typeString(kind)).to.contain(keccak256(toUtf8Bytes(typeString(kind))).slice(2));
         expect(registry.getEvent(spec.event), spec.event).to.not.equal(null);
         expect(FACT_TYPES[spec.record]).to.deep.equal(spec.fields.map((field) => ({ name: field.name, type: solidityType(field.kind) })));
+      });
+
+      it(`maps ${spec.event}'s arguments to the indexer's facts columns (each argument exists, each column is a facts column)`, function () {
+        const args = registry.getEvent(spec.event)!.inputs.map((input) => input.name);
+        const row = spec.row as { recordIdArg: string; orgArg: string | null; columns: Record<string, readonly [string, string]> };
+        expect(args, "record id").to.include(row.recordIdArg);
+        if (row.orgArg !== null) expect(args, "organisation").to.include(row.orgArg);
+        for (const [column, [arg]] of Object.entries(row.columns)) {
+          expect(args, `${column} ← ${arg}`).to.include(arg);
+          expect(FACT_COLUMNS, column).to.include(column);
+        }
+        expect(FACT_KIND_OF_EVENT.get(spec.event)).to.equal(kind);
       });
 
       it("refuses a record with an unknown field or a value out of range", function () {

@@ -2,9 +2,8 @@
 // past date; payments filtered and exported; payroll totals reconciled with the chain. Every read
 // of a person's data is written to the access log, with the stated purpose, before it is answered.
 import { z } from "zod/v4";
-import { formatIsoDate, formatPeriod, unixSecondsFromIsoDate } from "../../domain/dates.ts";
+import { formatPeriod } from "../../domain/dates.ts";
 import { benefitByCode } from "../../domain/catalog.ts";
-import { PaChainError } from "../../errors.ts";
 import type { Principal } from "../auth.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
 import {
@@ -12,8 +11,8 @@ import {
 } from "../schemas.ts";
 import { parseAfter, paymentsCsv } from "../services/payments.ts";
 import type { ApiServices } from "../services.ts";
+import type { StaffRead } from "../services/people.ts";
 
-const SECONDS_PER_DAY = 86_400;
 const FORECAST_MAX_MONTHS = 24;
 const CSV_MAX_ROWS = 100_000;
 
@@ -22,15 +21,8 @@ const asOfParam = isoDateParam("asOf").optional()
   .meta({ description: "Read the chain as it was at the end of this date (YYYY-MM-DD)" });
 
 export function auditorRoutes(s: ApiServices): RouteSpec[] {
-  /** Logs the read, then returns the person's pseudonym. */
-  const readPerson = async (who: Principal | undefined, fiscalCode: string, purpose: string, action: string, requestId: string) => {
-    const subject = s.pseudonymOf(fiscalCode);
-    await s.accessLog.record([{ at: s.nowMs(), actorRole: who!.role, actor: who!.fiscalCode, subject, purpose, action, requestId }]);
-    return subject;
-  };
-  /** End of the asOf day in unix seconds (UTC, the chain's calendar). */
-  const endOf = (asOf: number | undefined) =>
-    asOf === undefined ? undefined : unixSecondsFromIsoDate(formatIsoDate(asOf), "asOf") + SECONDS_PER_DAY - 1;
+  /** A read of a person by staff: the people service logs it with its purpose before answering. */
+  const staff = (who: Principal | undefined, purpose: string, requestId: string): StaffRead => ({ who: who!, purpose, requestId });
 
   return [
     route({
@@ -40,11 +32,7 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
       params: subjectParams,
       query: z.object({ purpose: purposeParam, asOf: asOfParam }),
       response: historyAnswer,
-      async handle({ params, query, who, requestId }) {
-        const subject = await readPerson(who, params.fiscalCode, query.purpose, "history", requestId);
-        const items = await s.timelineOf(subject, endOf(query.asOf));
-        return { subject, asOf: query.asOf === undefined ? null : formatIsoDate(query.asOf), items };
-      },
+      handle: ({ params, query, who, requestId }) => s.people.history(staff(who, query.purpose, requestId), params.fiscalCode, query.asOf),
     }),
     route({
       method: "get", path: "/v1/subjects/:fiscalCode/entitlements", tag: "auditor", roles: ["auditor", "operator"],
@@ -52,18 +40,8 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
       params: subjectParams,
       query: z.object({ purpose: purposeParam, date: isoDateParam("date").optional(), asOf: asOfParam }),
       response: entitlementsAnswer,
-      async handle({ params, query, who, requestId }) {
-        const subject = await readPerson(who, params.fiscalCode, query.purpose, "entitlements", requestId);
-        const date = query.date ?? query.asOf ?? s.today();
-        if (query.asOf === undefined) return { date: formatIsoDate(date), entitlements: await s.entitlementsOn(subject, date) };
-        const block = await s.reader.lastBlockAtOrBefore(endOf(query.asOf)!);
-        if (block === undefined) throw new PaChainError("NOT_FOUND", `nothing was recorded on chain by ${formatIsoDate(query.asOf)}`, { status: 404 });
-        return {
-          date: formatIsoDate(date),
-          asOf: { date: formatIsoDate(query.asOf), block },
-          entitlements: await s.entitlementsOn(subject, date, block),
-        };
-      },
+      handle: ({ params, query, who, requestId, today }) =>
+        s.people.entitlements(staff(who, query.purpose, requestId), params.fiscalCode, query.date ?? query.asOf ?? today, query.asOf),
     }),
     route({
       method: "get", path: "/v1/payments", tag: "auditor", roles: ["auditor"],
@@ -105,17 +83,7 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
       params: z.object({ paymentId: z.string().regex(/^\d{1,12}-\d{1,6}$/, "must be block-logIndex, e.g. 1234-0") }),
       query: z.object({ purpose: purposeParam }),
       response: historyAnswer.extend({ payment: z.object({ block: z.number().int(), logIndex: z.number().int() }) }),
-      async handle({ params, query, who, requestId }) {
-        const [block, logIndex] = params.paymentId.split("-").map(Number);
-        // The row right after the place before this one: the payment itself, if there is one there.
-        const after = logIndex > 0 ? { block, logIndex: logIndex - 1 } : { block: block - 1, logIndex: Number.MAX_SAFE_INTEGER };
-        const [payment] = (await s.reader.payments({ after, limit: 1 }));
-        if (!payment || payment.block !== block || payment.logIndex !== logIndex) {
-          throw new PaChainError("NOT_FOUND", `no payment at ${params.paymentId}`, { status: 404 });
-        }
-        await s.accessLog.record([{ at: s.nowMs(), actorRole: who!.role, actor: who!.fiscalCode, subject: payment.subject, purpose: query.purpose, action: "payment-trace", requestId }]);
-        return { subject: payment.subject, asOf: null, items: await s.timelineOf(payment.subject), payment: { block, logIndex } };
-      },
+      handle: ({ params, query, who, requestId }) => s.people.paymentHistory(staff(who, query.purpose, requestId), params.paymentId),
     }),
     route({
       method: "get", path: "/v1/payroll/forecast", tag: "auditor", roles: ["auditor", "operator"],
@@ -126,8 +94,8 @@ export function auditorRoutes(s: ApiServices): RouteSpec[] {
         months: limitParam(FORECAST_MAX_MONTHS, 12).meta({ description: `How many months (1 to ${FORECAST_MAX_MONTHS}, default 12)` }),
       }),
       response: z.object({ from: z.string(), months: z.array(forecastMonth) }),
-      async handle({ query }) {
-        const from = query.from ?? Math.floor(s.today() / 100);
+      async handle({ query, today }) {
+        const from = query.from ?? Math.floor(today / 100);
         return { from: formatPeriod(from), months: await s.payrollForecast(from, query.months) };
       },
     }),

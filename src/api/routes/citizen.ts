@@ -1,30 +1,22 @@
 // Citizens: their own entitlement status, payments, history and who consulted their data. The
 // person is always the token's subject: no route here takes a fiscal code.
 import { z } from "zod/v4";
-import { formatIsoDate } from "../../domain/dates.ts";
-import { route, type RouteSpec } from "../route.ts";
-import { reply } from "../route.ts";
+import type { Principal } from "../auth.ts";
+import { reply, route, type RouteSpec } from "../route.ts";
 import { accessEntry, application, claimAccepted, entitlementsAnswer, historyAnswer, proofVerifications, isoDateParam, limitParam, notice, paymentsAnswer } from "../schemas.ts";
 import type { ApiServices } from "../services.ts";
 import { parseAfter } from "../services/payments.ts";
 
 export function citizenRoutes(s: ApiServices): RouteSpec[] {
-  const me = (who: { fiscalCode: string } | undefined) => s.pseudonymOf(who!.fiscalCode);
+  /** The signed-in person's pseudonym (their own data: not logged). */
+  const me = (who: Principal | undefined) => s.people.self(who!);
   return [
     route({
       method: "get", path: "/v1/me/entitlements", tag: "citizen", roles: ["citizen"],
       summary: "My entitlement to every benefit at a date, as the contracts compute it",
       query: z.object({ date: isoDateParam("date").optional() }),
       response: entitlementsAnswer,
-      async handle({ query, who }) {
-        const date = query.date ?? s.today();
-        const subject = me(who);
-        const [entitlements, claims] = await Promise.all([s.entitlementsOn(subject, date), s.claims.statusByBenefit(subject)]);
-        return {
-          date: formatIsoDate(date),
-          entitlements: entitlements.map((e) => ({ ...e, claim: claims.get(e.benefit) ?? { status: "NOT_CLAIMED" as const } })),
-        };
-      },
+      handle: ({ query, who, today }) => s.entitlementsWithClaims(me(who), query.date ?? today),
     }),
     route({
       method: "get", path: "/v1/me/payments", tag: "citizen", roles: ["citizen"],
@@ -49,8 +41,8 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
       body: z.object({ benefit: z.string().min(1).max(64).meta({ description: "Benefit code, e.g. INV_ASSEGNO_MENSILE" }) }).strict(),
       response: claimAccepted,
       status: 202,
-      handle: async ({ body, who }) => {
-        const { id, status } = await s.claims.submit(me(who), body.benefit);
+      handle: async ({ body, who, today }) => {
+        const { id, status } = await s.claims.submit(me(who), body.benefit, today);
         return reply({ status: 202, body: { id, status } });
       },
     }),
@@ -87,19 +79,7 @@ export function citizenRoutes(s: ApiServices): RouteSpec[] {
         next: z.string().nullable().meta({ description: "Cursor of the next (older) page; null on the last page" }),
         verifications: z.array(proofVerifications),
       }),
-      async handle({ query, who }) {
-        const subject = me(who);
-        const [page, verifications] = await Promise.all([s.accessLog.entriesFor(subject, query.limit, query.cursor), s.accessLog.verificationsFor(subject, query.limit)]);
-        return {
-          entries: page.entries.map((e) => ({
-            at: new Date(e.at).toISOString(), role: e.actorRole, actor: e.actor, purpose: e.purpose, action: e.action, requestId: e.requestId,
-          })),
-          next: page.next,
-          verifications: verifications.map((v) => ({
-            proofId: v.proofId, benefit: v.benefit, firstAt: new Date(v.firstAt).toISOString(), lastAt: new Date(v.lastAt).toISOString(), count: v.count, lastVerdict: v.lastVerdict,
-          })),
-        };
-      },
+      handle: ({ query, who }) => s.people.accessLogOf(who!, query.limit, query.cursor),
     }),
   ];
 }

@@ -144,7 +144,7 @@ export function credentialRoutes(s: ApiServices): RouteSpec[] {
         issuerMetadataUrl: z.string(),
       }),
       status: 201,
-      handle: ({ body, who }) => c().issuer.createOffer(s.pseudonymOf(who!.fiscalCode), body.benefit),
+      handle: ({ body, who }) => c().issuer.createOffer(s.people.self(who!), body.benefit),
     }),
     route({
       method: "post", path: "/v1/presentations/requests", tag: "credentials", roles: "public",
@@ -164,18 +164,8 @@ export function credentialRoutes(s: ApiServices): RouteSpec[] {
       description: "Answers only the disclosed claims, in plain Italian and English. A nonce serves one presentation: a replay is refused. The check is shown to the person in their access log.",
       body: z.object({ presentation: z.string().min(1).max(12_000).meta({ description: "The presentation (issuer JWT~disclosures~key-binding JWT), or text containing it" }) }).strict(),
       response: presentationCheck,
-      async handle({ body }) {
-        const { entry, ...answer } = await c().verifier.verify(body.presentation);
-        const held = entry ? await c().credentialAt(entry.listId, entry.idx) : undefined;
-        // Shown to the person apart from staff reads, one row per credential with its count: anyone may
-        // verify a presentation any number of times without pushing a staff read out of view.
-        if (held) {
-          await s.accessLog.recordVerification({
-            subject: held.subject, proofId: `${entry!.listId}:${entry!.idx}`, benefit: held.benefit, at: s.nowMs(), verdict: answer.verdict,
-          });
-        }
-        return answer;
-      },
+      // The check is shown to the person (their access log) by the service.
+      handle: ({ body }) => s.verifyPresentation(body.presentation),
     }),
   ];
 }

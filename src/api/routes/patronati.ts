@@ -4,7 +4,6 @@
 // Every desk read or action passes the delegation gate and is logged to the person first
 // (src/api/services/delegations.ts).
 import { z } from "zod/v4";
-import { formatIsoDate } from "../../domain/dates.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
 import {
   claimAccepted, delegation, entitlementsAnswer, fiscalCodeParam, historyAnswer, isoDateParam, limitParam, organisationEntry, paymentsAnswer,
@@ -32,7 +31,7 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
       async handle({ query }) {
         const orgs = query.kind === "PATRONATO"
           ? (await d.directory()).map((p) => ({ orgId: p.id, name: p.name, kindName: "PATRONATO" }))
-          : await s.reader.organisations(query.kind);
+          : await s.organisations(query.kind);
         return { organisations: orgs.map((o) => ({ id: o.orgId, name: o.name, kind: o.kindName, onChain: true })) };
       },
     }),
@@ -60,7 +59,7 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
         let status = new Map<string, "PENDING" | "GRANTED" | "REFUSED">();
         if (delegations.some((x) => x.claims.length)) {
           try {
-            status = new Map((await s.claims.list(s.pseudonymOf(who!.fiscalCode))).map((a) => [a.id.toLowerCase(), a.status]));
+            status = new Map((await s.claims.list(s.people.self(who!))).map((a) => [a.id.toLowerCase(), a.status]));
           } catch {
             // claims answer 503 without an oracle: the status stays null
           }
@@ -111,14 +110,9 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
       params: person,
       query: z.object({ date: isoDateParam("date").optional() }),
       response: entitlementsAnswer,
-      async handle({ params, query, who, requestId }) {
+      async handle({ params, query, who, requestId, today }) {
         const { subject } = await d.access(who!, params.fiscalCode, ["READ_STATUS"], "entitlements", requestId);
-        const date = query.date ?? s.today();
-        const [entitlements, claims] = await Promise.all([s.entitlementsOn(subject, date), s.claims.statusByBenefit(subject)]);
-        return {
-          date: formatIsoDate(date),
-          entitlements: entitlements.map((e) => ({ ...e, claim: claims.get(e.benefit) ?? { status: "NOT_CLAIMED" as const } })),
-        };
+        return s.entitlementsWithClaims(subject, query.date ?? today);
       },
     }),
     route({
@@ -167,10 +161,10 @@ export function patronatoRoutes(s: ApiServices): RouteSpec[] {
       body: z.object({ benefit: z.string().min(1).max(64).meta({ description: "Benefit code, e.g. INV_ASSEGNO_MENSILE" }) }).strict(),
       response: claimAccepted,
       status: 202,
-      async handle({ params, body, who, requestId }) {
+      async handle({ params, body, who, requestId, today }) {
         d.checkBenefit(body.benefit);
         const { subject, delegation: live, patronato } = await d.access(who!, params.fiscalCode, ["SUBMIT_APPLICATIONS"], `application ${body.benefit}`, requestId);
-        const { created, id, status } = await s.claims.submit(subject, body.benefit);
+        const { created, id, status } = await s.claims.submit(subject, body.benefit, today);
         if (created) {
           await d.recordClaim({ applicationId: id, delegationId: live.id, subject, patronatoId: patronato.id, operator: who!.fiscalCode, benefit: body.benefit, at: s.nowMs() });
         }

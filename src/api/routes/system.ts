@@ -2,15 +2,16 @@
 // consortium's probes see whether the service works) and, in demo mode only, the demo tokens that
 // stand in for SPID/CIE sign-in.
 import { z } from "zod/v4";
-import { PaChainError, ValidationError } from "../../errors.ts";
-import { ROLES, type Authenticator, type Principal } from "../auth.ts";
+import { PaChainError } from "../../errors.ts";
+import { ROLES } from "../auth.ts";
 import { PROBLEM_JSON, STATUS_TITLES } from "../problem.ts";
 import { route, reply, type RouteSpec } from "../route.ts";
+import type { DemoSignIn } from "../services/demo-sign-in.ts";
 
+/** The service's own parts (createApp builds them from its dependencies: the authenticator, readiness). */
 export interface SystemLink {
-  auth: Pick<Authenticator, "issueDemoToken">;
-  /** Refuses a demo token the directory would not back (a patronato operator it does not list). */
-  checkDemoHolder?(holder: Principal): Promise<void>;
+  /** Demo sign-in (src/api/services/demo-sign-in.ts). */
+  signIn: DemoSignIn;
   /** Whether the chain answers and how far behind the index is. */
   readiness(): Promise<{ ready: boolean; chain: string; index: string }>;
 }
@@ -56,18 +57,7 @@ export function systemRoutes(link: SystemLink | undefined): RouteSpec[] {
         role: z.enum(ROLES),
       }),
       status: 201,
-      async handle({ body }) {
-        const { role, fiscalCode, organisation } = body;
-        if (role === "commission" && organisation === undefined) {
-          throw new ValidationError("organisation", "organisation: a commission token needs the commission's organisation id");
-        }
-        if (role === "patronato" && organisation === undefined) {
-          throw new ValidationError("organisation", "organisation: a patronato token needs the patronato's id");
-        }
-        await linked().checkDemoHolder?.({ role, fiscalCode: fiscalCode.toUpperCase(), organisation });
-        const token = await linked().auth.issueDemoToken(role, fiscalCode, role === "citizen" ? undefined : organisation);
-        return reply({ status: 201, body: { token, role } });
-      },
+      handle: async ({ body }) => reply({ status: 201, body: await linked().signIn.issue(body) }),
     }),
   ];
 }

@@ -25,7 +25,6 @@ export function createClaimService(deps: {
   reader: IndexReader;
   catalog: Catalog;
   notices?: Pick<NoticeStore, "noticesOf">;
-  today: () => number;
 }) {
   const oracle = () => {
     if (!deps.oracle) throw new PaChainError("UNAVAILABLE", "the oracle is not attached to this API: claims are not possible here", { status: 503 });
@@ -51,9 +50,9 @@ export function createClaimService(deps: {
   }
 
   return {
-    /** Files a claim decided at today's date; the same claim while pending or granted. */
-    async submit(subject: string, benefit: string): Promise<{ created: boolean; id: string; status: ClaimView["status"] }> {
-      const { created, claim } = await oracle().submitClaim(subject, benefit, deps.today());
+    /** Files a claim decided at today's date (YYYYMMDD); the same claim while pending or granted. */
+    async submit(subject: string, benefit: string, today: number): Promise<{ created: boolean; id: string; status: ClaimView["status"] }> {
+      const { created, claim } = await oracle().submitClaim(subject, benefit, today);
       return { created, id: claim.id, status: claim.status };
     },
     list: async (subject: string) => withBlocks(subject, await oracle().claimsOf(subject)),
