@@ -187,15 +187,25 @@ export interface ApiClients {
   submitAssessment(sourceId: string, fiscalCode: string): Promise<{ id?: string; status: number; retries: number; detail?: string }>;
   /** A citizen's one-click claim of `benefit`; the application id once accepted. */
   fileClaim(fiscalCode: string, benefit: string): Promise<{ id?: string; status: number; retries: number; detail?: string }>;
+  /** Requests to the API sent and not answered yet: a kill now lands mid-request. */
+  inFlight(): number;
 }
 
 export function apiClients(system: System, apiUrl: string): ApiClients {
   const commissionId = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!.orgId;
-  const post = (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) => fetch(`${apiUrl}${path}`, {
-    method: "POST", body: typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    signal: AbortSignal.timeout(30_000),
-  });
+  let inFlight = 0;
+  const post = async (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) => {
+    inFlight += 1;
+    try {
+      return await fetch(`${apiUrl}${path}`, {
+        method: "POST", body: typeof body === "string" ? body : JSON.stringify(body),
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        signal: AbortSignal.timeout(30_000),
+      });
+    } finally {
+      inFlight -= 1;
+    }
+  };
   const ok = (status: number) => status >= 200 && status < 300;
   const token = async (role: string, fiscalCode: string, organisation?: number): Promise<string> => {
     const { answer } = await untilAnswered(() => post("/v1/dev/token", { role, fiscalCode, organisation }), ok);
@@ -204,6 +214,7 @@ export function apiClients(system: System, apiUrl: string): ApiClients {
   };
   const detail = (answer: Answer) => JSON.stringify(answer).slice(0, 300);
   return {
+    inFlight: () => inFlight,
     async submitAssessment(sourceId, fiscalCode) {
       const commission = await token("commission", "RSSMRA85T10A562S", commissionId);
       const signing = await untilAnswered(() => post("/v1/dev/assessments/sign", {

@@ -416,6 +416,9 @@ async function runRateLimit(system: System, env: Record<string, string>): Promis
 const API_KILL = "read API SIGKILL mid-write";
 const NOTIFIER_KILL = "notifier SIGKILL mid-send";
 const ACCOMPANIMENT = "INV_INDENNITA_ACCOMPAGNAMENTO";
+/** SIGKILLs of the API per write phase (assessments, claims), and of the notifier in all. */
+const API_KILLS = 4;
+const NOTIFIER_KILLS = 4;
 
 /**
  * Commissions' assessments, then those people's claims, through the read API as its own process,
@@ -432,6 +435,8 @@ async function runWriteFaults(
   const processes: WriteProcesses = await startWriteProcesses(system, { env, logLevel: "info" });
   let checked = 0;
   let mismatches = 0;
+  let stopKilling = false;
+  let notifierKilled: Promise<unknown> = Promise.resolve();
   const fail = (detail: string) => {
     mismatches += 1;
     if (details.length < 20) details.push(detail);
@@ -441,23 +446,44 @@ async function runWriteFaults(
     const clients = apiClients(system, processes.apiUrl);
     let unanswered = 0;
 
-    /** Runs `work` for each person, 4 at a time, while the API and the notifier are killed under it. */
-    const underKills = async <T>(what: string, work: (person: string, i: number) => Promise<T>, apiKills: number, notifierKills: number): Promise<T[]> => {
+    // The notifier is killed while it has notices to send (pending or being sent), through both
+    // phases and the sending that follows, then started again.
+    let writing = true;
+    const notifierKiller = (async () => {
+      let kills = 0;
+      while (kills < NOTIFIER_KILLS && !stopKilling) {
+        await sleep(random(200, 1500));
+        const { counts } = await processes.notices();
+        if (counts.pending + counts.sending === 0) {
+          // Nothing left to send once the writes are over: fewer kills than planned.
+          if (!writing) break;
+          continue;
+        }
+        await processes.kill("notifier");
+        kills += 1;
+        injected(NOTIFIER_KILL);
+        options.log(`  fault: ${NOTIFIER_KILL} (${counts.sending} sending, ${counts.pending} pending)`);
+        await sleep(random(100, 1000));
+        await processes.start("notifier");
+      }
+    })();
+    // Awaited after the writes; a failure before then must not go unhandled.
+    notifierKilled = notifierKiller.then(() => undefined, (error: unknown) => error);
+
+    /** Runs `work` for each person, 4 at a time, while the API is SIGKILLed with requests in flight. */
+    const underKills = async <T>(what: string, work: (person: string, i: number) => Promise<T>, apiKills: number): Promise<T[]> => {
       let done = false;
       const killer = (async () => {
-        let api = 0;
-        let notifier = 0;
-        while (!done && (api < apiKills || notifier < notifierKills)) {
-          await sleep(random(300, 1500));
-          if (done) break;
-          const name = api < apiKills && (notifier >= notifierKills || Math.random() < 0.6) ? "api" : "notifier";
-          await processes.kill(name);
-          injected(name === "api" ? API_KILL : NOTIFIER_KILL);
-          options.log(`  fault: ${name === "api" ? API_KILL : NOTIFIER_KILL} (${what})`);
-          if (name === "api") api += 1;
-          else notifier += 1;
-          await sleep(random(100, 1500));
-          await processes.start(name);
+        for (let kills = 0; kills < apiKills && !done;) {
+          await sleep(random(20, 300));
+          if (done || clients.inFlight() === 0) continue;
+          const inFlight = clients.inFlight();
+          await processes.kill("api");
+          kills += 1;
+          injected(API_KILL);
+          options.log(`  fault: ${API_KILL} (${what}, ${inFlight} requests in flight)`);
+          await sleep(random(100, 1000));
+          await processes.start("api");
         }
       })();
       const results: T[] = new Array(people.length);
@@ -480,7 +506,7 @@ async function runWriteFaults(
       unanswered += r.retries;
       if (!r.id) fail(`writes: assessment of person ${i} not accepted: ${r.status} ${r.detail}`);
       return r.id;
-    }, 4, 2);
+    }, API_KILLS);
     const accepted = assessments.filter((id): id is string => id !== undefined);
     await waitUntil("every accepted assessment on chain", async () => {
       const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
@@ -493,7 +519,7 @@ async function runWriteFaults(
       unanswered += r.retries;
       if (!r.id) fail(`writes: claim of person ${i} not accepted: ${r.status} ${r.detail}`);
       return r.id;
-    }, 4, 2);
+    }, API_KILLS);
     const claimed = claims.filter((id): id is string => id !== undefined);
     await waitUntil("every accepted claim decided on chain", async () => {
       const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
@@ -525,6 +551,9 @@ async function runWriteFaults(
     }
 
     // 3. The notifier: whatever it still has to send, sent; one IO message per delivered notice.
+    writing = false;
+    const killerError = await notifierKilled;
+    if (killerError) throw killerError;
     let quiet = 0;
     let last = { ioMessages: -1, counts: {} as Record<string, number> };
     await waitUntil("the notifier's notices settled", async () => {
@@ -548,6 +577,9 @@ async function runWriteFaults(
     options.log(`writes: ${accepted.length} assessments and ${claimed.length} claims accepted (${unanswered} attempts unanswered by a killed API), ${last.counts.delivered} notices delivered, IO messages ${last.ioMessages}`);
     return { checked, mismatches, counts: { assessments: accepted.length, claims: claimed.length, notices: last.counts.delivered, unansweredAttempts: unanswered } };
   } finally {
+    // The notifier's killer finishes its round (it may be starting the notifier), then all stop.
+    stopKilling = true;
+    await notifierKilled;
     await processes.stop();
   }
 }
