@@ -14,7 +14,9 @@ import { loadDeployment } from "../src/chain/deploy.ts";
 import { loadConsortium, type ConsortiumRecord } from "../src/demo/consortium.ts";
 import { PaChainError } from "../src/errors.ts";
 import { createLogger } from "../src/logger.ts";
-import { applyConsortium, checkChainId, ensureAdminDelay, FixedGasPriceWallet, parseConsortiumFile, resolveKey } from "../src/production/deploy.ts";
+import {
+  applyConsortium, checkChainId, ensureAdminDelay, ensureGovernanceDelays, FixedGasPriceWallet, parseConsortiumFile, resolveKey,
+} from "../src/production/deploy.ts";
 
 function fail(message: string): never {
   process.stderr.write(`deploy:consortium: ${message}\nusage: npm run deploy:consortium -- CONSORTIUM.json\n`);
@@ -48,12 +50,15 @@ try {
   const contracts = attachContracts(deployment.addresses, new NonceManager(signer));
   const applied = await applyConsortium(contracts, spec, record, logger);
   writeFileSync(recordFile, `${JSON.stringify(applied.record, null, 2)}\n`);
-  // Once the consortium is in place, ADMIN acts only after its delay (docs/security.md).
-  const delayed = await ensureAdminDelay(contracts, config.PACHAIN_ADMIN_DELAY_SECONDS, logger);
+  // Once the consortium is in place, GOVERNANCE and REGISTRAR act only after their delays, unpausing
+  // becomes GOVERNANCE's, GUARDIAN still pauses at once, and last ADMIN acts only after its own
+  // delay (docs/security.md, "Governance delays").
+  const delayed = await ensureGovernanceDelays(contracts, { governance: config.PACHAIN_GOVERNANCE_DELAY_SECONDS, registrar: config.PACHAIN_REGISTRAR_DELAY_SECONDS }, logger)
+    + await ensureAdminDelay(contracts, config.PACHAIN_ADMIN_DELAY_SECONDS, logger);
   provider.destroy();
   process.stdout.write(`consortium applied: ${applied.transactions + delayed} transactions; ${applied.record.organisations.length} organisations in ${recordFile}\n`);
   if (applied.scheduled + applied.pending > 0) {
-    process.stdout.write(`${applied.scheduled} role grants scheduled now, ${applied.pending} waiting: run again once ADMIN's delay (${config.PACHAIN_ADMIN_DELAY_SECONDS} s) has passed\n`);
+    process.stdout.write(`${applied.scheduled} grants, registrations or signing keys scheduled now, ${applied.pending} waiting: run again once ADMIN's delay (${config.PACHAIN_ADMIN_DELAY_SECONDS} s) or REGISTRAR's (${config.PACHAIN_REGISTRAR_DELAY_SECONDS} s) has passed\n`);
   }
 } catch (error) {
   if (error instanceof PaChainError) fail(error.message);

@@ -1,8 +1,10 @@
 // npm run test:faults [-- --size N --seed S --faults F --load-seconds T]
 // The long fault and load suite of issue 6 (test/faults/suite.ts): a reference run without faults,
-// the same population under SIGKILLs of the oracle and the indexer, node cut-offs and PostgreSQL
-// restarts, then sustained load and the rate limiter. Prints progress, a summary table and, last,
-// one JSON line {"faultsInjected", "recordsChecked", "mismatches"}. Exit 1 on any mismatch.
+// the same population under SIGKILLs of the oracle and the indexer, node cut-offs, PostgreSQL
+// restarts and a Besu-like node pool's faults, then sustained load and the rate limiter, then
+// writes through the read API while it and the notifier are SIGKILLed. Prints progress, a summary
+// table and, last, one JSON line {"faultsInjected", "kinds", "recordsChecked", "mismatches",
+// "durationSeconds"}. Exit 1 on any mismatch.
 import { runFaultSuite } from "../test/faults/suite.ts";
 
 function option(name: string, fallback: number): number {
@@ -36,13 +38,17 @@ try {
     ["load: p99 latency", `${report.load.latencyP99Ms} ms`],
     ["load: RSS start / max / end", `${report.load.rssStartMb} / ${report.load.rssMaxMb} / ${report.load.rssEndMb} MB`],
     ["rate limit: answered / 429 / allowed at most", `${report.rateLimit.ok} / ${report.rateLimit.limited} / ${report.rateLimit.allowedMax}`],
+    ["writes: assessments / claims / notices (attempts unanswered)", `${report.writes.assessments} / ${report.writes.claims} / ${report.writes.notices} (${report.writes.unansweredAttempts})`],
     ["duration", `${Math.round((Date.now() - startedAt) / 1000)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n| ${"what".padEnd(width)} | value |\n|${"-".repeat(width + 2)}|-------|`);
   for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
   for (const detail of report.details) console.log(`  mismatch: ${detail}`);
-  console.log(JSON.stringify({ faultsInjected: report.faultsInjected, recordsChecked: report.recordsChecked, mismatches: report.mismatches }));
+  console.log(JSON.stringify({
+    faultsInjected: report.faultsInjected, kinds: Object.keys(report.faultsByKind).length, recordsChecked: report.recordsChecked,
+    mismatches: report.mismatches, durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+  }));
   process.exit(report.mismatches === 0 ? 0 : 1);
 } catch (error) {
   process.stderr.write(`test:faults: failed: ${(error as Error).stack ?? error}\n`);

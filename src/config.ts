@@ -85,6 +85,14 @@ const schema = z.object({
    * The demo (npm start) never applies it: its ADMIN keeps zero delay.
    */
   PACHAIN_ADMIN_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(2 * 86_400),
+  /**
+   * Production (npm run deploy:consortium): the execution delays of the other governance roles,
+   * set with ADMIN's (src/production/deploy.ts ensureGovernanceDelays, docs/security.md).
+   * GOVERNANCE (benefit terms, wave phases, and unpausing) and REGISTRAR (organisations and their
+   * signing keys); GUARDIAN keeps none, so pausing stays immediate. The demo keeps zero delays.
+   */
+  PACHAIN_GOVERNANCE_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  PACHAIN_REGISTRAR_DELAY_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** Read API: port on 127.0.0.1 (0 = any free port). */
   PACHAIN_API_PORT: port.default(3000),
   /** Read API demo mode: POST /v1/dev/token issues tokens for any role. Off unless set; npm start sets it. */

@@ -29,7 +29,10 @@ export interface Outbox {
   markSent(ids: readonly number[], txHash: string): void;
   markDone(id: number, outcome?: unknown): void;
   markDead(id: number, errorName: string, errorDetail: string): void;
+  /** Back to pending (its transaction lost or reverted); the transaction's hash is kept as an earlier send. */
   markPending(ids: readonly number[]): void;
+  /** Hashes of the transactions an item was sent in before its current one (see markPending). */
+  earlierSends(id: number): string[];
   sentItems(relayer: RelayerName): OutboxItem[];
   item(id: number): OutboxItem | undefined;
   itemByKey(recordKey: string): OutboxItem | undefined;
@@ -53,6 +56,8 @@ export function createOutbox(db: DatabaseSync, transaction: <T>(work: () => T) =
   const updateDone = db.prepare("UPDATE outbox SET status = 'done', outcome = ?, error_name = NULL, error_detail = NULL, updated_at = ? WHERE id = ?");
   const updateDead = db.prepare("UPDATE outbox SET status = 'dead', error_name = ?, error_detail = ?, updated_at = ? WHERE id = ?");
   const updatePending = db.prepare("UPDATE outbox SET status = 'pending', tx_hash = NULL, updated_at = ? WHERE id = ?");
+  const keepEarlierSend = db.prepare("INSERT OR IGNORE INTO outbox_earlier_sends (item_id, tx_hash) SELECT id, tx_hash FROM outbox WHERE id = ? AND tx_hash IS NOT NULL");
+  const selectEarlierSends = db.prepare("SELECT tx_hash FROM outbox_earlier_sends WHERE item_id = ?");
   const selectPending = db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'pending' AND id < ? ORDER BY id LIMIT ?");
   const insertAll = (items: readonly NewItem[]) => {
     let added = 0;
@@ -92,8 +97,14 @@ export function createOutbox(db: DatabaseSync, transaction: <T>(work: () => T) =
     },
     markPending(ids) {
       transaction(() => {
-        for (const id of ids) updatePending.run(now(), id);
+        for (const id of ids) {
+          keepEarlierSend.run(id);
+          updatePending.run(now(), id);
+        }
       });
+    },
+    earlierSends(id) {
+      return (selectEarlierSends.all(id) as Row[]).map((row) => String(row.tx_hash));
     },
     sentItems(relayer) {
       return (db.prepare("SELECT * FROM outbox WHERE relayer = ? AND status = 'sent' ORDER BY id").all(relayer) as Row[]).map(toItem);

@@ -44,13 +44,29 @@ export interface PaymentEvent {
   amountCents?: number;
 }
 
-export interface PaymentOutcome { recorded: boolean; reason: ReasonName; amountCents: number }
+export interface PaymentOutcome {
+  recorded: boolean;
+  reason: ReasonName;
+  amountCents: number;
+  /** Paid by an earlier transaction of this item (mined while believed lost), not by this receipt's. */
+  paidBy?: string;
+}
+
+/** A payment of an outbox item made by one of its own earlier transactions: its PaymentRecorded event. */
+export interface EarlierPayment { amountCents: number; txHash: string }
 
 /**
  * Each payment item's outcome, matched by (subject, benefit, period), not by position: runs reorder
  * the orders. An item without its event means the receipt is not this batch's: an error.
+ * An ALREADY_PAID refusal of an item that one of its own earlier transactions paid (`paidEarlier`,
+ * by item id) is that payment: the item was paid once, by the transaction believed lost.
  */
-export function paymentOutcomes(items: readonly OutboxItem[], events: readonly PaymentEvent[], txHash: string): Array<{ item: OutboxItem; outcome: PaymentOutcome }> {
+export function paymentOutcomes(
+  items: readonly OutboxItem[],
+  events: readonly PaymentEvent[],
+  txHash: string,
+  paidEarlier: ReadonlyMap<number, EarlierPayment> = new Map(),
+): Array<{ item: OutboxItem; outcome: PaymentOutcome }> {
   const orderKey = (subject: string, benefit: string, period: number) => `${subject.toLowerCase()}:${benefit.toLowerCase()}:${period}`;
   const outcomes = new Map<string, PaymentEvent[]>();
   for (const e of events) {
@@ -62,6 +78,10 @@ export function paymentOutcomes(items: readonly OutboxItem[], events: readonly P
     const e = outcomes.get(orderKey(p.subject, benefitId(p.benefit), p.period))?.shift();
     if (!e) throw new Error(`no payment event for outbox item ${item.id} in transaction ${txHash}`);
     const recorded = e.name === "PaymentRecorded";
+    const earlier = paidEarlier.get(item.id);
+    if (!recorded && earlier && reasonName(Number(e.reason)) === "ALREADY_PAID") {
+      return { item, outcome: { recorded: true, reason: "ELIGIBLE", amountCents: earlier.amountCents, paidBy: earlier.txHash } };
+    }
     return { item, outcome: { recorded, reason: recorded ? "ELIGIBLE" : reasonName(Number(e.reason)), amountCents: recorded ? Number(e.amountCents) : 0 } };
   });
 }

@@ -4,11 +4,13 @@
 // guessing), and every record carries an on-chain idempotency key (so a resend can never record twice).
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
 import type { PAChainContracts } from "../chain/contracts.ts";
-import { reasonName } from "../domain/catalog.ts";
+import { benefitId, reasonName } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
 import { revertData, type DecodedError } from "../chain/errors.ts";
 import type { OracleMetrics } from "./metrics.ts";
-import { decisionOrders, factOutcomes, paymentOutcomes, paymentRuns, type DecisionPayload, type PaymentEvent, type PaymentPayload } from "./relay-batches.ts";
+import {
+  decisionOrders, factOutcomes, paymentOutcomes, paymentRuns, type DecisionPayload, type EarlierPayment, type PaymentEvent, type PaymentPayload,
+} from "./relay-batches.ts";
 import type { ItemKind, OracleStore, OutboxItem, RelayerName } from "./store.ts";
 import { PaChainError, misconfigured } from "../errors.ts";
 
@@ -91,22 +93,57 @@ export function createRelayer(options: {
     return { to: ledgerAddress, data: contracts.ledger.interface.encodeFunctionData("recordDecisions", [orders]) };
   }
 
-  function settle(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): void {
-    if (kind === "fact") return settleFacts(items, receipt);
+  function ledgerEvents(receipt: TransactionReceipt) {
     const ledger = contracts.ledger.interface;
-    const events = receipt.logs
+    return receipt.logs
       .filter((log) => log.address.toLowerCase() === ledgerAddress.toLowerCase())
       .map((log) => ledger.parseLog(log))
       .filter((e) => e !== null);
+  }
+
+  function paymentEvents(receipt: TransactionReceipt): PaymentEvent[] {
+    return ledgerEvents(receipt)
+      .filter((e) => e.name === "PaymentRecorded" || e.name === "PaymentRefused")
+      .map((e) => ({
+        name: e.name as PaymentEvent["name"], subject: e.args.subject as string, benefitId: e.args.benefitId as string, period: Number(e.args.period),
+        ...(e.name === "PaymentRecorded" ? { amountCents: Number(e.args.amountCents) } : { reason: Number(e.args.reason) }),
+      }));
+  }
+
+  /**
+   * Payment items this receipt refuses as ALREADY_PAID although one of their own earlier
+   * transactions paid them: a transaction believed lost (gone from the node's pool, a lagging node
+   * behind a load balancer) that was mined after all, and the items were sent again. The payment's
+   * one PaymentRecorded event says which transaction paid; only if it is one of the item's own
+   * earlier sends is the item PAID (a second payroll run's refusal stays ALREADY_PAID).
+   */
+  async function paidByEarlierSends(items: OutboxItem[], receipt: TransactionReceipt): Promise<Map<number, EarlierPayment>> {
+    const paid = new Map<number, EarlierPayment>();
+    for (const { item, outcome } of paymentOutcomes(items, paymentEvents(receipt), receipt.hash)) {
+      if (outcome.recorded || outcome.reason !== "ALREADY_PAID") continue;
+      const earlier = new Set(store.earlierSends(item.id).map((h) => h.toLowerCase()));
+      if (earlier.size === 0) continue;
+      const p = JSON.parse(item.payload) as PaymentPayload;
+      const [log] = await contracts.ledger.queryFilter(contracts.ledger.filters.PaymentRecorded(p.subject, benefitId(p.benefit), p.period));
+      if (log && earlier.has(log.transactionHash.toLowerCase())) {
+        paid.set(item.id, { amountCents: Number(log.args.amountCents), txHash: log.transactionHash });
+      }
+    }
+    if (paid.size > 0) logger.info({ txHash: receipt.hash, items: paid.size }, "payments settled from the earlier transaction that paid them");
+    return paid;
+  }
+
+  /** What settle needs beyond the receipt, read from the chain first (settle runs inside a SQLite transaction). */
+  async function settlementContext(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): Promise<Map<number, EarlierPayment>> {
+    return kind === "payment" && receipt.status === 1 ? paidByEarlierSends(items, receipt) : new Map();
+  }
+
+  function settle(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt, paidEarlier: ReadonlyMap<number, EarlierPayment> = new Map()): void {
+    if (kind === "fact") return settleFacts(items, receipt);
     if (kind === "payment") {
-      const payments: PaymentEvent[] = events
-        .filter((e) => e.name === "PaymentRecorded" || e.name === "PaymentRefused")
-        .map((e) => ({
-          name: e.name as PaymentEvent["name"], subject: e.args.subject as string, benefitId: e.args.benefitId as string, period: Number(e.args.period),
-          ...(e.name === "PaymentRecorded" ? { amountCents: Number(e.args.amountCents) } : { reason: Number(e.args.reason) }),
-        }));
-      for (const { item, outcome } of paymentOutcomes(items, payments, receipt.hash)) store.markDone(item.id, outcome);
+      for (const { item, outcome } of paymentOutcomes(items, paymentEvents(receipt), receipt.hash, paidEarlier)) store.markDone(item.id, outcome);
     } else {
+      const events = ledgerEvents(receipt);
       const decided = new Map(events.filter((e) => e.name === "ApplicationDecided").map((e) => [e.args.applicationId as string, e]));
       for (const item of items) {
         const { applicationId } = JSON.parse(item.payload) as DecisionPayload;
@@ -167,7 +204,8 @@ export function createRelayer(options: {
 
   async function settleReceipt(kind: ItemKind, items: OutboxItem[], receipt: TransactionReceipt): Promise<void> {
     if (receipt.status === 1) {
-      store.transaction(() => settle(kind, items, receipt));
+      const paidEarlier = await settlementContext(kind, items, receipt);
+      store.transaction(() => settle(kind, items, receipt, paidEarlier));
       if (kind === "decision") await settleEarlierDecisions(items);
       return;
     }
@@ -318,8 +356,9 @@ export function createRelayer(options: {
       // Batches that succeeded are settled together (one SQLite transaction); the rare reverted one
       // goes through settleReceipt's diagnosis afterwards.
       const mined = accepted.flatMap((s, i) => (receipts[i]?.status === 1 ? [{ ...s, receipt: receipts[i]! }] : []));
+      const contexts = await Promise.all(mined.map((m) => settlementContext(m.kind, m.items, m.receipt)));
       store.transaction(() => {
-        for (const m of mined) settle(m.kind, m.items, m.receipt);
+        for (const [i, m] of mined.entries()) settle(m.kind, m.items, m.receipt, contexts[i]);
       });
       for (const m of mined) if (m.kind === "decision") await settleEarlierDecisions(m.items);
       for (const [i, s] of accepted.entries()) {

@@ -74,6 +74,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_relayer_status ON outbox (relayer, status, id);
 CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status);
+-- Transactions an item went out in before it was put back to pending (believed lost, reverted):
+-- if one of them was mined after all, its events are the item's outcome, not the resend's refusal.
+CREATE TABLE IF NOT EXISTS outbox_earlier_sends (item_id INTEGER NOT NULL, tx_hash TEXT NOT NULL, PRIMARY KEY (item_id, tx_hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pseudonyms (pseudonym TEXT PRIMARY KEY, iv BLOB NOT NULL, ciphertext BLOB NOT NULL, tag BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS applications (
   application_id TEXT PRIMARY KEY,
@@ -144,6 +147,8 @@ export function openOracleStore(path: string): OracleStore {
         db.prepare(`UPDATE applications SET eligible = NULL, reason = NULL, status = CASE
           WHEN application_id IN (SELECT substr(record_key, 10) FROM outbox WHERE kind = 'decision') THEN 'queued' ELSE 'received' END`).run();
         db.prepare("DELETE FROM entitlements").run();
+        // Transactions of the old chain: none of them can have paid anything on the fresh one.
+        db.prepare("DELETE FROM outbox_earlier_sends").run();
         return Number(db.prepare("UPDATE outbox SET status = 'pending', tx_hash = NULL, outcome = NULL, updated_at = ? WHERE status IN ('sent','done')").run(now()).changes);
       });
     },

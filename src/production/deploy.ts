@@ -5,13 +5,13 @@
 // Only standard eth_* methods reach the node, so the same commands work on Besu and on Hardhat.
 import { existsSync, readFileSync } from "node:fs";
 import {
-  getAddress, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, type ContractTransactionResponse, type Provider, type Signer, type TransactionRequest,
+  getAddress, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, type Provider, type Signer, type TransactionRequest, type TransactionResponse,
 } from "ethers";
 import { z } from "zod/v4";
 import { DEV_KEYS } from "../config.ts";
 import { parseFiscalCode } from "../domain/fiscal-code.ts";
 import type { PAChainContracts } from "../chain/contracts.ts";
-import { ORG_KIND, registerOrganisation, type OrgKindName } from "../chain/consortium.ts";
+import { ORG_KIND, registerOrganisation, type OrganisationSpec, type OrgKindName } from "../chain/consortium.ts";
 import type { WaveParameters } from "../chain/deploy.ts";
 import { ROLE, rolesGranted, type RoleName } from "../chain/roles.ts";
 import type { ConsortiumRecord } from "../demo/consortium.ts";
@@ -232,45 +232,59 @@ export async function applyConsortium(
   record: ConsortiumRecord,
   logger: Logger,
 ): Promise<{ record: ConsortiumRecord; transactions: number; scheduled: number; pending: number }> {
-  const sent: ContractTransactionResponse[] = [];
+  const sent: TransactionResponse[] = [];
   const admin = await (contracts.manager.runner as Signer).getAddress();
   const [, adminDelay] = await contracts.manager.hasRole(ROLE.ADMIN, admin);
+  const [, registrarDelay] = await contracts.manager.hasRole(ROLE.REGISTRAR, admin);
   const managerAddress = await contracts.manager.getAddress();
+  const organisationsAddress = await contracts.organisations.getAddress();
   let scheduled = 0;
   let pending = 0;
+  /** Counts and logs a delayed call's step; returns its transaction, if one went out. */
+  const track = (step: DelayedStep, fields: Record<string, unknown>, what: string, delay: bigint) => {
+    if (step.state === "scheduled") scheduled += 1;
+    if (step.state === "pending") pending += 1;
+    const message = { sent: what, scheduled: `${what}: scheduled (execution delay)`, pending: `${what}: waits for its execution delay` }[step.state];
+    logger.info({ ...fields, delaySeconds: Number(delay), executableAt: step.executableAt }, message);
+    if (step.tx) sent.push(step.tx);
+    return step.tx;
+  };
   for (const oracle of spec.oracles) {
     for (const role of new Set(oracle.roles.flatMap(rolesGranted))) {
       const [member] = await contracts.manager.hasRole(ROLE[role], oracle.account);
       if (member) continue;
-      if (adminDelay === 0n) {
-        sent.push(await contracts.manager.grantRole(ROLE[role], oracle.account, 0));
-        logger.info({ organisation: oracle.organisation, account: oracle.account, role }, "granting role");
-        continue;
-      }
       const data = contracts.manager.interface.encodeFunctionData("grantRole", [ROLE[role], oracle.account, 0]);
-      // unix seconds; 0 when never scheduled (or expired)
-      const when = await contracts.manager.getSchedule(await contracts.manager.hashOperation(admin, managerAddress, data));
-      const now = BigInt((await contracts.manager.runner!.provider!.getBlock("latest"))!.timestamp);
-      if (when === 0n) {
-        sent.push(await contracts.manager.schedule(managerAddress, data, 0));
-        scheduled += 1;
-        logger.info({ organisation: oracle.organisation, account: oracle.account, role, delaySeconds: Number(adminDelay) }, "role grant scheduled (ADMIN delay)");
-      } else if (when <= now) {
-        sent.push(await contracts.manager.execute(managerAddress, data));
-        logger.info({ organisation: oracle.organisation, account: oracle.account, role }, "granting role (scheduled grant executed)");
-      } else {
-        pending += 1;
-        logger.info({ organisation: oracle.organisation, account: oracle.account, role, executableAt: Number(when) }, "role grant waits for its delay");
-      }
+      const step = await throughDelay(contracts, admin, managerAddress, data, adminDelay);
+      track(step, { organisation: oracle.organisation, account: oracle.account, role }, "granting role", adminDelay);
     }
   }
+  /** Registers an organisation at once, or through REGISTRAR's delay: undefined until a later run executes it. */
+  const register = async (slug: string, organisation: OrganisationSpec): Promise<number | undefined> => {
+    if (registrarDelay === 0n) return registerOrganisation(contracts, organisation);
+    const data = contracts.organisations.interface.encodeFunctionData("registerOrganisation", [ORG_KIND[organisation.kind], organisation.code, organisation.parentId, organisation.name]);
+    const step = await throughDelay(contracts, admin, organisationsAddress, data, registrarDelay);
+    track(step, { slug }, "registering organisation", registrarDelay);
+    // Executed now (its delay passed): the new id is in the receipt; scheduled or waiting: a later run.
+    const receipt = step.state === "sent" ? await step.tx!.wait() : null;
+    for (const log of receipt?.logs ?? []) {
+      const parsed = log.address === organisationsAddress ? contracts.organisations.interface.parseLog(log) : null;
+      if (parsed?.name === "OrganisationRegistered") return Number(parsed.args.orgId);
+    }
+    return undefined;
+  };
   const organisations = [...record.organisations];
   let registrations = 0;
   for (const org of spec.organisations) {
     let known = organisations.find((o) => o.slug === org.slug);
     if (!known) {
-      const parentId = org.parent ? organisations.find((o) => o.slug === org.parent)!.orgId : 0;
-      const orgId = await registerOrganisation(contracts, { kind: org.kind, code: org.code, parentId, name: org.name });
+      const parent = org.parent ? organisations.find((o) => o.slug === org.parent) : undefined;
+      // A commission whose parent waits for REGISTRAR's delay is registered by a later run.
+      if (org.parent && !parent) {
+        pending += 1;
+        continue;
+      }
+      const orgId = await register(org.slug, { kind: org.kind, code: org.code, parentId: parent?.orgId ?? 0, name: org.name });
+      if (orgId === undefined) continue;
       registrations += 1;
       known = { slug: org.slug, orgId, kind: org.kind, code: org.code, name: org.name, parent: org.parent };
       organisations.push(known);
@@ -282,13 +296,9 @@ export async function applyConsortium(
       if (Number(key.orgId) !== 0) {
         throw new ValidationError(`organisations.${org.slug}.signers`, `${signer} already belongs to organisation ${key.orgId}: a key belongs to one organisation for ever`);
       }
-      sent.push(await contracts.organisations.addSigner(known.orgId, signer));
-      logger.info({ slug: org.slug, signer }, "adding signing key");
+      const data = contracts.organisations.interface.encodeFunctionData("addSigner", [known.orgId, signer]);
+      track(await throughDelay(contracts, admin, organisationsAddress, data, registrarDelay), { slug: org.slug, signer }, "adding signing key", registrarDelay);
     }
-  }
-  for (const tx of sent) {
-    const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${tx.hash}`);
   }
   // Patronati after the organisations: registered once (by slug), operators rewritten every run
   // (the file is where they change; they never go on chain).
@@ -296,7 +306,8 @@ export async function applyConsortium(
   for (const p of spec.patronati ?? []) {
     let known = organisations.find((o) => o.slug === p.slug);
     if (!known) {
-      const orgId = await registerOrganisation(contracts, { kind: "PATRONATO", code: p.code, parentId: 0, name: p.name });
+      const orgId = await register(p.slug, { kind: "PATRONATO", code: p.code, parentId: 0, name: p.name });
+      if (orgId === undefined) continue;
       registrations += 1;
       known = { slug: p.slug, orgId, kind: "PATRONATO", code: p.code, name: p.name };
       organisations.push(known);
@@ -307,7 +318,86 @@ export async function applyConsortium(
     if (at >= 0) patronati[at] = entry;
     else patronati.push(entry);
   }
-  return { record: { organisations, patronati }, transactions: sent.length + registrations, scheduled, pending };
+  for (const tx of sent) {
+    const receipt = await tx.wait();
+    if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${tx.hash}`);
+  }
+  // A registration executed after its delay is one of `sent` already.
+  const direct = registrarDelay === 0n ? registrations : 0;
+  return { record: { organisations, patronati }, transactions: sent.length + direct, scheduled, pending };
+}
+
+/** What became of a restricted call made through an execution delay (throughDelay). */
+export interface DelayedStep {
+  state: "sent" | "scheduled" | "pending";
+  tx?: TransactionResponse;
+  /** Unix seconds from which a scheduled call can be executed. */
+  executableAt?: number;
+}
+
+/**
+ * A restricted call to `target` from `caller`, whose role there has execution delay `delay`:
+ * sent at once without a delay; otherwise scheduled on the AccessManager (an `OperationScheduled`
+ * event every organisation sees, cancellable with AccessManager.cancel until then), and
+ * executed by a later run once the delay has passed. Re-runnable: an operation already scheduled
+ * is not scheduled again.
+ */
+export async function throughDelay(contracts: Pick<PAChainContracts, "manager">, caller: string, target: string, data: string, delay: bigint): Promise<DelayedStep> {
+  const { manager } = contracts;
+  const signer = manager.runner as Signer;
+  if (delay === 0n) return { state: "sent", tx: await signer.sendTransaction({ to: target, data }) };
+  // unix seconds; 0 when never scheduled (or expired)
+  const when = await manager.getSchedule(await manager.hashOperation(caller, target, data));
+  const now = BigInt((await signer.provider!.getBlock("latest"))!.timestamp);
+  if (when === 0n) return { state: "scheduled", tx: await manager.schedule(target, data, 0), executableAt: Number(now + delay) };
+  if (when <= now) return { state: "sent", tx: await manager.execute(target, data) };
+  return { state: "pending", executableAt: Number(when) };
+}
+
+/**
+ * The production delays of the governance roles other than ADMIN (docs/security.md, "Governance
+ * delays"), for the governance account running this (the one that holds them after deployment):
+ * - GOVERNANCE (benefit terms, wave phases) and REGISTRAR (organisations, signing keys) act only
+ *   after their execution delay, so every organisation sees a change scheduled before it applies;
+ * - GUARDIAN keeps no delay: pausing the registry and the ledger stays immediate (the one power to
+ *   use at once, in an incident); unpausing moves to GOVERNANCE, so it waits GOVERNANCE's delay
+ *   and a stolen guardian key can stop the chain but never restart it after an incident pause.
+ * Raises a delay (never lowers one: lowering is itself a scheduled ADMIN operation). Run before
+ * ensureAdminDelay, while ADMIN acts at once; afterwards the same steps are scheduled through
+ * ADMIN's delay. Returns the transactions sent. The demo never calls it: its roles keep zero delay.
+ */
+export async function ensureGovernanceDelays(
+  contracts: PAChainContracts,
+  delays: { governance: number; registrar: number },
+  logger: Logger,
+): Promise<number> {
+  const { manager } = contracts;
+  const admin = await (manager.runner as Signer).getAddress();
+  const [, adminDelay] = await manager.hasRole(ROLE.ADMIN, admin);
+  const managerAddress = await manager.getAddress();
+  const operations: Array<{ data: string; fields: Record<string, unknown>; what: string }> = [];
+  for (const [role, seconds] of [["GOVERNANCE", delays.governance], ["REGISTRAR", delays.registrar]] as const) {
+    const [member, current] = await manager.hasRole(ROLE[role], admin);
+    if (!member || current >= BigInt(seconds)) continue;
+    operations.push({ data: manager.interface.encodeFunctionData("grantRole", [ROLE[role], admin, seconds]), fields: { role, delaySeconds: seconds }, what: "governance role delay set" });
+  }
+  for (const target of [contracts.facts, contracts.ledger]) {
+    const address = await target.getAddress();
+    const selector = target.interface.getFunction("unpause")!.selector;
+    if ((await manager.getTargetFunctionRole(address, selector)) === ROLE.GOVERNANCE) continue;
+    operations.push({ data: manager.interface.encodeFunctionData("setTargetFunctionRole", [address, [selector], ROLE.GOVERNANCE]), fields: { target: address }, what: "unpause moved to GOVERNANCE" });
+  }
+  const sent: TransactionResponse[] = [];
+  for (const { data, fields, what } of operations) {
+    const step = await throughDelay(contracts, admin, managerAddress, data, adminDelay);
+    logger.info({ ...fields, state: step.state, executableAt: step.executableAt }, what);
+    if (step.tx) sent.push(step.tx);
+  }
+  for (const tx of sent) {
+    const receipt = await tx.wait();
+    if (!receipt || receipt.status !== 1) throw chainError("CHAIN_REVERTED", `transaction failed: ${tx.hash}`);
+  }
+  return sent.length;
 }
 
 /**

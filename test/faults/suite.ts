@@ -13,6 +13,12 @@
 //    After recovery the chain, the index and the API's answers must equal the reference's.
 // 3. Load: autocannon from a second process against the recovered API, sampling memory; the
 //    answers afterwards are still the reference's; then a rate-limited API holds its limit.
+// 4. Writes through the API under SIGKILLs: the oracle (gateway on), the read API
+//    (scripts/api.ts), the IO simulator and the notifier as processes (test/faults/processes.ts);
+//    commissions submit assessments and then those people claim a benefit, retrying through an
+//    API SIGKILLed mid-request, while the notifier is SIGKILLed mid-send. Every accepted
+//    submission must be on chain exactly once, each person's claim one application decided once,
+//    and IO must hold one message per delivered notice. No process's log may name anyone.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { loadConfig, type Config } from "../../src/config.ts";
@@ -31,6 +37,8 @@ import { readFeed, ROOT, startCuttableProxy, startProcess, startSystem, type Sys
 import { startTestPostgres } from "../support/postgres.ts";
 import { startBesuProxy, type BesuProxy } from "../support/besu-proxy.ts";
 import { DEV_KEYS } from "../../src/config.ts";
+import { currentPeriod } from "../support/clock.ts";
+import { apiClients, freshPeople, populationCodes, startWriteProcesses, type WriteProcesses } from "./processes.ts";
 
 export interface FaultOptions {
   size: number;
@@ -51,6 +59,7 @@ export interface FaultReport {
   details: string[];
   load: { requests: number; non2xx: number; errors: number; rssStartMb: number; rssMaxMb: number; rssEndMb: number; latencyP99Ms: number };
   rateLimit: { ok: number; limited: number; allowedMax: number };
+  writes: { assessments: number; claims: number; notices: number; unansweredAttempts: number };
 }
 
 /** What a run is compared on: keyed, normalised values (no block, tx, time, signer or pseudonym). */
@@ -74,11 +83,6 @@ function normalise(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normalise(v)]));
   }
   return value;
-}
-
-function currentPeriod(): number {
-  const now = new Date();
-  return now.getUTCFullYear() * 100 + now.getUTCMonth() + 1;
 }
 
 /** The chain's content keyed by person (fiscal code), so two runs with their own pseudonym keys compare. */
@@ -260,6 +264,8 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
       ["nonce too low after a competing send", async () => besu!.inject("nonce-too-low")],
       ["pool full (per-sender limit)", async () => besu!.inject("pool-full", { count: random(1, 4) })],
       ["blocks delayed 10 s", async () => besu!.inject("block-delay", { ms: 10_000 })],
+      // A transaction mined while the node the relayer asks next has not seen it: sent again.
+      ["tx mined, unseen by a lagging node", async () => besu!.inject("unseen", { ms: random(3000, 15_000) })],
     ];
     const injectOne = async (): Promise<void> => {
       if (faultsInjected >= options.faults) {
@@ -328,7 +334,16 @@ export async function runFaultSuite(options: FaultOptions): Promise<FaultReport>
       mismatches += 1;
       details.push(`rate limit: ${rateLimit.ok} answered (at most ${rateLimit.allowedMax} allowed), ${rateLimit.limited} refused with 429`);
     }
-    return { runs: 2, faultsInjected, faultsByKind, recordsChecked: checked, mismatches, details, load, rateLimit };
+    // ---------------------------------------------------------------- writes under SIGKILLs
+    await api.close();
+    api = undefined;
+    const writes = await runWriteFaults(system, env, options, (kind) => {
+      faultsInjected += 1;
+      faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
+    }, details);
+    checked += writes.checked;
+    mismatches += writes.mismatches;
+    return { runs: 2, faultsInjected, faultsByKind, recordsChecked: checked, mismatches, details, load, rateLimit, writes: writes.counts };
   } finally {
     await api?.close();
     for (const child of children) child.kill("SIGKILL");
@@ -397,3 +412,182 @@ async function runRateLimit(system: System, env: Record<string, string>): Promis
   }
 }
 
+
+const API_KILL = "read API SIGKILL mid-write";
+const NOTIFIER_KILL = "notifier SIGKILL mid-send";
+const ACCOMPANIMENT = "INV_INDENNITA_ACCOMPAGNAMENTO";
+/** SIGKILLs of the API per write phase (assessments, claims), and of the notifier in all. */
+const API_KILLS = 4;
+const NOTIFIER_KILLS = 4;
+
+/**
+ * Commissions' assessments, then those people's claims, through the read API as its own process,
+ * SIGKILLed while they are in flight; the notifier SIGKILLed while it sends. See the header, part 4.
+ */
+async function runWriteFaults(
+  system: System,
+  env: Record<string, string>,
+  options: FaultOptions,
+  injected: (kind: string) => void,
+  details: string[],
+): Promise<{ checked: number; mismatches: number; counts: FaultReport["writes"] }> {
+  options.log("writes: oracle (gateway), read API, IO and notifier as processes; API and notifier SIGKILLs");
+  const processes: WriteProcesses = await startWriteProcesses(system, { env, logLevel: "info" });
+  let checked = 0;
+  let mismatches = 0;
+  let stopKilling = false;
+  let notifierKilled: Promise<unknown> = Promise.resolve();
+  const fail = (detail: string) => {
+    mismatches += 1;
+    if (details.length < 20) details.push(detail);
+  };
+  try {
+    const people = (await freshPeople(system)).slice(0, Math.max(8, Math.min(24, Math.floor(options.size / 6))));
+    const clients = apiClients(system, processes.apiUrl);
+    let unanswered = 0;
+
+    // The notifier is killed while it has notices to send (pending or being sent), through both
+    // phases and the sending that follows, then started again.
+    let writing = true;
+    const notifierKiller = (async () => {
+      let kills = 0;
+      while (kills < NOTIFIER_KILLS && !stopKilling) {
+        await sleep(random(200, 1500));
+        const { counts } = await processes.notices();
+        if (counts.pending + counts.sending === 0) {
+          // Nothing left to send once the writes are over: fewer kills than planned.
+          if (!writing) break;
+          continue;
+        }
+        await processes.kill("notifier");
+        kills += 1;
+        injected(NOTIFIER_KILL);
+        options.log(`  fault: ${NOTIFIER_KILL} (${counts.sending} sending, ${counts.pending} pending)`);
+        await sleep(random(100, 1000));
+        await processes.start("notifier");
+      }
+    })();
+    // Awaited after the writes; a failure before then must not go unhandled.
+    notifierKilled = notifierKiller.then(() => undefined, (error: unknown) => error);
+
+    /** Runs `work` for each person, 4 at a time, while the API is SIGKILLed with requests in flight. */
+    const underKills = async <T>(what: string, work: (person: string, i: number) => Promise<T>, apiKills: number): Promise<T[]> => {
+      let done = false;
+      const killer = (async () => {
+        for (let kills = 0; kills < apiKills && !done;) {
+          await sleep(random(20, 300));
+          if (done || clients.inFlight() === 0) continue;
+          const inFlight = clients.inFlight();
+          await processes.kill("api");
+          kills += 1;
+          injected(API_KILL);
+          options.log(`  fault: ${API_KILL} (${what}, ${inFlight} requests in flight)`);
+          await sleep(random(100, 1000));
+          await processes.start("api");
+        }
+      })();
+      const results: T[] = new Array(people.length);
+      let next = 0;
+      const lane = async () => {
+        for (let i = next++; i < people.length; i = next++) results[i] = await work(people[i], i);
+      };
+      try {
+        await Promise.all([lane(), lane(), lane(), lane()]);
+      } finally {
+        done = true;
+        await killer;
+      }
+      return results;
+    };
+
+    // 1. Assessments, each submitted until the API answers it (202 the first time, 200 a retry).
+    const assessments = await underKills("assessments", async (person, i) => {
+      const r = await clients.submitAssessment(`FAULTS-API-${options.seed}-${i}`, person);
+      unanswered += r.retries;
+      if (!r.id) fail(`writes: assessment of person ${i} not accepted: ${r.status} ${r.detail}`);
+      return r.id;
+    }, API_KILLS);
+    const accepted = assessments.filter((id): id is string => id !== undefined);
+    await waitUntil("every accepted assessment on chain", async () => {
+      const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+      return accepted.every((id) => state.facts.has(`assessment:${id}`));
+    }, 300_000);
+
+    // 2. The same people claim the attendance allowance: granted, so a retry is the same claim.
+    const claims = await underKills("claims", async (person, i) => {
+      const r = await clients.fileClaim(person, ACCOMPANIMENT);
+      unanswered += r.retries;
+      if (!r.id) fail(`writes: claim of person ${i} not accepted: ${r.status} ${r.detail}`);
+      return r.id;
+    }, API_KILLS);
+    const claimed = claims.filter((id): id is string => id !== undefined);
+    await waitUntil("every accepted claim decided on chain", async () => {
+      const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+      return claimed.every((id) => state.decisions.has(id));
+    }, 300_000);
+
+    // Exactly once: each assessment recorded once, each person one application of the benefit,
+    // decided once (a duplicate decision of an id would be refused on chain, but is counted anyway).
+    const state = await readChainState(system.contracts, system.deployment.deploymentBlock);
+    for (const id of accepted) {
+      checked += 1;
+      if (state.facts.get(`assessment:${id}`) !== 1) fail(`writes: assessment ${id} recorded ${state.facts.get(`assessment:${id}`) ?? 0} times`);
+    }
+    const store = openOracleStore(join(system.home, "oracle", "oracle.sqlite"));
+    try {
+      const links = createPseudonymVault({ store, pseudonymKey: resolveSecret(system.home, "pseudonym-key", undefined), vaultKey: resolveSecret(system.home, "vault-key", undefined) });
+      for (const [i, person] of people.entries()) {
+        checked += 1;
+        const subject = links.pseudonymOf(person).toLowerCase();
+        const mine = store.applications().filter((a) => a.subject.toLowerCase() === subject && a.benefit === ACCOMPANIMENT);
+        if (mine.length !== 1) fail(`writes: person ${i} has ${mine.length} applications of ${ACCOMPANIMENT} after one claim`);
+      }
+    } finally {
+      store.close();
+    }
+    for (const id of claimed) {
+      const decided = await system.contracts.ledger.queryFilter(system.contracts.ledger.filters.ApplicationDecided(id), system.deployment.deploymentBlock);
+      if (decided.length !== 1) fail(`writes: claim ${id} decided ${decided.length} times`);
+    }
+
+    // 3. The notifier: whatever it still has to send, sent; one IO message per delivered notice.
+    writing = false;
+    const killerError = await notifierKilled;
+    if (killerError) throw killerError;
+    let quiet = 0;
+    let last = { ioMessages: -1, counts: {} as Record<string, number> };
+    await waitUntil("the notifier's notices settled", async () => {
+      const now = await processes.notices();
+      const settledNow = now.counts.pending === 0 && now.counts.sending === 0 && now.counts.delivered > 0;
+      quiet = settledNow && now.counts.delivered === last.counts.delivered ? quiet + 1 : 0;
+      last = now;
+      return quiet >= 4;
+    }, 300_000, 1000);
+    checked += last.counts.delivered;
+    if (last.ioMessages !== last.counts.delivered) fail(`writes: IO holds ${last.ioMessages} messages for ${last.counts.delivered} delivered notices`);
+    if (last.counts.failed > 0) fail(`writes: ${last.counts.failed} notices failed`);
+
+    // No process's log names anyone of the population.
+    const codes = await populationCodes(system);
+    for (const name of ["oracle", "api", "notifier"] as const) {
+      const text = processes.logs[name].join("").toUpperCase();
+      const leaked = codes.filter((code) => text.includes(code)).length;
+      if (leaked > 0) fail(`writes: ${leaked} fiscal codes in the ${name}'s log`);
+    }
+    options.log(`writes: ${accepted.length} assessments and ${claimed.length} claims accepted (${unanswered} attempts unanswered by a killed API), ${last.counts.delivered} notices delivered, IO messages ${last.ioMessages}`);
+    return { checked, mismatches, counts: { assessments: accepted.length, claims: claimed.length, notices: last.counts.delivered, unansweredAttempts: unanswered } };
+  } finally {
+    // The notifier's killer finishes its round (it may be starting the notifier), then all stop.
+    stopKilling = true;
+    await notifierKilled;
+    await processes.stop();
+  }
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

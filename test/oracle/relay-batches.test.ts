@@ -1,7 +1,7 @@
 // The relayer's pure parts (src/oracle/relay-batches.ts): batches into transaction arguments,
 // receipts' events into each item's outcome.
 import { expect } from "chai";
-import { benefitId } from "../../src/domain/catalog.ts";
+import { benefitId, reasonCode } from "../../src/domain/catalog.ts";
 import { decisionOrders, factOutcomes, paymentOutcomes, paymentRuns } from "../../src/oracle/relay-batches.ts";
 import type { OutboxItem } from "../../src/oracle/store.ts";
 
@@ -41,6 +41,16 @@ describe("relay batches", function () {
       { recorded: false, reason: "INCOME_ABOVE_LIMIT", amountCents: 0 },
     ]);
     expect(() => paymentOutcomes([payment(3, ACC)], [], "0xabc")).to.throw(/no payment event for outbox item \d+ in transaction 0xabc/);
+  });
+
+  it("settles an ALREADY_PAID refusal as PAID only when one of the item's own earlier transactions paid it", function () {
+    const [resent, secondRun] = [payment(5, ACC), payment(6, ACC)];
+    const alreadyPaid = (n: number) => ({ name: "PaymentRefused" as const, subject: subject(n), benefitId: benefitId(ACC), period: 202611, reason: reasonCode("ALREADY_PAID") });
+    const outcomes = paymentOutcomes([resent, secondRun], [alreadyPaid(5), alreadyPaid(6)], "0xresend", new Map([[resent.id, { amountCents: 54_207, txHash: "0xfirst" }]]));
+    expect(outcomes.map((o) => o.outcome)).to.deep.equal([
+      { recorded: true, reason: "ELIGIBLE", amountCents: 54_207, paidBy: "0xfirst" },
+      { recorded: false, reason: "ALREADY_PAID", amountCents: 0 },
+    ]);
   });
 
   it("settles facts as recorded, recorded by an earlier attempt, or refused with the decoded reason", function () {

@@ -22,6 +22,9 @@
 //   takes the next transaction's nonce first: the node answers "Nonce too low".
 // - pool-full: the sender's pool limit is reached: the next `count` transactions are refused.
 // - block-delay: no block for `ms` (10 s): transactions are acknowledged and held, then mined.
+// - unseen: the next transaction is mined, but the node the client asks next lags behind and never
+//   pooled it (a load-balanced RPC): its receipt and its lookup by hash answer null for `ms`, so the
+//   client believes it lost and sends its items again in a new transaction.
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { Transaction, Wallet, type TransactionLike } from "ethers";
@@ -31,7 +34,7 @@ import { freePort } from "../../src/node/processes.ts";
 const NODE_SPECIFIC = /^(hardhat|evm|debug|anvil|ganache|eth_sign$|eth_sendTransaction$|personal)_?/;
 const RPC_ERROR = -32000;
 
-export type BesuFault = "drop" | "gap" | "restart" | "underpriced" | "nonce-too-low" | "pool-full" | "block-delay";
+export type BesuFault = "drop" | "gap" | "restart" | "underpriced" | "nonce-too-low" | "pool-full" | "block-delay" | "unseen";
 
 export interface Recording {
   methods: Map<string, number>;
@@ -65,6 +68,9 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
   const armed: Array<{ fault: BesuFault; count: number }> = [];
   let heldUntil = 0;
   let downUntil = 0;
+  /** Hashes of mined transactions the lagging node does not show yet (the "unseen" fault), until when. */
+  const unseen = new Map<string, number>();
+  const isUnseen = (hash: string) => (unseen.get(hash.toLowerCase()) ?? 0) > Date.now();
   const effect = (kind: string, n = 1) => recording.effects.set(kind, (recording.effects.get(kind) ?? 0) + n);
 
   const upstream = async (method: string, params: unknown[]): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> => {
@@ -115,6 +121,11 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
       sameNonce[1].hidden = false;
       effect("refused: replacement underpriced");
       return { error: { code: RPC_ERROR, message: "Replacement transaction underpriced" } };
+    }
+    if (fault?.fault === "unseen") {
+      armed.shift();
+      unseen.set(hash.toLowerCase(), Date.now() + fault.count);
+      effect("mined, unseen by the next node");
     }
     if (fault && ["drop", "gap", "underpriced", "nonce-too-low"].includes(fault.fault)) {
       armed.shift();
@@ -167,6 +178,9 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
       while ([...pool.values()].some((p) => p.tx.from!.toLowerCase() === sender && p.tx.nonce === next && !p.hidden)) next += 1;
       return reply({ result: hex(next) });
     }
+    if ((call.method === "eth_getTransactionByHash" || call.method === "eth_getTransactionReceipt") && isUnseen(String(params[0]))) {
+      return reply({ result: null });
+    }
     if (call.method === "eth_getTransactionByHash") {
       const pooled = pool.get(String(params[0]));
       if (pooled) return reply({ result: pooled.hidden ? null : pendingJson(pooled.tx) });
@@ -211,6 +225,9 @@ export async function startBesuProxy(target: string, options: { keys?: readonly 
         for (const socket of openSockets) socket.destroy();
       } else if (fault === "block-delay") {
         heldUntil = Date.now() + ms;
+      } else if (fault === "unseen") {
+        // How long the lagging node hides it, carried in the armed entry's count.
+        armed.push({ fault, count: ms });
       } else {
         armed.push({ fault, count });
       }
