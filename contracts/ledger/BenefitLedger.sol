@@ -14,18 +14,25 @@ import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, WavePhase} from "../t
 /// @title BenefitLedger
 /// @notice Computes entitlements from the FactRegistry and the BenefitCatalog, records INPS
 /// decisions, and records monthly payments only when the rules back them.
-/// @dev Payments are a bitmap: one slot per (subject, benefit) covers 256 months, so a monthly
-/// payroll flips a bit in a slot that already exists instead of creating one per payment. A payroll
-/// is paid in runs (consecutive payments of one benefit and period): a run loads the terms once,
-/// reads its subjects' facts as FactWords with one call (`FactRegistry.factsAtBatch`, one cold slot
-/// per subject in the usual case), runs the rules on the stack and adds to the period total once.
+/// @dev Payments are bitmaps per (benefit, period) across people: each person has a dense number
+/// (`_people`, assigned at their first decision, or their first payment if undecided) and bit
+/// `number & 0xff` of word `number >> 8` of the (benefit, period)'s bitmap is their payment. A payroll
+/// in the order INPS decided its people (the order they were numbered) sets 256 payments' bits in one
+/// slot: after the first, a payment's write is warm, and a new slot (the first month) is shared by
+/// 256 payments instead of one per person. A payroll is paid in runs (consecutive payments of one
+/// benefit and period): a run loads the terms once, reads its subjects' facts as FactWords with one
+/// call (`FactRegistry.factsAtBatch`, one cold slot per subject in the usual case), runs the rules on
+/// the stack and adds to the period total once.
 contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     IFactRegistry public immutable facts;
     IBenefitCatalog public immutable catalog;
 
-    // Bit (monthIndex & 0xff) of _paid[subject][keccak256(benefitId, monthIndex >> 8)]: the second key
-    // is the same for a whole run, so a payment hashes only its subject into the slot.
-    mapping(bytes32 subject => mapping(bytes32 benefitEpoch => uint256 bits)) private _paid;
+    // Bit (number & 0xff) of _paid[keccak256(benefitId, period)][number >> 8], number = _people[subject]:
+    // the first key is the same for a whole run.
+    mapping(bytes32 benefitPeriod => mapping(uint256 word => uint256 bits)) private _paid;
+    // A person's dense number, from 1 (0 = not numbered yet), and how many are numbered.
+    mapping(bytes32 subject => uint256 number) private _people;
+    uint256 private _peopleCount;
     mapping(bytes32 benefitId => mapping(uint32 period => PeriodTotal)) private _totals;
     mapping(bytes32 applicationId => bool) private _decided;
 
@@ -74,7 +81,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
         PaymentRunContext memory run = _runContext(benefitId, period);
-        (reason,) = _assessPayment(run, subject, _factsOf(run, subject));
+        (reason,,) = _assessPayment(run, subject, _factsOf(run, subject));
         payable_ = reason == Reason.ELIGIBLE;
         if (payable_) amountCents = run.amountCents;
     }
@@ -172,8 +179,10 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     /// @inheritdoc IBenefitLedger
     function isPaid(bytes32 subject, bytes32 benefitId, uint32 period) external view returns (bool) {
-        uint256 index = DateLib.monthIndex(period);
-        return _paid[subject][_benefitEpoch(benefitId, index)] & (1 << (index & 0xff)) != 0;
+        uint256 number = _people[subject];
+        // Never numbered: never paid.
+        if (number == 0) return false;
+        return _paid[_benefitPeriod(benefitId, period)][number >> 8] & (1 << (number & 0xff)) != 0;
     }
 
     /// @inheritdoc IBenefitLedger
@@ -195,6 +204,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         _requireDate(date);
         e = _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
         _decided[applicationId] = true;
+        // Numbered in the order INPS decides: the payroll, in the same order, fills each bitmap word in turn.
+        if (e.eligible) _numberOf(subject);
         emit ApplicationDecided(
             applicationId, subject, benefitId, date, e.eligible, e.reason, e.monthlyAmountCents, e.assessmentId
         );
@@ -209,8 +220,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         uint64 amountCents; // euro cents, the amount of each payment of the period
         BenefitTerms terms;
         uint256 needs; // SnapshotNeeds of the terms' rules
-        bytes32 benefitEpoch; // the second key of the run's bitmap slots
-        uint256 mask; // the period's bit in them
+        bytes32 benefitPeriod; // the first key of the run's bitmap slots
     }
 
     function _runContext(bytes32 benefitId, uint32 period) private view returns (PaymentRunContext memory run) {
@@ -222,9 +232,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         run.needs = EntitlementRules.snapshotNeeds(run.terms);
         run.amountCents =
             EntitlementRules.paymentAmount(run.terms.monthlyAmountCents, run.terms.paymentsPerYear, period);
-        uint256 index = DateLib.monthIndex(period);
-        run.benefitEpoch = _benefitEpoch(benefitId, index);
-        run.mask = 1 << (index & 0xff);
+        run.benefitPeriod = _benefitPeriod(benefitId, period);
         // pay() of RULES.md checks these two before the facts, in this order.
         if (!run.terms.monetary) run.runReason = Reason.NOT_MONETARY;
         else if (run.firstDay > DateLib.fromTimestamp(block.timestamp)) run.runReason = Reason.PERIOD_IN_FUTURE;
@@ -249,12 +257,19 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     /// the subject's FactWord `f`. The period total is left to the caller.
     function _pay(PaymentRunContext memory run, bytes32 subject, uint256 f) private returns (Reason reason) {
         uint256 bits;
-        (reason, bits) = _assessPayment(run, subject, f);
+        uint256 number;
+        (reason, bits, number) = _assessPayment(run, subject, f);
         if (reason != Reason.ELIGIBLE) {
             emit PaymentRefused(subject, run.benefitId, run.period, reason);
             return reason;
         }
-        _paid[subject][run.benefitEpoch] = bits | run.mask;
+        // A person paid without a decision is numbered now; the word they land in is shared with
+        // 255 others, so it is read again rather than taken as empty.
+        if (number == 0) {
+            number = _numberOf(subject);
+            bits = _paid[run.benefitPeriod][number >> 8];
+        }
+        _paid[run.benefitPeriod][number >> 8] = bits | (1 << (number & 0xff));
         emit PaymentRecorded(subject, run.benefitId, run.period, run.amountCents);
     }
 
@@ -266,18 +281,30 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
-    /// period's first day (facts `f`), not yet paid, in that order. Also returns the subject's bitmap word.
+    /// period's first day (facts `f`), not yet paid, in that order. Also returns the subject's
+    /// number (0 = not numbered yet, so never paid) and the bitmap word that holds their bit.
     function _assessPayment(PaymentRunContext memory run, bytes32 subject, uint256 f)
         private
         view
-        returns (Reason reason, uint256 bits)
+        returns (Reason reason, uint256 bits, uint256 number)
     {
         reason = run.runReason;
-        if (reason != Reason.ELIGIBLE) return (reason, 0);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
         (reason,) = _reasonOn(f, run.terms, run.firstDay);
-        if (reason != Reason.ELIGIBLE) return (reason, 0);
-        bits = _paid[subject][run.benefitEpoch];
-        if (bits & run.mask != 0) return (Reason.ALREADY_PAID, bits);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
+        number = _people[subject];
+        if (number == 0) return (reason, 0, 0);
+        bits = _paid[run.benefitPeriod][number >> 8];
+        if (bits & (1 << (number & 0xff)) != 0) return (Reason.ALREADY_PAID, bits, number);
+    }
+
+    /// @dev The subject's number, assigned (the next one) if they have none.
+    function _numberOf(bytes32 subject) private returns (uint256 number) {
+        number = _people[subject];
+        if (number == 0) {
+            number = ++_peopleCount;
+            _people[subject] = number;
+        }
     }
 
     /// @dev The subject's facts for one payment of the run; none are read when the run's own reason
@@ -339,8 +366,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         if (!t.exists) revert BenefitLedgerUnknownBenefit(benefitId);
     }
 
-    function _benefitEpoch(bytes32 benefitId, uint256 monthIndex) private pure returns (bytes32) {
-        return keccak256(abi.encode(benefitId, monthIndex >> 8));
+    function _benefitPeriod(bytes32 benefitId, uint32 period) private pure returns (bytes32) {
+        return keccak256(abi.encode(benefitId, period));
     }
 
     function _requireDate(uint32 date) private pure {

@@ -75,7 +75,14 @@ export function createApplications(db: DatabaseSync, transaction: <T>(work: () =
     grantedEntitlements(benefits) {
       if (benefits.length === 0) return [];
       const placeholders = benefits.map(() => "?").join(",");
-      return (db.prepare(`SELECT subject, benefit FROM entitlements WHERE benefit IN (${placeholders}) ORDER BY benefit, subject`).all(...benefits) as Row[])
+      // Each benefit's people in the order of their first granted entitlement (of any benefit), which
+      // is the order BenefitLedger numbered them (at their first eligible decision): a payroll batch
+      // then fills one paid-bitmap word after another (docs/performance.md).
+      return (db.prepare(
+        `SELECT e.subject, e.benefit FROM entitlements e
+           JOIN (SELECT subject, MIN(rowid) AS first FROM entitlements GROUP BY subject) f ON f.subject = e.subject
+         WHERE e.benefit IN (${placeholders}) ORDER BY e.benefit, f.first`,
+      ).all(...benefits) as Row[])
         .map((row) => ({ subject: String(row.subject), benefit: String(row.benefit) }));
     },
   };

@@ -72,6 +72,18 @@ abstract contract PayrollGasBase is PAChainFixture {
         }
     }
 
+    /// @dev INPS's decisions on the month's payroll, in its order: every order's application granted.
+    function _decideAll() internal {
+        IBenefitLedger.PaymentOrder[] memory orders = _payroll(LAST_MONTH);
+        IBenefitLedger.DecisionOrder[] memory decisions = new IBenefitLedger.DecisionOrder[](orders.length);
+        for (uint256 i = 0; i < orders.length; ++i) {
+            decisions[i] = IBenefitLedger.DecisionOrder(
+                keccak256(abi.encode("payroll application", i)), orders[i].subject, orders[i].benefitId, 20260501
+            );
+        }
+        assertEq(ledger.recordDecisions(decisions), SUBJECTS, "every application decided");
+    }
+
     /// @dev The same payroll as runs, the packed form of `recordPaymentRuns`.
     function _payrollRuns(uint32 period) internal pure returns (IBenefitLedger.PaymentRun[] memory) {
         return _runsOf(_payroll(period));
@@ -106,18 +118,35 @@ abstract contract PayrollGasBase is PAChainFixture {
 }
 
 contract PayrollGasFirstMonthTest is PayrollGasBase {
-    /// @dev The first month creates each subject's payment bitmap slot (a zero-to-nonzero SSTORE,
-    /// 22,100 gas of the figure).
+    /// @dev People paid without a decision (not the INPS flow): each payment numbers its person, a
+    /// new `_people` slot (22,100 gas of the figure). Issue 20's first-month target is the decided
+    /// case below.
     function test_recordPayments_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measure(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 33_360, "first month gas per payment");
+        assertLe(gasPerPayment, 34_690, "first month gas per payment");
     }
 
     function test_recordPaymentRuns_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 32_090, "first month gas per payment");
+        assertLe(gasPerPayment, 33_420, "first month gas per payment");
+    }
+}
+
+/// @notice The first month of entitlements that INPS decided first, as the payroll pays them: each
+/// person was numbered at their decision, so the month's bitmap words are shared by 256 people.
+contract PayrollGasFirstMonthDecidedTest is PayrollGasBase {
+    function setUp() public override {
+        super.setUp();
+        _decideAll();
+    }
+
+    /// @dev 12,733 (32,086 with the bitmap per person): issue 20's ≤ 20,000 met.
+    function test_recordPaymentRuns_firstMonthAfterDecisionsGasPerPayment() public {
+        uint256 gasPerPayment = _measureRuns(LAST_MONTH);
+        console.log("payroll gas per payment, first month after decisions, recordPaymentRuns:", gasPerPayment);
+        assertLe(gasPerPayment, 12_740, "first month gas per payment");
     }
 }
 
@@ -128,18 +157,19 @@ contract PayrollGasSteadyStateTest is PayrollGasBase {
         assertEq(recordedCount, SUBJECTS, "last month's payroll");
     }
 
-    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (16,256 reached;
-    /// issue 20's ≤ 6,000 needs the next layout, docs/performance.md).
+    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (14,003 reached;
+    /// issue 20's ≤ 6,000 is not: docs/performance.md says where the rest goes).
     function test_recordPayments_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measure(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 16_260, "steady-state gas per payment");
+        assertLe(gasPerPayment, 14_010, "steady-state gas per payment");
     }
 
-    /// @dev The packed entry point a month after the first (14,986 reached; stretch 13,750).
+    /// @dev The packed entry point a month after the first (12,733 reached, 14,986 with the bitmap per
+    /// person; issue 8's stretch 13,750 met, issue 20's ≤ 6,000 not).
     function test_recordPaymentRuns_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 14_990, "steady-state gas per payment");
+        assertLe(gasPerPayment, 12_740, "steady-state gas per payment");
     }
 }
