@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--json] [--sizes 10000,30000,100000] [--out DIR] [--seed N] [--api-seconds N]
+// npm run bench [-- --quick] [--json] [--sizes 10000,30000,100000] [--out DIR] [--seed N] [--api-seconds N] [--engines hardhat,anvil]
 //               [-- --render bench/results.json]   (results.md and scale.svg again from a results.json)
 // Runs the benchmark suite (docs/performance.md) and writes DIR/results.json, DIR/results.md and
 // DIR/scale.svg (DIR: bench/, or bench/quick/ with --quick). Progress goes to standard error;
@@ -9,9 +9,9 @@ import { parseArgs } from "node:util";
 import { chart, markdown } from "./bench/report.ts";
 import { targets, type BenchResults } from "./bench/results.ts";
 import { FULL, QUICK, runSuite } from "./bench/suite.ts";
-import { ROOT } from "./bench/system.ts";
+import { ENGINES, ROOT, type Engine } from "./bench/system.ts";
 
-const USAGE = "usage: npm run bench -- [--quick] [--json] [--sizes N,N,…] [--out DIR] [--seed N] [--api-seconds N] | --render RESULTS.json";
+const USAGE = "usage: npm run bench -- [--quick] [--json] [--sizes N,N,…] [--out DIR] [--seed N] [--api-seconds N] [--engines hardhat,anvil] | --render RESULTS.json";
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -34,6 +34,7 @@ try {
       out: { type: "string" },
       seed: { type: "string" },
       "api-seconds": { type: "string" },
+      engines: { type: "string" },
       render: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -67,6 +68,11 @@ const options = {
   ...base, mode, sizes,
   seed: args.seed === undefined ? base.seed : positive(args.seed, "seed", 0xffffffff),
   apiSeconds: args["api-seconds"] === undefined ? base.apiSeconds : positive(args["api-seconds"], "api-seconds", 600),
+  engines: args.engines === undefined ? base.engines : args.engines.split(",").map((e) => {
+    const engine = e.trim() as Engine;
+    if (!ENGINES.includes(engine)) fail(`--engines: expected some of ${ENGINES.join(", ")}, got "${e}"`);
+    return engine;
+  }),
 } as const;
 const out = resolve(args.out ?? join(ROOT, "bench", args.quick ? "quick" : ""));
 

@@ -4,8 +4,12 @@
 // for every request, so every lookup reaches the node. The baseline is the lookup sent straight to
 // the node as eth_call (the JSON-RPC batch the API sends on a miss: entitlements + benefitIds).
 import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config.ts";
+import { useCompiledAnswerChecks } from "../../src/api/answer-check.ts";
 import { startApi } from "../../src/api/server.ts";
 import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -46,12 +50,36 @@ function load(job: {
   });
 }
 
+/**
+ * With PACHAIN_BENCH_PROFILE=DIR, a CPU profile of this process (the API's side) while `work` runs,
+ * written to DIR/NAME.cpuprofile (open it in Chrome's DevTools): what a warm lookup costs, by function.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.PACHAIN_BENCH_PROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+    process.stderr.write(`CPU profile: ${join(dir, `${name}.cpuprofile`)}\n`);
+  }
+}
+
 /** Distinct days for the cold lookups: more than any run sends, so none repeats. */
 const COLD_DAYS = 20_000;
 
 export async function benchApi(bench: BenchChain, options: { fiscalCode: string; durationSeconds: number; connections: number }): Promise<{
   entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number };
   entitlementCold: LoadResult;
+  entitlementZod: LoadResult;
 }> {
   const config = loadConfig({
     PACHAIN_HOME: bench.home, PACHAIN_RPC_URL: bench.chain.url, PACHAIN_API_DEMO: "true", LOG_LEVEL: "silent",
@@ -71,10 +99,21 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
     const check = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     if (check.status !== 200) throw new Error(`GET ${path} answered ${check.status}: ${await check.text()}`);
 
-    const entitlement = await load({
+    // The same warm load with every answer checked by zod's safeParse, as before the compiled checks (src/api/answer-check.ts).
+    useCompiledAnswerChecks(false);
+    let entitlementZod: LoadResult;
+    try {
+      entitlementZod = await load({
+        url: `${api.url}${path}`, method: "GET", headers: { authorization: `Bearer ${token}` },
+        connections: options.connections, durationSeconds: options.durationSeconds,
+      }, "read API GET /v1/me/entitlements, warm, answers checked by zod (the baseline of the compiled check)");
+    } finally {
+      useCompiledAnswerChecks(true);
+    }
+    const entitlement = await profiled("warm-entitlements", () => load({
       url: `${api.url}${path}`, method: "GET", headers: { authorization: `Bearer ${token}` },
       connections: options.connections, durationSeconds: options.durationSeconds,
-    }, "read API GET /v1/me/entitlements, warm (one person and date again)");
+    }, "read API GET /v1/me/entitlements, warm (one person and date again)"));
 
     const start = Date.UTC(2000, 0, 1);
     const entitlementCold = await load({
@@ -100,7 +139,7 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
     }, "baseline: the same lookup as eth_calls straight to the node");
     return {
       entitlement: { ...entitlement, ethCallRequestsPerSecond: ethCall.requestsPerSecond, ethCallP99Ms: ethCall.p99Ms, callsPerLookup: batch.length },
-      entitlementCold,
+      entitlementCold, entitlementZod,
     };
   } finally {
     await api.close();

@@ -7,7 +7,7 @@ import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { naiveIngest, oracleIngest, readFeeds, type RateResult } from "./ingest.ts";
 import { naivePayroll, paymentBatchCall, tracePayments, type PaymentTrace, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
 import { step } from "./progress.ts";
-import { startBenchChain, startSources, type BenchChain, type BenchSources } from "./system.ts";
+import { startBenchChain, startSources, type BenchChain, type BenchSources, type Engine } from "./system.ts";
 import { clockFromEnv } from "../../src/clock.ts";
 
 const TRACE_ORDERS = 20;
@@ -33,10 +33,10 @@ export interface Point {
   stop(): Promise<void>;
 }
 
-export async function runPoint(options: { size: number; seed: number; naiveIngestLimit: number; naivePaymentLimit: number }): Promise<Point> {
-  const { size, seed } = options;
-  process.stderr.write(`\n== ${size.toLocaleString("en")} people in the registry ==\n`);
-  const bench = await step("start a node, deploy PA Chain, register the consortium", startBenchChain);
+export async function runPoint(options: { size: number; seed: number; naiveIngestLimit: number; naivePaymentLimit: number; engine?: Engine }): Promise<Point> {
+  const { size, seed, engine = "hardhat" } = options;
+  process.stderr.write(`\n== ${size.toLocaleString("en")} people in the registry (${engine}) ==\n`);
+  const bench = await step(`start a node (${engine}), deploy PA Chain, register the consortium`, () => startBenchChain(engine));
   let sources: BenchSources | undefined;
   let runtime: OracleRuntime | undefined;
   const stop = async () => {

@@ -17,6 +17,16 @@ export const TX_GAS_CAP = 16_777_216;
 
 export interface Target { name: string; target: string; measured: string; met: boolean }
 
+/** The largest point's ingestion and payroll on one execution engine (scripts/bench/system.ts, Engine). */
+export interface EngineRun {
+  engine: "hardhat" | "anvil";
+  subjects: number; facts: number;
+  ingestRecordsPerSecond: number; naiveIngestRecordsPerSecond: number; ingestSeconds: number;
+  decideSeconds: number;
+  firstPaymentsPerSecond: number; paymentsPerSecond: number; payrollSeconds: number; naivePaymentsPerSecond: number;
+  gasPerPayment: number; gasPerRecord: number;
+}
+
 export interface BenchResults {
   mode: "quick" | "full";
   generatedAt: string;
@@ -41,8 +51,12 @@ export interface BenchResults {
     entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number };
     /** Every lookup a miss of the API's memo (a new date each time). */
     entitlementCold: LoadResult;
+    /** The warm lookup with every answer checked by zod instead of the compiled check (its baseline). */
+    entitlementZod?: LoadResult;
   };
   indexer: { eventsPerSecond: number; events: number; blocks: number; seconds: number; sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
+  /** The largest point on each execution engine, the first being the one of every other figure. */
+  engines?: EngineRun[];
   targets: Target[];
 }
 
@@ -62,6 +76,7 @@ export function buildResults(input: {
   api: BenchResults["api"];
   indexer: { sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
   machineBefore: BenchResults["machine"];
+  engines?: EngineRun[];
 }): BenchResults {
   const { points, api, indexer } = input;
   const last = points[points.length - 1];
@@ -118,6 +133,12 @@ export function buildResults(input: {
       eventsPerSecond: indexer.sqlite.eventsPerSecond, events: indexer.sqlite.events, blocks: indexer.sqlite.blocks, seconds: round(indexer.sqlite.seconds, 2),
       sqlite: indexer.sqlite, postgres: indexer.postgres, postgresNote: indexer.postgresNote,
     },
+    engines: input.engines?.map((e) => ({
+      ...e, ingestRecordsPerSecond: round(e.ingestRecordsPerSecond), naiveIngestRecordsPerSecond: round(e.naiveIngestRecordsPerSecond),
+      ingestSeconds: round(e.ingestSeconds, 1), decideSeconds: round(e.decideSeconds, 1), firstPaymentsPerSecond: round(e.firstPaymentsPerSecond),
+      paymentsPerSecond: round(e.paymentsPerSecond), payrollSeconds: round(e.payrollSeconds, 1), naivePaymentsPerSecond: round(e.naivePaymentsPerSecond),
+      gasPerPayment: round(e.gasPerPayment), gasPerRecord: round(e.gasPerRecord),
+    })),
     targets: [],
   };
   results.targets = targets(results);
@@ -140,4 +161,27 @@ export function targets(r: BenchResults): Target[] {
 export function round(n: number, digits = 0): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** A figure of issue 20 beside its baseline (the figure when the issue was filed: the committed 10,000-person run) and its target. */
+export interface IssueFigure { what: string; baseline: string; measured: string; target: string; met: boolean }
+
+/** Issue 20's table, measured: each figure beside its baseline and target. */
+export function issue20(r: BenchResults): IssueFigure[] {
+  const p = r.payroll;
+  const a = r.api.entitlement;
+  const cold = r.api.entitlementCold;
+  const pg = r.indexer.postgres;
+  const n = (v: number) => Math.round(v).toLocaleString("en");
+  return [
+    { what: "gas per checked payment, steady month", baseline: "15,021", measured: n(p.gasPerPayment), target: "≤ 6,000", met: p.gasPerPayment <= 6000 },
+    { what: "gas per checked payment, first month", baseline: "32,106", measured: n(p.firstGasPerPayment), target: "≤ 20,000", met: p.firstGasPerPayment <= 20_000 },
+    { what: "gas per signed record (ingestion)", baseline: "88,037", measured: n(r.ingest.gasPerRecord), target: "≤ 40,000", met: r.ingest.gasPerRecord <= 40_000 },
+    { what: "checked payments/s into the embedded node", baseline: "1,100", measured: n(p.paymentsPerSecond), target: "≥ 3,000", met: p.paymentsPerSecond >= 3000 },
+    { what: "signed records/s end to end", baseline: "326", measured: n(r.ingest.recordsPerSecond), target: "≥ 1,000", met: r.ingest.recordsPerSecond >= 1000 },
+    { what: "read API entitlements warm, req/s (p99)", baseline: "1,368 (15 ms)", measured: `${n(a.requestsPerSecond)} (${n(a.p99Ms)} ms)`, target: "≥ 2,500 (≤ 10 ms)", met: a.requestsPerSecond >= 2500 && a.p99Ms <= 10 },
+    { what: "read API entitlements cold, req/s", baseline: "553", measured: n(cold.requestsPerSecond), target: "≥ 1,000", met: cold.requestsPerSecond >= 1000 },
+    { what: "indexer backfill into SQLite, events/s", baseline: "14,194", measured: n(r.indexer.sqlite.eventsPerSecond), target: "≥ 30,000", met: r.indexer.sqlite.eventsPerSecond >= 30_000 },
+    { what: "indexer backfill into PostgreSQL, events/s", baseline: "6,404", measured: pg ? n(pg.eventsPerSecond) : "not measured", target: "≥ 20,000", met: (pg?.eventsPerSecond ?? 0) >= 20_000 },
+  ];
 }

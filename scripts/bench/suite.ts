@@ -3,7 +3,8 @@
 import { benchApi } from "./api.ts";
 import { benchIndexer } from "./indexer.ts";
 import { runPoint, type PointResult } from "./point.ts";
-import { buildResults, machine, type BenchResults } from "./results.ts";
+import { buildResults, machine, type BenchResults, type EngineRun } from "./results.ts";
+import { ENGINES, type Engine } from "./system.ts";
 
 export interface SuiteOptions {
   mode: "quick" | "full";
@@ -16,16 +17,24 @@ export interface SuiteOptions {
   naivePaymentLimit: number;
   apiSeconds: number;
   apiConnections: number;
+  /** Execution engines: the scale curve and the API/indexer run on the first; the largest point's payroll and ingestion run again on each other. */
+  engines: readonly Engine[];
 }
 
-export const QUICK: Omit<SuiteOptions, "mode"> = { sizes: [300, 1200], seed: 8, naiveIngestLimit: 100, naivePaymentLimit: 300, apiSeconds: 5, apiConnections: 10 };
-export const FULL: Omit<SuiteOptions, "mode"> = { sizes: [10_000, 30_000, 100_000], seed: 8, naiveIngestLimit: 500, naivePaymentLimit: 2000, apiSeconds: 15, apiConnections: 10 };
+export const QUICK: Omit<SuiteOptions, "mode"> = { sizes: [300, 1200], seed: 8, naiveIngestLimit: 100, naivePaymentLimit: 300, apiSeconds: 5, apiConnections: 10, engines: ENGINES };
+export const FULL: Omit<SuiteOptions, "mode"> = { sizes: [10_000, 30_000, 100_000], seed: 8, naiveIngestLimit: 500, naivePaymentLimit: 2000, apiSeconds: 15, apiConnections: 10, engines: ENGINES };
 
 export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
   const machineBefore = machine();
   const points: PointResult[] = [];
   for (const [i, size] of options.sizes.entries()) {
-    const point = await runPoint({ size, seed: options.seed, naiveIngestLimit: options.naiveIngestLimit, naivePaymentLimit: options.naivePaymentLimit });
+    const point = await runPoint({ size, seed: options.seed, naiveIngestLimit: options.naiveIngestLimit, naivePaymentLimit: options.naivePaymentLimit, engine: options.engines[0] });
+    let stopped = false;
+    const stopPoint = async () => {
+      if (stopped) return;
+      stopped = true;
+      await point.stop();
+    };
     try {
       points.push(point.result);
       if (i < options.sizes.length - 1) continue;
@@ -38,13 +47,32 @@ export async function runSuite(options: SuiteOptions): Promise<BenchResults> {
       // The backfill first: it reads the whole history, before the node has served the API's load.
       const indexer = await benchIndexer(point.bench);
       const api = await benchApi(point.bench, { fiscalCode, durationSeconds: options.apiSeconds, connections: options.apiConnections });
+      await stopPoint();
+      // The same payroll and ingestion (same population and seed) on each other engine, one at a time.
+      const engines: EngineRun[] = [engineRun(options.engines[0] ?? "hardhat", point.result)];
+      for (const engine of options.engines.slice(1)) {
+        const other = await runPoint({ size, seed: options.seed, naiveIngestLimit: options.naiveIngestLimit, naivePaymentLimit: options.naivePaymentLimit, engine });
+        await other.stop();
+        engines.push(engineRun(engine, other.result));
+      }
       return buildResults({
-        mode: options.mode, points, indexer, machineBefore,
-        api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds }, entitlementCold: api.entitlementCold },
+        mode: options.mode, points, indexer, machineBefore, engines,
+        api: { entitlement: { ...api.entitlement, connections: options.apiConnections, durationSeconds: options.apiSeconds }, entitlementCold: api.entitlementCold, entitlementZod: api.entitlementZod },
       });
     } finally {
-      await point.stop();
+      await stopPoint();
     }
   }
   throw new Error("no sizes to measure");
+}
+
+function engineRun(engine: Engine, p: PointResult): EngineRun {
+  return {
+    engine, subjects: p.subjects, facts: p.facts,
+    ingestRecordsPerSecond: p.ingest.recordsPerSecond, naiveIngestRecordsPerSecond: p.naiveIngest.recordsPerSecond, ingestSeconds: p.ingest.seconds,
+    decideSeconds: p.decideSeconds,
+    firstPaymentsPerSecond: p.payrollFirst.paymentsPerSecond, paymentsPerSecond: p.payrollSteady.paymentsPerSecond, payrollSeconds: p.payrollSteady.seconds,
+    naivePaymentsPerSecond: p.naivePayroll.paymentsPerSecond,
+    gasPerPayment: p.payrollSteady.gasPerPayment, gasPerRecord: p.ingest.gasPerRecord,
+  };
 }

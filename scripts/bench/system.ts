@@ -1,22 +1,75 @@
 // The system a benchmark measures: a real JSON-RPC node (the embedded chain), the Ignition
 // deployment, the demo consortium and the three source simulators as their own processes, all under
 // a temporary PACHAIN_HOME on free ports (the same set-up as test/oracle/harness.ts, which tests use).
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { attachContracts, type PAChainContracts } from "../../src/chain/contracts.ts";
 import { deployPAChain, saveDeployment, type Deployment } from "../../src/chain/deploy.ts";
 import { DEV_KEYS, loadConfig, type Config } from "../../src/config.ts";
 import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../../src/demo/consortium.ts";
+import { chainStartDate } from "../../src/clock.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
 import { freePort, startProcess, stopProcess } from "../../src/node/processes.ts";
 import type { SourceName } from "../../src/simulators/events.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The execution engine of a benchmark's node: the embedded Hardhat node (EDR, what PA Chain runs
+ * on in development and in the tests) or Foundry's anvil (revm in Rust, npm @foundry-rs/anvil):
+ * the same payroll and ingestion on both tell how much of the wall-clock time is the node's.
+ */
+export type Engine = "hardhat" | "anvil";
+export const ENGINES: readonly Engine[] = ["hardhat", "anvil"];
+
+/** The anvil binary of this platform, from @foundry-rs/anvil's platform package. */
+function anvilBinary(): string {
+  const arch = ({ x64: "amd64", arm64: "arm64" } as Record<string, string>)[process.arch] ?? process.arch;
+  const pkg = createRequire(import.meta.url).resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`);
+  return join(dirname(pkg), "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
+}
+
+/**
+ * anvil on a free loopback port, set up as the embedded node is: the same development accounts
+ * (its default mnemonic is Hardhat's), automining, chain id 31337, the chain's clock starting on the
+ * system's "today" (PACHAIN_TODAY), a 60 Mgas block gas limit as Hardhat's.
+ */
+export async function startAnvil(): Promise<EmbeddedChain> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { initialDate } = chainStartDate();
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--gas-limit", "60000000", "--silent",
+    ...(initialDate ? ["--timestamp", String(Math.floor(initialDate.getTime() / 1000))] : [])];
+  const child = spawn(anvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited (${child.exitCode}): ${stderr}`);
+    try {
+      await new JsonRpcProvider(url, undefined, { staticNetwork: true }).send("eth_chainId", []);
+      return { url, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`anvil did not answer on ${url} within 30 s: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
 
 
 export interface BenchChain {
@@ -30,10 +83,10 @@ export interface BenchChain {
 }
 
 /** A fresh node with PA Chain deployed and the demo consortium registered. */
-export async function startBenchChain(): Promise<BenchChain> {
+export async function startBenchChain(engine: Engine = "hardhat"): Promise<BenchChain> {
   const logger = createLogger("silent");
   const home = mkdtempSync(join(tmpdir(), "pachain-bench-"));
-  const chain = await startEmbeddedChain({ port: await freePort(), logger });
+  const chain = engine === "anvil" ? await startAnvil() : await startEmbeddedChain({ port: await freePort(), logger });
   const deploymentId = `bench-${process.pid}-${Date.now()}`;
   const deployment = await deployPAChain({ rpcUrl: chain.url, deployerKey: DEV_KEYS[0], deploymentId, waves: DEMO_WAVES, logger });
   saveDeployment(join(home, "deployment.json"), deployment);

@@ -163,6 +163,8 @@ export function createIndexer(options: {
     return deployment;
   }
 
+  /** The store's secondary indexes were dropped for this backfill and are not built yet. */
+  let indexesDeferred = false;
   async function startOver(genesisHash: string, previous: IndexState | undefined): Promise<void> {
     readAhead = undefined;
     const d = deploymentOn(genesisHash);
@@ -171,6 +173,10 @@ export function createIndexer(options: {
       { chainId: d.chainId, genesisHash, addresses: d.addresses, deploymentBlock: d.deploymentBlock },
       { block: start.number, hash: start.hash },
     );
+    // A fresh index backfills without its secondary indexes and builds them once it has caught up
+    // (about twice as fast into SQLite; docs/indexer.md). Until then its queries are slower, not wrong.
+    await store.deferIndexes();
+    indexesDeferred = true;
     const fields = { chainId: d.chainId, deploymentBlock: d.deploymentBlock, genesisHash };
     if (!previous) {
       logger.info(fields, "indexing PA Chain from its deployment block");
@@ -262,6 +268,10 @@ export function createIndexer(options: {
     const target = head - confirmations;
     // No block at the checkpoint: the node is behind the index (still syncing, or a shorter branch): wait.
     if (!atCheckpoint || local.checkpoint.block >= target) {
+      if (indexesDeferred && atCheckpoint) {
+        await store.buildIndexes();
+        indexesDeferred = false;
+      }
       noteHead(head, local.checkpoint.block);
       if (backfill) {
         const seconds = Math.max(0.001, (Date.now() - backfill.startedAt) / 1000);

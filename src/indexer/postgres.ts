@@ -4,8 +4,11 @@
 // and cached. Results are converted so a row reads exactly as it does from SQLite: BIGINT and
 // NUMERIC (COUNT, SUM) come back as numbers, booleans (`a = b` in a SELECT list) as 1/0 — the read
 // API runs the same queries on both stores and must get the same rows.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { createSqlIndexerStore, type IndexerStore, type SqlDatabase, type SqlSession, type SqlValue } from "./store.ts";
+import { from as copyFrom } from "pg-copy-streams";
+import { createSqlIndexerStore, DuplicateRows, type IndexerStore, type SqlDatabase, type SqlSession, type SqlValue } from "./store.ts";
 import { PaChainError } from "../errors.ts";
 
 const INT8_OID = 20;
@@ -103,6 +106,28 @@ function bindable(params: readonly SqlValue[]): Array<string | number | null> {
   return params.map((p) => (typeof p === "bigint" ? p.toString() : p));
 }
 
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+/** Rows per chunk written to a COPY stream (each chunk one string). */
+const COPY_CHUNK_ROWS = 500;
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** One value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
+function copyField(value: SqlValue): string {
+  if (value === null) return "\\N";
+  if (typeof value !== "string") return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
+}
+
+function* copyText(rows: readonly SqlValue[][]): Generator<string> {
+  for (let at = 0; at < rows.length; at += COPY_CHUNK_ROWS) {
+    let chunk = "";
+    for (const row of rows.slice(at, at + COPY_CHUNK_ROWS)) chunk += `${row.map(copyField).join("\t")}\n`;
+    yield chunk;
+  }
+}
+
 function sessionOn(client: pg.Pool | pg.PoolClient): SqlSession {
   return {
     async run(sql, params = []) {
@@ -152,7 +177,20 @@ export async function openPostgresDatabase(url: string, options: { poolSize?: nu
         client.on("error", onError);
         try {
           await client.query("BEGIN");
-          const result = await work(sessionOn(client));
+          const result = await work({
+            ...sessionOn(client),
+            // COPY … FROM STDIN: the rows as one text stream, parsed by the server without a bound
+            // parameter or a statement per row (the backfill's bulk path, see store.ts).
+            async copy(table, columns, rows) {
+              if (rows.length === 0) return;
+              try {
+                await pipeline(Readable.from(copyText(rows)), client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`)));
+              } catch (error) {
+                if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateRows(table, error);
+                throw error;
+              }
+            },
+          });
           await client.query("COMMIT");
           return result;
         } catch (error) {

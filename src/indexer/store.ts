@@ -15,6 +15,19 @@ export interface SqlSession {
   /** Runs one statement; returns how many rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   all<T = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * Where the database has a bulk path (PostgreSQL's COPY … FROM STDIN, inside a transaction):
+   * appends `rows` to `table`. There is no ON CONFLICT: a row whose key is already stored fails
+   * the whole copy with DuplicateRows (the store then takes the INSERT path for that batch).
+   */
+  copy?(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
+}
+
+/** A bulk copy met a key that is already stored (PostgreSQL's unique_violation). */
+export class DuplicateRows extends PaChainError {
+  constructor(table: string, cause: unknown) {
+    super("INDEX_CONFLICT", `a row copied into ${table} is already stored`, { status: 500, cause });
+  }
 }
 
 export interface SqlDatabase extends SqlSession {
@@ -65,6 +78,14 @@ export interface IndexerStore {
   eventBlocks(atOrBelow: number, limit: number): Promise<Checkpoint[]>;
   /** Deletes everything above `to.block`, rebuilds the state tables and sets the checkpoint to `to`. */
   rewind(to: Checkpoint): Promise<void>;
+  /**
+   * Drops the tables' secondary indexes: a fresh index's backfill inserts faster without them
+   * and builds each once at the end (buildIndexes), sorted, instead of row by row. Queries stay
+   * correct meanwhile, only slower; a store opened again recreates any that are missing.
+   */
+  deferIndexes(): Promise<void>;
+  /** Creates the secondary indexes that are missing. */
+  buildIndexes(): Promise<void>;
   counts(): Promise<Record<IndexerTable, number>>;
   /** A read query with `?` placeholders, for the read API's data layer. */
   query<T = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
@@ -72,6 +93,11 @@ export interface IndexerStore {
 }
 
 const ALL_TABLES: readonly IndexerTable[] = [...LOG_TABLES, ...STATE_TABLES];
+/** The schema's secondary indexes (name and CREATE statement); primary keys stay, they make appends idempotent. */
+const SECONDARY_INDEXES = SCHEMA.flatMap((sql) => {
+  const name = /^CREATE INDEX IF NOT EXISTS (\w+)/.exec(sql)?.[1];
+  return name ? [{ name, sql }] : [];
+});
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
 /**
@@ -85,9 +111,25 @@ interface BulkInsert {
   tail: string;
   /** Statement texts by row count. */
   texts: Map<number, string>;
+  /** The table and its columns, for a bulk copy (read from `head`). */
+  table: string;
+  columns: string[];
 }
 
-const bulkInsert = (head: string, row: string, tail: string): BulkInsert => ({ head, row, tail, texts: new Map() });
+function bulkInsert(head: string, row: string, tail: string): BulkInsert {
+  const [, table, columns] = /INSERT INTO (\w+) \(([^)]*)\)/.exec(head)!;
+  return { head, row, tail, texts: new Map(), table, columns: columns.split(",").map((c) => c.trim()) };
+}
+
+/**
+ * Batches of fewer events take the INSERT path even where COPY exists: a copy costs a savepoint
+ * and a round trip per table, more than one multi-row INSERT of a few rows (the live indexer
+ * appends a block or two at a time; a backfill appends thousands).
+ */
+const COPY_MIN_EVENTS = 64;
+/** The facts row's parameters: [7] the organisation id (null for income), [8] the signer whose organisation stands in for it. */
+const FACT_ORG = 7;
+const FACT_SIGNER = 8;
 
 /**
  * Most rows in one statement. Below it, a batch is cut into power-of-two chunks, so a handful of
@@ -279,11 +321,28 @@ export async function createSqlIndexerStore(
       + "drop the index (delete the SQLite file, or its tables) and it is rebuilt from the chain");
   }
 
-  /** Applies the derived rows of `events` (in chain order): log tables in bulk, state tables one upsert at a time. */
-  const applyDerived = async (s: SqlSession, events: Iterable<IndexedEvent>) => {
+  /** The facts' rows as COPY takes them: the organisation of the signing key resolved here, as the INSERT's subquery does. */
+  const factsForCopy = async (s: SqlSession, rows: SqlValue[][]): Promise<SqlValue[][]> => {
+    const signers = [...new Set(rows.filter((r) => r[FACT_ORG] === null && r[FACT_SIGNER] !== null).map((r) => r[FACT_SIGNER]))];
+    const orgOf = new Map<unknown, SqlValue>();
+    for (let at = 0; at < signers.length; at += MAX_ROWS_PER_STATEMENT) {
+      const some = signers.slice(at, at + MAX_ROWS_PER_STATEMENT);
+      const found = await s.all<SqlRow>(`SELECT address, org_id FROM signers WHERE address IN (${some.map(() => "?").join(", ")})`, some);
+      for (const row of found) orgOf.set(row.address, row.org_id as SqlValue);
+    }
+    return rows.map((r) => [...r.slice(0, FACT_ORG), r[FACT_ORG] ?? orgOf.get(r[FACT_SIGNER]) ?? null, ...r.slice(FACT_SIGNER + 1)]);
+  };
+
+  /**
+   * Applies the derived rows of `events` (in chain order): log tables in bulk (COPY when `copy`,
+   * else multi-row INSERTs), state tables one upsert at a time.
+   */
+  const applyDerived = async (s: SqlSession, events: Iterable<IndexedEvent>, copy = false) => {
     const pending: Record<LogTable, SqlValue[][]> = { payments: [], payment_refusals: [], decisions: [], facts: [] };
     const flush = async (table: LogTable) => {
-      await forEachChunk(LOG_INSERTS[table], pending[table], (sql, params) => s.run(sql, params));
+      const insert = LOG_INSERTS[table];
+      if (copy && s.copy) await s.copy(insert.table, insert.columns, table === "facts" ? await factsForCopy(s, pending[table]) : pending[table]);
+      else await forEachChunk(insert, pending[table], (sql, params) => s.run(sql, params));
       pending[table] = [];
     };
     for (const e of events) {
@@ -300,6 +359,33 @@ export async function createSqlIndexerStore(
       }
     }
     for (const table of Object.keys(pending) as LogTable[]) if (pending[table].length > 0) await flush(table);
+  };
+
+  /** Stores `events` and their derived rows in the open transaction `s`; returns how many were new. */
+  const appendRows = async (s: SqlSession, events: readonly IndexedEvent[]): Promise<number> => {
+    if (s.copy && events.length >= COPY_MIN_EVENTS) {
+      // A backfill's batch is new events: COPY them. A batch that overlaps what is stored (which
+      // the checkpoint should prevent) fails the copy and is undone to the savepoint, then takes
+      // the INSERT path, which skips the stored events: the same rows either way.
+      await s.run("SAVEPOINT bulk_copy");
+      try {
+        await s.copy(INSERT_EVENTS.table, INSERT_EVENTS.columns, events.map(eventParams));
+        await applyDerived(s, events, true);
+        await s.run("RELEASE SAVEPOINT bulk_copy");
+        return events.length;
+      } catch (error) {
+        if (!(error instanceof DuplicateRows)) throw error;
+        await s.run("ROLLBACK TO SAVEPOINT bulk_copy");
+      }
+    }
+    const inserted = (await forEachChunk(INSERT_EVENTS, events.map(eventParams), (sql, params) => s.all<SqlRow>(sql, params))).flat();
+    let fresh: readonly IndexedEvent[] = events;
+    if (inserted.length !== events.length) {
+      const keys = new Set(inserted.map((row) => `${row.tx_hash}:${row.log_index}`));
+      fresh = events.filter((e) => keys.delete(`${e.txHash}:${e.logIndex}`));
+    }
+    await applyDerived(s, fresh);
+    return fresh.length;
   };
 
   return {
@@ -329,14 +415,7 @@ export async function createSqlIndexerStore(
 
     async append(events, from, to) {
       return db.transaction(async (s) => {
-        const inserted = (await forEachChunk(INSERT_EVENTS, events.map(eventParams), (sql, params) => s.all<SqlRow>(sql, params))).flat();
-        let fresh: readonly IndexedEvent[] = events;
-        if (inserted.length !== events.length) {
-          const keys = new Set(inserted.map((row) => `${row.tx_hash}:${row.log_index}`));
-          fresh = events.filter((e) => keys.delete(`${e.txHash}:${e.logIndex}`));
-        }
-        await applyDerived(s, fresh);
-        const added = fresh.length;
+        const added = await appendRows(s, events);
         const moved = await s.run(
           "UPDATE indexer_state SET indexed_block = ?, indexed_hash = ?, updated_at = ? WHERE id = 1 AND indexed_block = ? AND indexed_hash = ?",
           [to.block, to.hash, Date.now(), from.block, from.hash],
@@ -363,6 +442,18 @@ export async function createSqlIndexerStore(
         const rows = await s.all<SqlRow>(`SELECT * FROM events WHERE contract IN (${placeholders}) ORDER BY block_number, log_index`, [...STATE_CONTRACTS]);
         await applyDerived(s, rows.map(eventOfRow));
         await s.run("UPDATE indexer_state SET indexed_block = ?, indexed_hash = ?, updated_at = ? WHERE id = 1", [to.block, to.hash, Date.now()]);
+      });
+    },
+
+    async deferIndexes() {
+      await db.transaction(async (s) => {
+        for (const index of SECONDARY_INDEXES) await s.run(`DROP INDEX IF EXISTS ${index.name}`);
+      });
+    },
+
+    async buildIndexes() {
+      await db.transaction(async (s) => {
+        for (const index of SECONDARY_INDEXES) await s.run(index.sql);
       });
     },
 

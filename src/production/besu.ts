@@ -31,6 +31,40 @@ export const MIN_VALIDATORS = 4;
 export const P2P_PORT = 30303;
 export const RPC_PORT = 8545;
 export const METRICS_PORT = 9545;
+/**
+ * The most transactions one relayer account keeps in flight: the largest pipeline the oracle
+ * accepts (PACHAIN_RELAYER_PIPELINE_DEPTH, src/config.ts). The pool is sized from it.
+ */
+export const RELAYER_MAX_IN_FLIGHT = 256;
+/**
+ * The transaction pool the relayers need (docs/operations.md, "Transaction pool"). Besu's layered
+ * pool (its default since 23.10, set explicitly so that an upgrade cannot change it) keeps at
+ * most `tx-pool-max-future-by-sender` sequential transactions per sender (default 200) and refuses
+ * the next with "Transaction nonce is too distant from current sender nonce". A relayer sends
+ * its whole window at once, and after a lost transaction resends it while the rest of the window
+ * waits behind the gap: twice the largest window keeps both in the pool. The layers' memory
+ * (`tx-pool-layer-max-capacity`, bytes) holds every relayer's window of the largest batches.
+ */
+export const TX_POOL_MAX_FUTURE_BY_SENDER = 2 * RELAYER_MAX_IN_FLIGHT;
+/** The largest relayer transaction's size in bytes: a 40-record batch with its signatures, ~25 kB. */
+const MAX_RELAYER_TX_BYTES = 32 * 1024;
+/** Relayer accounts sending at once: civil, health and INPS, and one more organisation's. */
+const MAX_RELAYER_ACCOUNTS = 4;
+export const TX_POOL_LAYER_MAX_CAPACITY = TX_POOL_MAX_FUTURE_BY_SENDER * MAX_RELAYER_ACCOUNTS * MAX_RELAYER_TX_BYTES;
+
+/** The transaction-pool entries of a node's config.toml (`prioritySenders`: the relayer accounts, when known). */
+export function txPoolConfig(prioritySenders: readonly string[] = []): Record<string, string | number | readonly string[]> {
+  return {
+    "tx-pool": "layered",
+    "tx-pool-max-future-by-sender": TX_POOL_MAX_FUTURE_BY_SENDER,
+    "tx-pool-layer-max-capacity": TX_POOL_LAYER_MAX_CAPACITY,
+    // Every relayer's whole window is executable at once (a 200 Mgas block holds a few hundred batches).
+    "tx-pool-max-prioritized": TX_POOL_MAX_FUTURE_BY_SENDER * MAX_RELAYER_ACCOUNTS,
+    // The allowlisted senders' (relayers', governance's) transactions are never the ones evicted when the pool is full.
+    ...(prioritySenders.length > 0 ? { "tx-pool-priority-senders": prioritySenders } : {}),
+  };
+}
+
 /** Where the compose file mounts each node's files inside its container. */
 const CONFIG_DIR = "/config";
 const DATA_DIR = "/opt/besu/data";
@@ -240,7 +274,7 @@ export function generateNetwork(options: NetworkOptions): BesuNetwork {
     files.set(`nodes/${node.name}/key`, `${node.privateKey}\n`);
     files.set(`nodes/${node.name}/key.pub`, `0x${node.publicKey}\n`);
     files.set(`nodes/${node.name}/address`, `${node.address}\n`);
-    files.set(`nodes/${node.name}/config.toml`, nodeConfig(node, nodes, accounts !== undefined));
+    files.set(`nodes/${node.name}/config.toml`, nodeConfig(node, nodes, accounts));
   }
   const composable = hosts.every((h) => inSubnet(h, subnet));
   if (composable) files.set("docker-compose.yml", composeFile(nodes, subnet, options.image ?? DEFAULT_IMAGE));
@@ -291,7 +325,8 @@ function allowlistedAccounts(accounts: readonly string[]): string[] {
   return [...new Set(checked)].sort();
 }
 
-function nodeConfig(node: BesuNode, all: readonly BesuNode[], accountPermissioning: boolean): string {
+function nodeConfig(node: BesuNode, all: readonly BesuNode[], accounts: readonly string[] | undefined): string {
+  const accountPermissioning = accounts !== undefined;
   const others = all.filter((n) => n !== node).map((n) => n.enode);
   return `# Besu configuration of ${node.name} (${node.address}), QBFT validator of the PA Chain consortium.\n${toml({
     "genesis-file": `${CONFIG_DIR}/genesis.json`,
@@ -312,6 +347,8 @@ function nodeConfig(node: BesuNode, all: readonly BesuNode[], accountPermissioni
       "permissions-accounts-config-file-enabled": true,
       "permissions-accounts-config-file": `${CONFIG_DIR}/permissions_config.toml`,
     } : {}),
+    // The relayers' pipelines: see txPoolConfig.
+    ...txPoolConfig(accounts),
     // JSON-RPC on the node's private address only: the organisation's oracle, indexer and API.
     "rpc-http-enabled": true,
     "rpc-http-host": node.host,

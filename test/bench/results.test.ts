@@ -67,6 +67,24 @@ describe("benchmark results", function () {
     expect(svg.match(/<polyline /g)).to.have.length(3);
   });
 
+  it("reports both execution engines side by side and issue 20's figures beside their baselines and targets", function () {
+    const engine = (name: "hardhat" | "anvil", speed: number) => ({
+      engine: name, subjects: 1200, facts: 3600, ingestRecordsPerSecond: 300 * speed, naiveIngestRecordsPerSecond: 150, ingestSeconds: 12 / speed,
+      decideSeconds: 2, firstPaymentsPerSecond: 500 * speed, paymentsPerSecond: 1000 * speed, payrollSeconds: 0.4 / speed, naivePaymentsPerSecond: 300,
+      gasPerPayment: 34_000, gasPerRecord: 80_000,
+    });
+    const both = buildResults({
+      mode: "quick", points: [point(1200, 34_000)], api, machineBefore: machine(),
+      indexer: { sqlite: backfill, postgres: { ...backfill, eventsPerSecond: 21_000 }, postgresNote: "local" },
+      engines: [engine("hardhat", 1), engine("anvil", 4)],
+    });
+    const md = markdown(both, "scale.svg");
+    expect(md).to.contain("| hardhat | 300 (12.0) |").and.contain("| anvil | 1,200 (3.0) |");
+    expect(md).to.contain("At least 75 % of hardhat's ingestion time and 75 % of its payroll time is the node");
+    expect(md).to.contain("| indexer backfill into SQLite, events/s | 14,194 | 24,000 | ≥ 30,000 | **no** |");
+    expect(md).to.contain("| indexer backfill into PostgreSQL, events/s | 6,404 | 21,000 | ≥ 20,000 | yes |");
+  });
+
   it("pays the two payroll months in one word of the ledger's payment bitmap, never in the future", function () {
     const index = (p: number) => Math.floor(p / 100) * 12 + (p % 100) - 1;
     for (const day of ["2026-11-22", "2026-09-01", "2027-01-15", "2026-08-31"]) {

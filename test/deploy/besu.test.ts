@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getAddress, keccak256 } from "ethers";
 import {
-  BLOCK_GAS_LIMIT, decodeQbftExtraData, generateNetwork, qbftExtraData, writeNetwork, type BesuNetwork,
+  BLOCK_GAS_LIMIT, decodeQbftExtraData, generateNetwork, qbftExtraData, RELAYER_MAX_IN_FLIGHT, writeNetwork, type BesuNetwork,
 } from "../../src/production/besu.ts";
 import { parseConsortiumFile } from "../../src/production/deploy.ts";
 import { ROOT } from "../oracle/harness.ts";
@@ -103,6 +103,9 @@ describe("Besu QBFT network generator", function () {
       expect(config["host-allowlist"]).to.include(node.host).and.not.include("*");
       expect(config.bootnodes).to.deep.equal(enodes.filter((e) => e !== node.enode));
       expect(config["rpc-http-api"]).to.include("QBFT").and.not.include("ADMIN");
+      // The relayers' pipelines (docs/operations.md, Transaction pool): a whole window twice over per sender.
+      expect(config).to.deep.include({ "tx-pool": "layered", "tx-pool-max-future-by-sender": 2 * RELAYER_MAX_IN_FLIGHT });
+      expect(config["tx-pool-layer-max-capacity"]).to.be.a("number").and.at.least(2 * RELAYER_MAX_IN_FLIGHT * 25_000);
       expect(network.files.get(`nodes/${node.name}/key`)).to.equal(`${node.privateKey}\n`);
     }
   });
@@ -176,6 +179,8 @@ describe("Besu QBFT network generator", function () {
       const config = network.files.get(`nodes/${node.name}/config.toml`)!;
       expect(config).to.include("permissions-accounts-config-file-enabled=true");
       expect(config).to.include('permissions-accounts-config-file="/config/permissions_config.toml"');
+      // The allowlisted senders' transactions are the last a full pool evicts.
+      expect(JSON.parse(/^tx-pool-priority-senders=(.*)$/m.exec(config)![1])).to.deep.equal(allowlist);
     }
     // Hardhat's account #0 (and every other default account) has a public key: refused.
     expect(() => generateNetwork({ validators: 4, accounts: ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"] })).to.throw(/public development accounts/);

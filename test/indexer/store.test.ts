@@ -101,6 +101,35 @@ for (const backend of storeBackends("indexer store")) describe(`indexer store ($
     expect(stored).to.deep.equal(expected.map((p) => ({ tx_hash: p.txHash, log_index: p.logIndex })));
   });
 
+  it("stores a backfill's large batch (COPY on PostgreSQL) as it stores small ones: certifiers resolved, any text intact", async function () {
+    // ≥ 64 events: PostgreSQL takes the COPY path. A name with a tab, a newline and backslashes
+    // (COPY's text format escapes them), the income's certifier found from its key, a key moved.
+    const odd = "INPS\tSede\\centrale\nRoma \\N";
+    const named = { ...registered(2), args: { ...registered(2).args, name: odd } };
+    const moved = event(4, 0, "OrganisationRegistry", "SignerAdded", { orgId: "8", signer: KEY });
+    const laterIncome = { ...income(5), txHash: hash("tx 5"), args: { ...income(5).args, recordId: hash("income 2") } };
+    const payments = Array.from({ length: 100 }, (_, i) => ({ ...payment(6 + Math.floor(i / 10), i % 10), txHash: hash(`payment ${i}`) }));
+    expect(await store.append([named, signerAdded(2), income(3), moved, laterIncome, ...payments], START, at(20))).to.equal(105);
+    expect(await store.query("SELECT record_id, org_id FROM facts ORDER BY block_number")).to.deep.equal([
+      { record_id: hash("income 1"), org_id: 7 },
+      { record_id: hash("income 2"), org_id: 8 },
+    ]);
+    expect(await store.query("SELECT name FROM organisations")).to.deep.equal([{ name: odd }]);
+    const [args] = await store.query<{ args: string }>("SELECT args FROM events WHERE event = 'OrganisationRegistered'");
+    expect(JSON.parse(args.args).name).to.equal(odd);
+    expect(await store.counts()).to.include({ events: 105, payments: 100, facts: 2 });
+  });
+
+  it("answers the same without its secondary indexes (a fresh backfill) and builds them back", async function () {
+    await store.deferIndexes();
+    await store.append([registered(2), signerAdded(2), income(3), payment(4)], START, at(4));
+    const query = "SELECT subject, period FROM payments WHERE subject = ? ORDER BY period";
+    expect(await store.query(query, [SUBJECT])).to.deep.equal([{ subject: SUBJECT, period: 202611 }]);
+    await store.buildIndexes();
+    await store.buildIndexes();
+    expect(await store.query(query, [SUBJECT])).to.deep.equal([{ subject: SUBJECT, period: 202611 }]);
+  });
+
   it("moves the checkpoint in the same transaction as the rows: a batch from a stale checkpoint leaves nothing", async function () {
     await store.append([payment(2)], START, at(2));
     // Another writer's view: it believes the index is still at START.
