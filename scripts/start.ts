@@ -169,11 +169,21 @@ try {
   // Someone entitled today, to show in the example below.
   const today = todayOf(clock);
   let citizen: string | undefined;
-  for (const a of decided.filter((d) => d.eligible).slice(0, 50)) {
+  let fallback: string | undefined;
+  for (const a of decided.filter((d) => d.eligible).slice(0, 200)) {
     const [eligibleToday] = await rt.contracts.ledger.check(a.subject, benefitId(a.benefit), today);
-    // Someone on IO who lets INPS write, so the printed inbox shows notices.
-    if (eligibleToday && (citizen = rt.vault.reveal(a.subject)) && demoProfile(citizen)?.sender_allowed) break;
+    const person = eligibleToday ? rt.vault.reveal(a.subject) : undefined;
+    // Someone on IO who lets INPS write, so the printed inbox shows notices, and who holds the
+    // European Disability Card today, so docs/api.md's wallet example has a card to offer.
+    if (!person || !demoProfile(person)?.sender_allowed) continue;
+    fallback ??= person;
+    const [card] = await rt.contracts.ledger.check(a.subject, benefitId("EU_DISABILITY_CARD"), today);
+    if (card) {
+      citizen = person;
+      break;
+    }
   }
+  citizen ??= fallback;
 
   const counts = rt.store.counts();
   const lines = [
