@@ -1,7 +1,7 @@
 // node scripts/indexer-bench.ts [--events 50000] [--size 300] [--runs 3] [--batch-blocks 2000] [--stores sqlite,postgres]
 // Backfill throughput of the indexer: a real node (the embedded chain) with PA Chain deployed, a
 // seeded population relayed by the oracle, then INPS payrolls over past months until the chain
-// holds --events events (test/indexer/history.ts); then the whole history is indexed --runs times
+// holds --events events (src/demo/long-history.ts); then the whole history is indexed --runs times
 // into a new SQLite file and a new PostgreSQL database (PACHAIN_TEST_DATABASE_URL, or a
 // throwaway cluster with fsync on) and events/s is printed, one JSON line per run.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,9 +13,9 @@ import { openPostgresIndexerStore } from "../src/indexer/postgres.ts";
 import { openSqliteIndexerStore } from "../src/indexer/sqlite.ts";
 import type { IndexerStore } from "../src/indexer/store.ts";
 import { createIndexerRpc } from "../src/indexer/rpc.ts";
-import { buildLongHistory } from "../test/indexer/history.ts";
-import { startSystem } from "../test/oracle/harness.ts";
-import { postgresUnavailable, startTestPostgres, type TestPostgres } from "../test/support/postgres.ts";
+import { buildLongHistory } from "../src/demo/long-history.ts";
+import { startDemoSystem } from "../src/demo/system.ts";
+import { postgresUnavailable, startTestPostgres, type TestPostgres } from "../src/node/throwaway-postgres.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ const log = (line: string) => process.stderr.write(`indexer-bench: ${line}\n`);
 async function main(): Promise<void> {
   const started = Date.now();
   log(`building a history of ≥ ${minEvents} events (population ${size})…`);
-  const system = await startSystem({ size, seed: 8 });
+  const system = await startDemoSystem({ size, seed: 8, name: "indexer-bench" });
   const dir = mkdtempSync(join(tmpdir(), "pachain-indexer-bench-"));
   let postgres: TestPostgres | undefined;
   try {

@@ -28,9 +28,11 @@ const program = createProgram("node scripts/simulator.ts", "Run one source syste
   .option("--no-live", "publish no live events after the history")
   .option("--live-interval-ms <MS>", `milliseconds between live events (default ${LIVE_INTERVAL_MS})`)
   .option("--fresh", "forget the journal of live events published before")
+  .option("--history-from <YYYY-MM-DD>", "replay the past from this day: each record signed on its day, published when the chain's clock (--follow-chain) reaches it")
+  .option("--follow-chain <URL>", "JSON-RPC URL of the chain whose latest block time is the replay's clock (with --history-from)")
   .showHelpAfterError();
 program.parse(process.argv);
-const args = program.opts<{ source: string; port?: string; size?: string; seed?: string; today?: string; live: boolean; liveIntervalMs?: string; fresh?: boolean }>();
+const args = program.opts<{ source: string; port?: string; size?: string; seed?: string; today?: string; live: boolean; liveIntervalMs?: string; fresh?: boolean; historyFrom?: string; followChain?: string }>();
 
 function fail(message: string): never {
   usageError(program, message);
@@ -59,6 +61,43 @@ try {
   fail((error as Error).message);
 }
 
+let historyFrom: number | undefined;
+if (args.historyFrom !== undefined) {
+  try {
+    historyFrom = parseIsoDate(args.historyFrom, "--history-from");
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (args.followChain === undefined || !URL.canParse(args.followChain)) fail("--history-from needs --follow-chain <JSON-RPC URL>");
+}
+
+/**
+ * The replay's clock: the latest block's time, read every 200 ms. Once the chain has caught up with
+ * the clock's now (the history is built), everything is published and the chain is no longer asked.
+ */
+function followChain(url: string): { horizon: () => number; stop(): void } {
+  const caughtUpAt = clock.nowMs();
+  let horizon = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const read = async () => {
+    try {
+      const response = await fetch(url, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }),
+        signal: AbortSignal.timeout(5000),
+      });
+      const { result } = (await response.json()) as { result?: { timestamp: string } };
+      if (result) horizon = Math.max(horizon, Number(BigInt(result.timestamp)) * 1000);
+    } catch {
+      // The chain is busy or restarting: the horizon stays where it was and is read again.
+    }
+    if (horizon >= caughtUpAt) horizon = Number.POSITIVE_INFINITY;
+    else timer = setTimeout(() => void read(), 200);
+  };
+  void read();
+  return { horizon: () => horizon, stop: () => clearTimeout(timer) };
+}
+
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 const home = resolve(config.PACHAIN_HOME);
@@ -66,6 +105,7 @@ const stateDir = join(home, "simulators");
 const journal = join(stateDir, `${source}-seed${seed}-size${size}.jsonl`);
 if (args.fresh) rmSync(journal, { force: true });
 
+let follower: ReturnType<typeof followChain> | undefined;
 try {
   // The three simulators must build the same people: the first to start fixes the day for all.
   const today = args.today === undefined ? populationDay(stateDir, seed, size, requestedDay) : requestedDay;
@@ -73,6 +113,7 @@ try {
     source, home, seed, size, today,
     pseudonymKey: resolveSecret(home, "pseudonym-key", config.PACHAIN_PSEUDONYM_KEY),
     logger, live: args.live, liveIntervalMs, journal, now: () => clock.nowMs(),
+    ...(historyFrom !== undefined ? { history: { from: historyFrom, horizon: (follower ??= followChain(args.followChain!)).horizon } } : {}),
   });
   const server = await simulator.listen(port);
   process.stdout.write(`${source} simulator listening on ${server.url} (${simulator.feed.last} events)\n`);

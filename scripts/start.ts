@@ -5,14 +5,15 @@
 // month's payroll. The oracle's outbox survives restarts: on the next start the fresh chain is
 // rebuilt at the same addresses and the outbox replayed, so nothing recorded is lost.
 import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { clockFromEnv, periodOf, todayOf } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { benefitId } from "../src/domain/catalog.ts";
-import { attachContracts } from "../src/chain/contracts.ts";
-import { deployPAChain, saveDeployment } from "../src/chain/deploy.ts";
-import { DEMO_WAVES, loadConsortium, saveConsortium, setUpDemoConsortium } from "../src/demo/consortium.ts";
+import { loadConsortium } from "../src/demo/consortium.ts";
+import { buildHistory, historyChainStartMs, historyStart } from "../src/demo/history.ts";
+import { deployDemoChain } from "../src/demo/system.ts";
 import { createFileLogger } from "../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/node/embedded-chain.ts";
 import { startProcess, stopProcess } from "../src/node/processes.ts";
@@ -67,39 +68,40 @@ async function withProgress<T>(label: string, rt: OracleRuntime, work: Promise<T
 }
 
 try {
+  // A fresh home on the embedded chain gets the demo's past (src/demo/history.ts); a restart
+  // replays the oracle's outbox instead, on a chain that starts today.
+  const fresh = !existsSync(join(home, "oracle", "oracle.sqlite"));
+  const historyFrom = config.PACHAIN_EMBEDDED_CHAIN && fresh ? historyStart(config.PACHAIN_DEMO_HISTORY_FROM, todayOf(clock)) : undefined;
   say(`PA Chain: starting the embedded chain… (logs: ${logFile})`);
   const rpcUrl = config.PACHAIN_EMBEDDED_CHAIN
-    ? (chain = await startEmbeddedChain({ port: config.PACHAIN_CHAIN_PORT, logger })).url
+    ? (chain = await startEmbeddedChain({
+      port: config.PACHAIN_CHAIN_PORT, logger,
+      ...(historyFrom === undefined ? {} : { startMs: historyChainStartMs(historyFrom, Date.now()) }),
+    })).url
     : config.PACHAIN_RPC_URL;
   say("PA Chain: deploying the contracts with Ignition and registering the demo consortium…");
-  const deployment = await deployPAChain({
+  const { deployment, provider, organisations } = await deployDemoChain({
     rpcUrl,
+    home,
     deployerKey: config.PACHAIN_DEPLOYER_KEY,
     deploymentId: config.PACHAIN_EMBEDDED_CHAIN ? "embedded" : `chain-${new URL(rpcUrl).host}`,
-    waves: DEMO_WAVES,
-    logger,
-  });
-  saveDeployment(join(home, "deployment.json"), deployment);
-  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
-  const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(config.PACHAIN_DEPLOYER_KEY, provider)));
-  const organisations = await setUpDemoConsortium(
-    contracts,
-    {
+    relayers: {
       civil: new Wallet(config.PACHAIN_CIVIL_RELAYER_KEY).address,
       health: new Wallet(config.PACHAIN_HEALTH_RELAYER_KEY).address,
       inps: new Wallet(config.PACHAIN_INPS_RELAYER_KEY).address,
     },
-    join(home, "keys"),
     logger,
-  );
-  saveConsortium(join(home, "consortium.json"), organisations);
+  });
   provider.destroy();
 
   say(`PA Chain: starting the source simulators (ANPR, ASL, INPS; ${config.PACHAIN_DEMO_SIZE} people)…`);
   for (const { source, url } of config.PACHAIN_ORACLE_SOURCES) {
     const port = new URL(url).port;
     simulators.push(await startProcess(
-      ["scripts/simulator.ts", "--source", source, "--port", port, "--size", String(config.PACHAIN_DEMO_SIZE), "--seed", "1"],
+      [
+        "scripts/simulator.ts", "--source", source, "--port", port, "--size", String(config.PACHAIN_DEMO_SIZE), "--seed", "1",
+        ...(historyFrom === undefined ? [] : ["--history-from", config.PACHAIN_DEMO_HISTORY_FROM, "--follow-chain", rpcUrl]),
+      ],
       { PACHAIN_HOME: home, LOG_LEVEL: config.LOG_LEVEL },
       /listening on/,
     ));
@@ -122,6 +124,14 @@ try {
   say("PA Chain: the oracle is bringing the source records on chain…");
   rt.oracle.start();
   const metrics = await startMetricsServer(rt.metrics.registry, config.PACHAIN_ORACLE_METRICS_PORT);
+  if (historyFrom !== undefined) {
+    say(`PA Chain: building the chain's past from ${config.PACHAIN_DEMO_HISTORY_FROM} to today: records on the days they happened, a payroll every month…`);
+    const historyStarted = Date.now();
+    const { payrolls } = await buildHistory({
+      rpcUrl, runtime: rt, sources: config.PACHAIN_ORACLE_SOURCES.map((s) => s.url), from: historyFrom, clock, logger, say,
+    });
+    say(`PA Chain: history built in ${Math.round((Date.now() - historyStarted) / 1000)} s (${payrolls.length} monthly payrolls).`);
+  }
   await withProgress("ingestion", rt, rt.oracle.idle(3_600_000));
 
   const period = periodOf(clock);
@@ -159,11 +169,21 @@ try {
   // Someone entitled today, to show in the example below.
   const today = todayOf(clock);
   let citizen: string | undefined;
-  for (const a of decided.filter((d) => d.eligible).slice(0, 50)) {
+  let fallback: string | undefined;
+  for (const a of decided.filter((d) => d.eligible).slice(0, 200)) {
     const [eligibleToday] = await rt.contracts.ledger.check(a.subject, benefitId(a.benefit), today);
-    // Someone on IO who lets INPS write, so the printed inbox shows notices.
-    if (eligibleToday && (citizen = rt.vault.reveal(a.subject)) && demoProfile(citizen)?.sender_allowed) break;
+    const person = eligibleToday ? rt.vault.reveal(a.subject) : undefined;
+    // Someone on IO who lets INPS write, so the printed inbox shows notices, and who holds the
+    // European Disability Card today, so docs/api.md's wallet example has a card to offer.
+    if (!person || !demoProfile(person)?.sender_allowed) continue;
+    fallback ??= person;
+    const [card] = await rt.contracts.ledger.check(a.subject, benefitId("EU_DISABILITY_CARD"), today);
+    if (card) {
+      citizen = person;
+      break;
+    }
   }
+  citizen ??= fallback;
 
   const counts = rt.store.counts();
   const lines = [

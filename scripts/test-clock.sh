@@ -7,7 +7,7 @@
 set -e
 cd "$(dirname "$0")/.."
 days=${*:-2027-06-15 2028-02-29}
-suites=$(find test/simulators test/oracle test/api test/indexer test/node test/deploy test/properties test/notifier -name '*.test.ts' | sort)
+suites=$(find test/simulators test/oracle test/api test/indexer test/node test/deploy test/properties test/notifier test/demo test/docs -name '*.test.ts' | sort)
 for day in $days; do
   echo "== date-sensitive suites with PACHAIN_TODAY=$day"
   PACHAIN_TODAY=$day npx hardhat test mocha $suites

@@ -80,6 +80,12 @@ const schema = z.object({
   /** People in the demo population of the source simulators (npm start). */
   PACHAIN_DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
   /**
+   * npm start on a fresh PACHAIN_HOME builds the chain's past from this day (YYYY-MM-DD) to today:
+   * facts recorded on their days, a payroll every month (src/demo/history.ts); "off" records
+   * everything today, as a restart does.
+   */
+  PACHAIN_DEMO_HISTORY_FROM: z.string().regex(/^(\d{4}-\d{2}-\d{2}|off)$/, "must be YYYY-MM-DD or off").default("2025-01-01"),
+  /**
    * Production (npm run deploy:consortium): ADMIN's AccessManager execution delay in seconds, set
    * once the consortium is applied; from then on a role grant is scheduled and executes after it.
    * The demo (npm start) never applies it: its ADMIN keeps zero delay.

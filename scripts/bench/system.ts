@@ -1,24 +1,23 @@
 // The system a benchmark measures: a real JSON-RPC node (the embedded chain), the Ignition
 // deployment, the demo consortium and the three source simulators as their own processes, all under
-// a temporary PACHAIN_HOME on free ports (the same set-up as test/oracle/harness.ts, which tests use).
+// a temporary PACHAIN_HOME on free ports (the bootstrap of src/demo/system.ts, which npm start and the tests use).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { attachContracts, type PAChainContracts } from "../../src/chain/contracts.ts";
-import { deployPAChain, saveDeployment, type Deployment } from "../../src/chain/deploy.ts";
-import { DEV_KEYS, loadConfig, type Config } from "../../src/config.ts";
-import { DEMO_WAVES, saveConsortium, setUpDemoConsortium } from "../../src/demo/consortium.ts";
+import { JsonRpcProvider } from "ethers";
+import type { PAChainContracts } from "../../src/chain/contracts.ts";
+import type { Deployment } from "../../src/chain/deploy.ts";
 import { chainStartDate } from "../../src/clock.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { deployDemoChain, ignitionDeploymentDir, PROJECT_ROOT, type DemoChain } from "../../src/demo/system.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
 import { freePort, startProcess, stopProcess } from "../../src/node/processes.ts";
 import type { SourceName } from "../../src/simulators/events.ts";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT = PROJECT_ROOT;
 
 /**
  * The execution engine of a benchmark's node: the embedded Hardhat node (EDR, what PA Chain runs
@@ -88,24 +87,21 @@ export async function startBenchChain(engine: Engine = "hardhat"): Promise<Bench
   const home = mkdtempSync(join(tmpdir(), "pachain-bench-"));
   const chain = engine === "anvil" ? await startAnvil() : await startEmbeddedChain({ port: await freePort(), logger });
   const deploymentId = `bench-${process.pid}-${Date.now()}`;
-  const deployment = await deployPAChain({ rpcUrl: chain.url, deployerKey: DEV_KEYS[0], deploymentId, waves: DEMO_WAVES, logger });
-  saveDeployment(join(home, "deployment.json"), deployment);
-  const provider = new JsonRpcProvider(chain.url, deployment.chainId, { staticNetwork: true, batchStallTime: 0 });
-  const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(DEV_KEYS[0], provider)));
-  const organisations = await setUpDemoConsortium(
-    contracts,
-    { civil: new Wallet(DEV_KEYS[1]).address, health: new Wallet(DEV_KEYS[2]).address, inps: new Wallet(DEV_KEYS[3]).address },
-    join(home, "keys"),
-    logger,
-  );
-  saveConsortium(join(home, "consortium.json"), organisations);
+  let demo: DemoChain;
+  try {
+    demo = await deployDemoChain({ rpcUrl: chain.url, home, deploymentId, logger, batchStallTime: 0 });
+  } catch (error) {
+    await chain.stop();
+    throw error;
+  }
+  const { deployment, contracts, provider } = demo;
   return {
     home, chain, deployment, contracts, provider,
     async stop() {
       provider.destroy();
       await chain.stop();
       rmSync(home, { recursive: true, force: true });
-      rmSync(join(ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+      rmSync(ignitionDeploymentDir(deploymentId), { recursive: true, force: true });
     },
   };
 }

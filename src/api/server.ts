@@ -133,6 +133,11 @@ export async function startApi(options: {
       ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
       : openSqliteDatabase(resolve(config.PACHAIN_API_DELEGATIONS_FILE ?? join(home, "api", "delegations.sqlite"))));
     opened.push(() => delegations.close());
+    // The commission register's submissions (verbale number, initials): beside the access log, or their own SQLite file.
+    const commissionRegisterDb = config.DATABASE_URL !== undefined
+      ? await openPostgresDatabase(config.DATABASE_URL, { poolSize: 2 })
+      : openSqliteDatabase(join(home, "api", "commission-register.sqlite"));
+    opened.push(() => commissionRegisterDb.close());
     // The notifier's outbox (its own process writes it): read for GET /v1/me/notices.
     const notices = openNoticeStore(noticeStorePath(config));
     opened.push(async () => notices.close());
@@ -148,6 +153,7 @@ export async function startApi(options: {
       oracle,
       // The commissions' own systems are the feeds the oracle reads: read only where an oracle is reached.
       commissionFeedUrls: oracle ? config.PACHAIN_ORACLE_SOURCES.map((source) => source.url) : [],
+      commissionRegisterDb,
       demoSigner: config.PACHAIN_API_DEMO ? createDemoSigner({ home, deployment, pseudonymKey, clock, integrityKeysDir }) : undefined,
       integrity: createIntegrityVerifier({ registryDir: integrityKeysDir, nowSeconds: () => Math.floor(clock.nowMs() / 1000) }),
       demoRevocationSigner: config.PACHAIN_API_DEMO ? createDemoRevocationSigner({ home, deployment, clock }) : undefined,

@@ -9,6 +9,7 @@ import type { IndexerStatus } from "../indexer/indexer.ts";
 import type { DemoRevocationSigner, DemoSigner } from "./demo-signer.ts";
 import type { IntegrityVerifier } from "./integrity.ts";
 import { createCommissionRegister } from "./data/commission-register.ts";
+import type { SqlDatabase } from "../indexer/store.ts";
 import type { AccessLog } from "./data/access-log.ts";
 import type { DelegationStore } from "./data/delegations.ts";
 import { createPatronatoDirectory, type PatronatoDirectory } from "./data/directory.ts";
@@ -37,6 +38,8 @@ export interface ServiceDependencies {
   oracle?: OracleGateway;
   /** The feeds of the commissions' own systems (verbale numbers, the person), for a commission's list. */
   commissionFeedUrls?: readonly string[];
+  /** Where the commission register keeps what was submitted through this API (survives restarts); in memory only without one. */
+  commissionRegisterDb?: SqlDatabase;
   /** Demo mode only: signs assessments with the demo commission members' keys. */
   demoSigner?: DemoSigner;
   /** Checks the ModI integrity signature (Agid-JWT-Signature) of a commission's write. */
@@ -110,7 +113,7 @@ export function createServices(deps: ServiceDependencies) {
     commission: createCommissionService({
       oracle, reader,
       // The commissions' own systems (verbale numbers, the person): the feeds the oracle reads.
-      register: createCommissionRegister({ feedUrls: deps.commissionFeedUrls ?? [] }),
+      register: createCommissionRegister({ feedUrls: deps.commissionFeedUrls ?? [], db: deps.commissionRegisterDb }),
     }),
     operator: createOperatorService({ oracle, reader, catalog }),
     credentials,

@@ -13,7 +13,15 @@ export interface EmbeddedChain {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedChain(options: { port: number; logger: Logger }): Promise<EmbeddedChain> {
+export async function startEmbeddedChain(options: {
+  port: number;
+  logger: Logger;
+  /**
+   * Unix ms the chain's clock starts at (default: the process's clock, src/clock.ts). The demo's
+   * history starts the chain in the past and moves it forward (src/demo/history.ts).
+   */
+  startMs?: number;
+}): Promise<EmbeddedChain> {
   const { port, logger } = options;
   const url = `http://127.0.0.1:${port}`;
   if (await answers(url)) {
@@ -23,6 +31,8 @@ export async function startEmbeddedChain(options: { port: number; logger: Logger
   const child = spawn(process.execPath, [hardhat, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "ignore", "pipe"],
+    // hardhat.config.ts starts the simulated chain on the clock's date (chainStartDate).
+    ...(options.startMs === undefined ? {} : { env: { ...process.env, PACHAIN_CLOCK_OFFSET_MS: String(Math.round(options.startMs - Date.now())) } }),
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

@@ -48,8 +48,12 @@ export class Builder {
   private generalCount = 0;
   private lastGeneral: Identity | undefined;
 
-  constructor(random: Random, today: number, catalog: Catalog) {
+  /** How far back applications go, in days. */
+  readonly applicationWindowDays: number;
+
+  constructor(random: Random, today: number, catalog: Catalog, applicationWindowDays = 330) {
     this.random = random;
+    this.applicationWindowDays = applicationWindowDays;
     this.today = today;
     this.catalog = catalog;
   }
@@ -136,9 +140,9 @@ export class Builder {
     return randomDay(this.random, earliest, Math.min(latest, addDays(this.today, -minDaysAgo)));
   }
 
-  /** An application date after `after`, within the last eleven months. */
+  /** An application date after `after`, within the application window (by default the last eleven months). */
   applicationDate(after: number, latest = this.today): number {
-    return randomDay(this.random, Math.max(addDays(after, 7), addDays(this.today, -330)), latest);
+    return randomDay(this.random, Math.max(addDays(after, 7), addDays(this.today, -this.applicationWindowDays)), latest);
   }
 
   reviewDate(effective: number): number {

@@ -48,6 +48,7 @@ export async function certify(draft: Draft, ctx: CertifyContext): Promise<Uncurs
     fiscalCode: draft.fiscalCode,
     record: toWire(type, record),
     signatures,
+    ...(draft.person ? { person: draft.person } : {}),
     issuedAt,
   };
   return event;

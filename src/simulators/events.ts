@@ -38,6 +38,8 @@ export interface FactEvent {
   record: Record<string, string | number>;
   /** One signature; for assessments two or more, by ascending signer address. */
   signatures: string[];
+  /** Assessments only: the person as the commission's register names them (its list shows the initials). */
+  person?: { name: string; surname: string };
   /** ISO-8601 */
   issuedAt: string;
 }
@@ -79,6 +81,8 @@ export interface FactDraft {
   fiscalCode: string;
   /** Record fields except `subject` and `signedAt`, which certify.ts adds. */
   fields: Record<string, string | number | bigint>;
+  /** The person's name, published beside the record (assessments: the commission's register). */
+  person?: { name: string; surname: string };
   certifier: Certifier;
 }
 
@@ -123,6 +127,7 @@ export function deathDraft(person: Person, sourceId: string, date: number, resid
 export function assessmentDraft(person: Person, a: Omit<Assessment, "revocation">, commissionId: number, random: Random): FactDraft {
   return {
     kind: "assessment", sourceId: a.sourceId, fiscalCode: person.fiscalCode,
+    person: { name: person.name, surname: person.surname },
     fields: {
       assessmentId: recordIdOf(a.sourceId), commissionId, category: a.category, percentage: a.percentage,
       flags: a.flags, effectiveDate: a.effectiveDate, reviewDate: a.reviewDate, reportHash: a.reportHash,
@@ -168,6 +173,41 @@ interface Dated {
 
 /** Stable sort by date: the same date keeps generation order (an admission before its discharge). */
 const byDate = (items: Dated[]): Draft[] => items.sort((a, b) => a.date - b.date).map((i) => i.draft);
+
+/**
+ * The day (YYYYMMDD) a source system publishes a draft when it happens: the day the fact speaks of
+ * (a residence change, a death, an assessment's effective date, a revocation, an admission or a
+ * discharge, an application, the start of a residence); an income of year Y once the year is over
+ * (15 January of Y+1).
+ * The demo's history (src/demo/history.ts) records each fact on or after this day.
+ */
+const peopleByCode = new WeakMap<Population, Map<string, Person>>();
+function personOf(population: Population, fiscalCode: string): Person | undefined {
+  let index = peopleByCode.get(population);
+  if (index === undefined) peopleByCode.set(population, (index = new Map(population.people.map((p) => [p.fiscalCode, p]))));
+  return index.get(fiscalCode);
+}
+
+export function publicationDay(draft: Draft, population: Population): number {
+  if (draft.kind === "application") return draft.date;
+  const f = draft.fields;
+  switch (draft.kind) {
+    case "civil": {
+      return personOf(population, draft.fiscalCode)?.residences.find((r) => r.sourceId === draft.sourceId)?.since ?? 0;
+    }
+    case "death":
+      return Number(f.deathDate);
+    case "assessment":
+      return Number(f.effectiveDate);
+    case "revocation": {
+      return personOf(population, draft.fiscalCode)?.assessments.find((a) => a.revocation?.sourceId === draft.sourceId)?.revocation?.date ?? 0;
+    }
+    case "income":
+      return (Number(f.year) + 1) * 10_000 + 115;
+    case "hospitalStay":
+      return Number(f.discharge) > 0 ? Number(f.discharge) : Number(f.admission);
+  }
+}
 
 function comuneDrafts(population: Population): Draft[] {
   // ANPR first publishes every resident (its initial load), then changes and deaths as they happened.

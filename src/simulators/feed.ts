@@ -29,13 +29,20 @@ export interface EventFeed<E extends FeedEvent> {
   page(after: number, limit: number): FeedPage<E>;
   /** Cursor of the last event, 0 when empty. */
   readonly last: number;
+  /** Cursor of the last event readers may see now (= last unless the feed publishes on a schedule). */
+  readonly published: number;
   countsByKind(): Record<string, number>;
 }
 
-export function createEventFeed<E extends FeedEvent>(): EventFeed<E> {
+/**
+ * `published`, when given, is how many events (a prefix) readers may see now: a source replaying
+ * its past day by day (the demo's history, src/demo/history.ts) publishes each event on its day.
+ */
+export function createEventFeed<E extends FeedEvent>(options: { published?: () => number } = {}): EventFeed<E> {
   // Cursors are 1, 2, 3, …: event i sits at index i - 1, so a page is one slice.
   const events: E[] = [];
   const counts: Record<string, number> = {};
+  const visible = () => (options.published ? Math.min(events.length, options.published()) : events.length);
   return {
     append(event) {
       const stored = { cursor: events.length + 1, ...event } as unknown as E;
@@ -44,11 +51,15 @@ export function createEventFeed<E extends FeedEvent>(): EventFeed<E> {
       return stored;
     },
     page(after, limit) {
-      const page = events.slice(after, after + limit);
-      return { events: page, next: page.length > 0 ? page[page.length - 1]!.cursor : after, hasMore: after + page.length < events.length };
+      const end = visible();
+      const page = events.slice(Math.min(after, end), Math.min(after + limit, end));
+      return { events: page, next: page.length > 0 ? page[page.length - 1]!.cursor : after, hasMore: after + page.length < end };
     },
     get last() {
       return events.length;
+    },
+    get published() {
+      return visible();
     },
     countsByKind: () => ({ ...counts }),
   };

@@ -19,6 +19,11 @@ export interface PopulationOptions {
   /** YYYYMMDD */
   today: number;
   catalog?: Catalog;
+  /**
+   * How far back applications go, in days (default 330: the last eleven months). The demo's
+   * history (src/demo/history.ts) spreads them over its whole span, so every month has grants.
+   */
+  applicationWindowDays?: number;
 }
 
 /** The demo population for a seed: same seed, size and today, same people, same record ids. */
@@ -28,7 +33,7 @@ export function generatePopulation(options: PopulationOptions): Population {
   if (!Number.isSafeInteger(seed)) throw new Error("generatePopulation: seed must be an integer");
   if (!Number.isInteger(size) || size < 1) throw new Error("generatePopulation: size must be a positive integer");
   const random = createRandom(hashSeed(seed, "population"));
-  const builder = new Builder(random, today, options.catalog ?? loadCatalog());
+  const builder = new Builder(random, today, options.catalog ?? loadCatalog(), options.applicationWindowDays);
   const people = archetypeSequence(random, size).map((archetype, index) => create[archetype](builder, index, archetype));
   return { seed, size, today, people };
 }

@@ -10,9 +10,9 @@ import { benefitByCode, loadCatalog } from "../domain/catalog.ts";
 import type { Logger } from "../logger.ts";
 import { ymdOfMs } from "./calendar.ts";
 import { certify, type CertifyContext } from "./certify.ts";
-import { initialDrafts, SOURCE_ORGANISATIONS, type SourceEvent, type SourceName } from "./events.ts";
+import { initialDrafts, publicationDay, SOURCE_ORGANISATIONS, type SourceEvent, type SourceName } from "./events.ts";
 import { expectedCheck } from "./expected.ts";
-import { createEventFeed, createFeedApp, listen, type EventFeed, type RunningServer } from "./feed.ts";
+import { createEventFeed, createFeedApp, listen, type EventFeed, type RunningServer, type Uncursored } from "./feed.ts";
 import { createLiveGenerator } from "./live.ts";
 import { DEFAULT_POPULATION_SIZE, generatePopulation, type Population } from "./population.ts";
 import { createRandom, hashSeed } from "./random.ts";
@@ -40,6 +40,19 @@ export interface SourceSimulatorOptions {
   journal?: string;
   /** Unix milliseconds (default: the system clock, src/clock.ts; tests may pin it). */
   now?: () => number;
+  /**
+   * Replay the past (the demo's history, src/demo/history.ts): each initial record is signed on
+   * the day it happened (publicationDay, not before `from`, YYYYMMDD) and published only once
+   * `horizon()` (unix ms: the chain's time) reaches that moment.
+   */
+  history?: { from: number; horizon: () => number };
+}
+
+/** When a replayed record is signed: 08:00 UTC of its day (a second apart, in order), never after `nowMs`. */
+export function historyMoment(day: number, from: number, index: number, nowMs: number): number {
+  const d = Math.max(day, from);
+  const ms = Date.UTC(Math.floor(d / 10_000), Math.floor(d / 100) % 100 - 1, d % 100, 8) + (index % 3600) * 1000;
+  return Math.min(ms, nowMs);
 }
 
 export interface SourceSimulator {
@@ -89,7 +102,7 @@ function expectedDecisions(population: Population): Record<string, Record<string
 }
 
 export async function createSourceSimulator(options: SourceSimulatorOptions): Promise<SourceSimulator> {
-  const { source, home, seed, today, logger: parent } = options;
+  const { source, home, seed, today, logger: parent, history } = options;
   const size = options.size ?? DEFAULT_POPULATION_SIZE;
   const clock = clockFromEnv();
   const now = options.now ?? (() => clock.nowMs());
@@ -105,8 +118,26 @@ export async function createSourceSimulator(options: SourceSimulatorOptions): Pr
     pseudonymKey: options.pseudonymKey,
     now,
   };
-  const population = generatePopulation({ seed, size, today });
-  const feed = createEventFeed<SourceEvent>();
+  // With a history, applications spread over its whole span (at least the usual eleven months).
+  const applicationWindowDays = history
+    ? Math.max(330, Math.round((Date.UTC(Math.floor(today / 10_000), (Math.floor(today / 100) % 100) - 1, today % 100)
+      - Date.UTC(Math.floor(history.from / 10_000), (Math.floor(history.from / 100) % 100) - 1, history.from % 100)) / 86_400_000))
+    : undefined;
+  const population = generatePopulation({ seed, size, today, ...(applicationWindowDays ? { applicationWindowDays } : {}) });
+  // Publication times of the events, in feed order; with a history, readers see the prefix the horizon reached.
+  const times: number[] = [];
+  let published = 0;
+  const feed = createEventFeed<SourceEvent>(history ? {
+    published: () => {
+      const horizon = history.horizon();
+      while (published < times.length && times[published]! <= horizon) published += 1;
+      return published;
+    },
+  } : {});
+  const append = (event: Uncursored<SourceEvent>, at = Date.parse(event.issuedAt)): SourceEvent => {
+    times.push(at);
+    return feed.append(event);
+  };
 
   const header: JournalHeader = {
     format: 1, source, seed, size, today, chainId: deployment.chainId, factRegistry: deployment.addresses.facts,
@@ -118,12 +149,20 @@ export async function createSourceSimulator(options: SourceSimulatorOptions): Pr
   const reloaded = options.journal ? readJournal(options.journal, header) : undefined;
   let events: SourceEvent[];
   if (reloaded) {
-    events = reloaded.map((e) => feed.append(e));
+    events = reloaded.map((e) => append(e));
     logger.info({ events: events.length, journal: options.journal }, "feed reloaded from journal");
   } else {
     const drafts = initialDrafts(source, population, orgId, createRandom(hashSeed(seed, `drafts:${source}`)));
     events = [];
-    for (const draft of drafts) events.push(feed.append(await certify(draft, ctx)));
+    if (history) {
+      const startedMs = now();
+      const dated = drafts
+        .map((draft, i) => ({ draft, at: historyMoment(publicationDay(draft, population), history.from, i, startedMs) }))
+        .sort((a, b) => a.at - b.at);
+      for (const { draft, at } of dated) events.push(append(await certify(draft, { ...ctx, now: () => at }), at));
+    } else {
+      for (const draft of drafts) events.push(append(await certify(draft, ctx)));
+    }
     logger.info({ events: events.length, people: population.people.length }, "initial feed signed");
   }
   const journal: Journal | undefined = options.journal ? writeJournal(options.journal, header, events) : undefined;
@@ -140,7 +179,7 @@ export async function createSourceSimulator(options: SourceSimulatorOptions): Pr
   async function tickLive(): Promise<SourceEvent[]> {
     const published: SourceEvent[] = [];
     for (const draft of live.tick()) {
-      const event = feed.append(await certify(draft, ctx));
+      const event = append(await certify(draft, ctx));
       live.observe(event);
       journal?.append(event);
       published.push(event);
@@ -167,7 +206,7 @@ export async function createSourceSimulator(options: SourceSimulatorOptions): Pr
   const handler = createFeedApp({
     feed,
     logger,
-    health: () => ({ source, seed, size, startedAt }),
+    health: () => ({ source, seed, size, startedAt, ...(history ? { publishedUntil: feed.published, horizon: new Date(Math.min(history.horizon(), 8.64e15)).toISOString() } : {}) }),
     routes: {
       "/v1/stats": () => ({
         source, seed, size, today, startedAt,

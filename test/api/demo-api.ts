@@ -76,8 +76,9 @@ export async function startDemoApi(options: {
   await waitUntilReady(api.url);
   return {
     system, rt, api, period, paidSubjects,
-    async close() {
-      await api.close();
+    // The API running now (a test may restart it and put the new one here).
+    async close(this: DemoApi) {
+      await this.api.close();
       await rt.close();
       await system.stop();
     },

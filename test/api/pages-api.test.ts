@@ -5,11 +5,14 @@ import { expect } from "chai";
 import { join } from "node:path";
 import { formatPeriod } from "../../src/domain/dates.ts";
 import { loadConsortium } from "../../src/demo/consortium.ts";
-import type { RunningApi } from "../../src/api/server.ts";
+import { demoIntegrityKey, INTEGRITY_HEADER, signIntegrity } from "../../src/api/integrity.ts";
+import { startApi, type RunningApi } from "../../src/api/server.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import type { System } from "../oracle/harness.ts";
-import { currentPeriod } from "../support/clock.ts";
-import { startDemoApi, type DemoApi } from "./demo-api.ts";
+import { currentPeriod, isoDaysFromToday, nowSeconds } from "../support/clock.ts";
+import { startDemoApi, waitUntilReady, type DemoApi } from "./demo-api.ts";
 
 const STAFF = "RSSMRA85T10A562S";
 const addMonths = (yyyymm: number, delta: number) => {
@@ -130,5 +133,53 @@ describe("read API for the pages: forecast, trace from a payment, commission lis
     const events = await system.contracts.facts.queryFilter(system.contracts.facts.filters.AssessmentRevoked());
     const revoked = events.find((e) => "args" in e && String(e.args[0] ?? "").toLowerCase() === target.assessmentId);
     expect(revoked, "AssessmentRevoked on chain").to.not.equal(undefined);
+  });
+
+  it("keeps the commission register across an API restart: a submission made here is listed again with its verbale number and the initials of the name, never the fiscal code", async function () {
+    const org = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION" && o.slug === "inps-cml-roma")!;
+    const commission = await token("commission", org.orgId);
+    // Someone of the population the chain knows (their civil record is on chain).
+    const person = rt.vault.reveal(rt.store.applications("decided")[0]!.subject)!;
+    const sourceId = `INPS-CML-RESTART-${process.pid}`;
+    const signed = await call("/v1/dev/assessments/sign", {
+      method: "POST", token: commission,
+      body: { sourceId, fiscalCode: person, category: "CIVIL_INVALIDITY", percentage: 80, effectiveDate: isoDaysFromToday(-30), reviewDate: isoDaysFromToday(700), report: "verbale di prova" },
+    });
+    expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
+    // The commission's system sends the person's name with it (kept as initials only); the integrity signature covers the body as sent.
+    const body = JSON.stringify({ ...signed.body.submission, person: { name: "Ada", surname: "Lovelace" } });
+    const key = await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), org.orgId);
+    const submitted = await fetch(`${api.url}/v1/assessments`, {
+      method: "POST", body,
+      headers: { authorization: `Bearer ${commission}`, "content-type": "application/json", [INTEGRITY_HEADER]: await signIntegrity(body, key, nowSeconds()) },
+    });
+    const status = (await submitted.json()) as any;
+    expect(submitted.status, JSON.stringify(status)).to.equal(202);
+    const listed = async () => {
+      const answer = await call("/v1/commission/assessments?limit=1000", { token: await token("commission", org.orgId) });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      expect(JSON.stringify(answer.body)).to.not.include(person);
+      return (answer.body.assessments as any[]).find((a) => a.assessmentId === status.assessmentId);
+    };
+    expect(await listed()).to.include({ sourceId, initials: "A. L." });
+
+    // A new API process: nothing in memory, and no feed has this verbale.
+    await api.close();
+    api = await startApi({
+      config: loadConfig({
+        ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000",
+        PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "10000",
+      }),
+      deployment: system.deployment, logger: createLogger("silent"), port: 0, oracle: rt.gateway,
+    });
+    demo.api = api;
+    await waitUntilReady(api.url);
+    let again: any;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      again = await listed();
+      if (again) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(again, "listed after the restart").to.include({ sourceId, initials: "A. L." });
   });
 });

@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { attachContracts } from "../../src/chain/contracts.ts";
-import { deployPAChain } from "../../src/chain/deploy.ts";
-import { DEV_KEYS } from "../../src/config.ts";
 import { ORG_KIND } from "../../src/chain/consortium.ts";
-import { DEMO_ORGANISATIONS, DEMO_PATRONATI, DEMO_WAVES, organisationKeys, setUpDemoConsortium } from "../../src/demo/consortium.ts";
+import { loadDeployment } from "../../src/chain/deploy.ts";
+import { DEMO_ORGANISATIONS, DEMO_PATRONATI, loadConsortium, organisationKeys } from "../../src/demo/consortium.ts";
+import { deployDemoChain } from "../../src/demo/system.ts";
 import { createLogger } from "../../src/logger.ts";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/node/embedded-chain.ts";
 import { freePort } from "../../src/node/processes.ts";
@@ -42,23 +40,12 @@ describe("npm start path on a real JSON-RPC node", function () {
   after(() => rmSync(new URL(`../../ignition/deployments/${deploymentId}`, import.meta.url), { recursive: true, force: true }));
 
   it("deploys with Ignition, registers the demo consortium and its keys, and keeps the keys across runs", async function () {
-    const deployment = await deployPAChain({
-      rpcUrl: chain.url,
-      deployerKey: DEV_KEYS[0],
-      deploymentId,
-      waves: DEMO_WAVES,
-      logger,
-    });
+    // The bootstrap npm start, the tests' harness and the bench share (src/demo/system.ts).
+    const { deployment, contracts, provider, organisations: registered } = await deployDemoChain({ rpcUrl: chain.url, home, deploymentId, logger });
     expect(deployment.chainId).to.equal(31337);
-    const provider = new JsonRpcProvider(chain.url);
-    const contracts = attachContracts(deployment.addresses, new NonceManager(new Wallet(DEV_KEYS[0], provider)));
     const keysDir = join(home, "keys");
-    const registered = await setUpDemoConsortium(
-      contracts,
-      { civil: new Wallet(DEV_KEYS[1]).address, health: new Wallet(DEV_KEYS[2]).address, inps: new Wallet(DEV_KEYS[3]).address },
-      keysDir,
-      logger,
-    );
+    expect(loadDeployment(join(home, "deployment.json")).addresses).to.deep.equal(deployment.addresses);
+    expect(loadConsortium(join(home, "consortium.json")).organisations.map((o) => o.orgId)).to.deep.equal(registered.map((o) => o.orgId));
     expect(registered).to.have.length(DEMO_ORGANISATIONS.length);
     // The patronati right after the organisations, as PATRONATO organisations.
     expect(Number(await contracts.organisations.organisationCount())).to.equal(DEMO_ORGANISATIONS.length + DEMO_PATRONATI.length);

@@ -11,6 +11,8 @@ import type { ApiServices } from "../services.ts";
 const signedAssessment = z.object({
   sourceId: z.string().min(1).max(200).meta({ description: "The commission's own record number; its hash is the on-chain assessment id" }),
   fiscalCode: z.string().meta({ description: "The assessed person's fiscal code (only its pseudonym reaches the chain)" }),
+  person: z.object({ name: z.string().min(1).max(100), surname: z.string().min(1).max(100) }).strict().optional()
+    .meta({ description: "The person as the commission's register names them: only the initials are kept, for the commission's list" }),
   record: z.record(z.string(), z.unknown()).meta({ description: "The EIP-712 Assessment record the members signed (docs/feeds.md)" }),
   signatures: z.array(z.string()).min(2).max(16).meta({ description: "Members' signatures, in ascending order of their addresses" }),
 }).strict().meta({ id: "SignedAssessment" });

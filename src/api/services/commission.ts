@@ -6,7 +6,7 @@ import { PaChainError, ValidationError } from "../../errors.ts";
 import type { OracleGateway, SignedAssessment, SignedRevocation, Submission } from "../../oracle/gateway.ts";
 import { categoryName, maskToFlags } from "../../domain/catalog.ts";
 import { formatIsoDate } from "../../domain/dates.ts";
-import type { CommissionRegister } from "../data/commission-register.ts";
+import type { CommissionRegister, PersonName } from "../data/commission-register.ts";
 import type { FactItem, IndexReader } from "../data/index-reader.ts";
 import { placeOf } from "./history.ts";
 
@@ -57,9 +57,11 @@ export function createCommissionService(deps: { oracle: OracleGateway | undefine
 
   return {
     /** Validates and queues a signed assessment; the same submission again answers its status. */
-    async submit(commissionId: number, signed: SignedAssessment): Promise<{ created: boolean; status: AssessmentStatusView }> {
+    async submit(commissionId: number, submitted: SignedAssessment & { person?: PersonName }): Promise<{ created: boolean; status: AssessmentStatusView }> {
+      // The person's name stays in the commission's register: the oracle gets the signed record only.
+      const { person, ...signed } = submitted;
       const { created, submission } = await oracle().submitAssessment(commissionId, signed);
-      if (created) register.remember(submission.id, signed.sourceId, signed.fiscalCode);
+      if (created) await register.remember(submission.id, signed.sourceId, signed.fiscalCode, person);
       return { created, status: view(submission) };
     },
 

@@ -1,15 +1,15 @@
-// A long PA Chain history for indexer tests and benchmarks, made through the real contracts on a
+// A long PA Chain history for the indexer benchmark (scripts/indexer-bench.ts), made through the real contracts on a
 // real node: the oracle relays a seeded population (facts, decisions), then INPS pays its payroll
 // over past months in large recordPayments batches until the chain holds at least `minEvents`
 // events. Each order is one event: PaymentRecorded when the rules back it, PaymentRefused (with
 // its reason: not yet eligible, already paid…) when they do not — the mix a real history has.
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { attachContracts } from "../../src/chain/contracts.ts";
-import { benefitId } from "../../src/domain/catalog.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createOracleRuntime } from "../../src/oracle/wiring.ts";
-import type { System } from "../oracle/harness.ts";
-import { currentPeriod } from "../support/clock.ts";
+import { attachContracts } from "../chain/contracts.ts";
+import { clockFromEnv, periodOf } from "../clock.ts";
+import { benefitId } from "../domain/catalog.ts";
+import { createLogger } from "../logger.ts";
+import { createOracleRuntime } from "../oracle/wiring.ts";
+import type { DemoSystem as System } from "./system.ts";
 
 /** Orders per recordPayments transaction: its gas limit stays below the node's per-transaction cap of 2^24 (EIP-7825). */
 const ORDERS_PER_TX = 140;
@@ -42,7 +42,7 @@ export async function buildLongHistory(system: System, options: { minEvents: num
     let events = await logCount(provider, system);
     const inps = attachContracts(system.deployment.addresses, new NonceManager(new Wallet(system.config.PACHAIN_INPS_RELAYER_KEY, provider)));
     // Months going back from last month: back-pay where the rules back it, refusals where they do not.
-    const period = currentPeriod();
+    const period = periodOf(clockFromEnv());
     let month = Math.floor(period / 100) * 12 + (period % 100) - 2;
     const orders: Array<{ subject: string; benefitId: string; period: number }> = [];
     while (events < options.minEvents) {
