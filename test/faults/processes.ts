@@ -11,7 +11,7 @@ import { loadConsortium } from "../../src/demo/consortium.ts";
 import { noticeStorePath, openNoticeStore } from "../../src/notifier/store.ts";
 import { IO_DEMO_SUBSCRIPTION_KEY } from "../../src/simulators/io.ts";
 import { isoDaysFromToday } from "../support/clock.ts";
-import { freePort, readFeed, ROOT, type System } from "../oracle/harness.ts";
+import { freePort, peopleOf, readFeed, ROOT, type System } from "../oracle/harness.ts";
 
 export type ProcessName = "oracle" | "api" | "io" | "notifier";
 
@@ -136,15 +136,7 @@ function spawnKept(args: readonly string[], env: Record<string, string>, ready: 
 
 /** People with a civil record, alive, out of hospital, with no assessment nor application: fresh for new writes. */
 export async function freshPeople(system: System): Promise<string[]> {
-  const civil = await readFeed(system.sources.comune);
-  const health = await readFeed(system.sources.asl);
-  const inps = await readFeed(system.sources.inps);
-  const excluded = new Set([
-    ...civil.filter((e) => e.kind === "death").map((e) => String(e.fiscalCode)),
-    ...health.filter((e) => e.kind === "hospitalStay" || e.kind === "assessment").map((e) => String(e.fiscalCode)),
-    ...inps.filter((e) => e.kind === "application").map((e) => String(e.fiscalCode)),
-  ]);
-  return [...new Set(civil.filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))].filter((p) => !excluded.has(p));
+  return (await peopleOf(system)).fresh;
 }
 
 /** Every fiscal code the system's feeds carry: what no log line may contain. */

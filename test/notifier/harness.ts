@@ -4,7 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { loadConsortium } from "../../src/demo/consortium.ts";
 import { demoProfile, IO_DEMO_SUBSCRIPTION_KEY } from "../../src/simulators/io.ts";
-import { freePort, readFeed, startProcess } from "../oracle/harness.ts";
+import { freePort, peopleOf, startProcess } from "../oracle/harness.ts";
 import { startDemoApi, type DemoApi } from "../api/demo-api.ts";
 import { isoDaysFromToday } from "../support/clock.ts";
 
@@ -42,16 +42,7 @@ export async function startNotifierSystem(options: { size: number; seed: number 
     PACHAIN_NOTIFIER_CLAIM_URL: `${demo.api.url}/cittadino`, LOG_LEVEL: "warn",
   };
   const commissionId = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION")!.orgId;
-  const civil = await readFeed(system.sources.comune);
-  const health = await readFeed(system.sources.asl);
-  const inps = await readFeed(system.sources.inps);
-  const excluded = new Set([
-    ...civil.filter((e) => e.kind === "death").map((e) => String(e.fiscalCode)),
-    ...health.filter((e) => e.kind === "hospitalStay" || e.kind === "assessment").map((e) => String(e.fiscalCode)),
-    ...inps.filter((e) => e.kind === "application").map((e) => String(e.fiscalCode)),
-  ]);
-  const population = [...new Set(civil.filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
-  const candidates = population.filter((p) => !excluded.has(p));
+  const { population, fresh: candidates } = await peopleOf(system);
 
   const post = async (path: string, body: unknown, token?: string, headers: Record<string, string> = {}) => {
     const response = await fetch(`${demo.api.url}${path}`, {

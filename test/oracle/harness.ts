@@ -29,6 +29,23 @@ export async function readFeed(url: string): Promise<Array<Record<string, unknow
   }
 }
 
+/**
+ * The people of the feeds' civil records, and those of them alive, out of hospital, with no
+ * assessment nor application: fresh for new writes (an assessment, a claim) in a test.
+ */
+export async function peopleOf(system: Pick<System, "sources">): Promise<{ population: string[]; fresh: string[] }> {
+  const civil = await readFeed(system.sources.comune);
+  const health = await readFeed(system.sources.asl);
+  const inps = await readFeed(system.sources.inps);
+  const excluded = new Set([
+    ...civil.filter((e) => e.kind === "death").map((e) => String(e.fiscalCode)),
+    ...health.filter((e) => e.kind === "hospitalStay" || e.kind === "assessment").map((e) => String(e.fiscalCode)),
+    ...inps.filter((e) => e.kind === "application").map((e) => String(e.fiscalCode)),
+  ]);
+  const population = [...new Set(civil.filter((e) => e.kind === "civil").map((e) => String(e.fiscalCode)))];
+  return { population, fresh: population.filter((p) => !excluded.has(p)) };
+}
+
 /** A TCP proxy in front of the chain node that can be cut and restored, to make the node "unreachable". */
 export async function startCuttableProxy(target: string): Promise<{ url: string; cut(): void; restore(): void; close(): void }> {
   const { hostname, port } = new URL(target);
