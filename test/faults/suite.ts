@@ -1,4 +1,4 @@
-// The long fault and load suite of issue 6 (run by scripts/test-faults.ts, not by npm test; this
+// The long fault and load suite of issue 6 (run by test/faults/run.ts, not by npm test; this
 // module only exports functions, so mocha loading it runs nothing).
 //
 // 1. A reference run without faults: node, deployment, demo consortium and simulated feeds
