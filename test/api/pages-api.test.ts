@@ -182,4 +182,54 @@ describe("read API for the pages: forecast, trace from a payment, commission lis
     }
     expect(again, "listed after the restart").to.include({ sourceId, initials: "A. L." });
   });
+
+  it("revokes an assessment as soon as its status reads recorded, before the API's index has read its block", async function () {
+    // An API whose index does not follow the chain after its start: the oracle's outbox alone knows the new record is on chain.
+    await api.close();
+    const startHead = await system.provider.getBlockNumber();
+    api = await startApi({
+      config: loadConfig({
+        ...system.env, PACHAIN_API_DEMO: "true", PACHAIN_API_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_RATE_LIMIT_BURST: "10000",
+        PACHAIN_API_PUBLIC_RATE_LIMIT_PER_SECOND: "10000", PACHAIN_API_PUBLIC_RATE_LIMIT_BURST: "10000", PACHAIN_INDEXER_POLL_INTERVAL_MS: "3600000",
+      }),
+      deployment: system.deployment, logger: createLogger("silent"), port: 0, oracle: rt.gateway,
+    });
+    demo.api = api;
+    // Its index has read the chain once, at least up to the block before its start (the next read is
+    // an hour away); /ready stays 503 once a block more is mined (its status list anchor), so the
+    // index's own count of blocks behind says it.
+    for (const deadline = Date.now() + 60_000; ;) {
+      // The head first: /ready counts from a head as high or higher, so head - behind never overstates the index.
+      const head = await system.provider.getBlockNumber();
+      const ready = await call("/ready");
+      const behind = ready.status === 200 ? 0 : Number(/^(\d+) blocks behind$/.exec(String(ready.body.index))?.[1] ?? Infinity);
+      if (head - behind >= startHead) break;
+      if (Date.now() > deadline) throw new Error(`the new API's index did not read the chain: ${JSON.stringify(ready.body)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const org = loadConsortium(join(system.home, "consortium.json")).organisations.find((o) => o.kind === "MEDICAL_COMMISSION" && o.slug === "inps-cml-roma")!;
+    const commission = await token("commission", org.orgId);
+    const person = rt.vault.reveal(rt.store.applications("decided")[0]!.subject)!;
+    const signed = await call("/v1/dev/assessments/sign", {
+      method: "POST", token: commission,
+      body: { sourceId: `INPS-CML-REVOKE-${process.pid}`, fiscalCode: person, category: "CIVIL_INVALIDITY", percentage: 100, effectiveDate: isoDaysFromToday(-10), reviewDate: isoDaysFromToday(700), report: "verbale da revocare" },
+    });
+    expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
+    const body = JSON.stringify(signed.body.submission);
+    const key = await demoIntegrityKey(system.home, join(system.home, "api", "integrity-keys"), org.orgId);
+    const submitted = await fetch(`${api.url}/v1/assessments`, {
+      method: "POST", body,
+      headers: { authorization: `Bearer ${commission}`, "content-type": "application/json", [INTEGRITY_HEADER]: await signIntegrity(body, key, nowSeconds()) },
+    });
+    const { assessmentId } = (await submitted.json()) as any;
+    expect(submitted.status).to.equal(202);
+    await rt.oracle.idle(60_000);
+    const status = (await call(`/v1/assessments/${assessmentId}`, { token: commission })).body;
+    // Recorded, said by the outbox (the index has no place for it yet).
+    expect(status).to.include({ status: "recorded", place: null });
+    const revocation = await call(`/v1/assessments/${assessmentId}/revocation`, { method: "POST", token: commission, body: { reason: "CLERICAL_ERROR" } });
+    expect(revocation.status, JSON.stringify(revocation.body)).to.equal(202);
+    await rt.oracle.idle(60_000);
+    expect((await call(`/v1/revocations/${revocation.body.revocationId}`, { token: commission })).body.status).to.equal("recorded");
+  });
 });

@@ -70,14 +70,6 @@ function workedExamples(markdown: string): { setup: string[]; sections: Map<stri
   return { setup, sections, jsonAfter };
 }
 
-/**
- * Examples known not to answer as the doc says yet, reported (console) instead of failed: the
- * commission's revocation of the assessment the example just submitted. In the runs so far that
- * assessment did not reach "recorded" within two minutes, so its revocation answers 404 and the
- * revocation's status cannot be asked. Not diagnosed yet (issue 18's notes); remove from here once fixed.
- */
-const KNOWN_GAPS = ["/v1/assessments/0x…/revocation", "/v1/revocations/0x…"];
-
 /** Whether a shell command's text ends inside a quoted string (it goes on on the next line). */
 function openQuote(text: string): boolean {
   let quote: "'" | '"' | undefined;
@@ -180,7 +172,6 @@ describe("docs/api.md: the worked examples, run verbatim against npm start", fun
     ].join("\n");
 
     const failures: string[] = [];
-    const gaps: string[] = [];
     let ran = 0;
     let total = 0;
     // One bash for all of it, as a reader pastes the examples into one terminal; a marker after each curl carries its status.
@@ -198,7 +189,8 @@ describe("docs/api.md: the worked examples, run verbatim against npm start", fun
           lines.push(`export PASTE_ID=$(cat "$WORK/${kind}" 2>/dev/null)`);
           text = text.replace("0x…", "$PASTE_ID");
           // The doc: "Only a recorded assessment can be revoked: repeat the call above until it answers "status":"recorded"".
-          if (text.includes("/revocation")) {
+          // Only before the revocation itself (not before asking after the revocation, /v1/revocations/…).
+          if (text.includes("/revocation ")) {
             lines.push(`for i in $(seq 1 240); do command curl -s -H "Authorization: Bearer $COMMISSION" "$API/v1/assessments/$PASTE_ID" > "$WORK/assessment-status.json"; grep -q '"status":"\\(recorded\\|refused\\)"' "$WORK/assessment-status.json" && break; sleep 0.5; done`);
           }
         }
@@ -229,11 +221,6 @@ describe("docs/api.md: the worked examples, run verbatim against npm start", fun
       const where = `${command.section}: ${command.text}`;
       const wanted = command.expected ? /^(\d{3})\b/.exec(command.expected)?.[1] : undefined;
       const ok = wanted ? status === Number(wanted) : status >= 200 && status < 300;
-      if (!ok && KNOWN_GAPS.some((gap) => command.text.includes(gap))) {
-        gaps.push(`${where} → ${statusLine}`);
-        body = parts[i + 2] ?? "";
-        continue;
-      }
       if (!ok) failures.push(`${where}\n  → ${statusLine || "no answer"} ${body.slice(0, 300)}\n  expected ${wanted ?? "2xx"}`);
       const shown = new Set([...(command.expected ? fieldsShown(command.expected) : []), ...fieldsShown(jsonAfter.get(command.text) ?? "")]);
       const lacking = [...shown].filter((field) => !body.includes(`"${field}"`));
@@ -244,7 +231,6 @@ describe("docs/api.md: the worked examples, run verbatim against npm start", fun
     if (result.code !== 0 && failures.length === 0) failures.push(`bash exited ${result.code}: ${result.stderr.slice(-500)}`);
     if (failures.length > 0) failures.push(`bash's stderr: ${result.stderr.slice(-2000)}`, `files: ${(await import("node:fs")).readdirSync(join(home, "docs-work")).filter((f) => f.endsWith(".json")).map((f) => `${f}: ${readFileSync(join(home, "docs-work", f), "utf8").slice(0, 400)}`).join("\n")}`);
     expect(failures, failures.join("\n\n")).to.deep.equal([]);
-    if (gaps.length > 0) console.warn(`docs/api.md examples with a known gap (see KNOWN_GAPS):\n${gaps.join("\n")}\nlast assessment status: ${(() => { try { return readFileSync(join(home, "docs-work", "assessment-status.json"), "utf8").slice(0, 400); } catch { return "none"; } })()}`);
     // Every curl example of the doc ran to its end (each printed its status).
     expect(ran, "curl examples run").to.equal(total);
     expect(total).to.be.greaterThan(20);

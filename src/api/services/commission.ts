@@ -73,7 +73,12 @@ export function createCommissionService(deps: { oracle: OracleGateway | undefine
     async submitRevocation(commissionId: number, assessmentId: string, signed: SignedRevocation): Promise<{ created: boolean; status: AssessmentStatusView }> {
       const gateway = oracle();
       const fact = await reader.fact("assessment", assessmentId);
-      if (!fact || fact.orgId !== commissionId) throw new PaChainError("NOT_FOUND", `no recorded assessment ${assessmentId} of your commission`, { status: 404 });
+      // The oracle's outbox knows a record is on chain (mined) a moment before the index has read
+      // its block, and status() already answers "recorded" from the outbox: a revocation sent on
+      // that answer is taken, not refused for the index's lag (the chain checks the assessment again).
+      const owner = fact ? fact.orgId : await gateway.submission("assessment", assessmentId)
+        .then((s) => (s?.state === "recorded" ? s.organisation : null));
+      if (owner !== commissionId) throw new PaChainError("NOT_FOUND", `no recorded assessment ${assessmentId} of your commission`, { status: 404 });
       if (String(signed.record.assessmentId).toLowerCase() !== assessmentId) {
         throw new ValidationError("record.assessmentId", `record.assessmentId: must be ${assessmentId}, the assessment in the path`);
       }
