@@ -4,8 +4,8 @@
 // commission (a JWKS file per commission id) before anything is queued, so a body changed on the way
 // or sent by a system the commission did not register is refused with the reason.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createLocalJWKSet, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from "jose";
 import { PaChainError, type ErrorCode } from "../errors.ts";
 
@@ -73,21 +73,41 @@ export function createIntegrityVerifier(options: { registryDir: string; nowSecon
   };
 }
 
+/** Keys being created, per private key file: concurrent first uses share one creation. */
+const creating = new Map<string, Promise<void>>();
+
 /**
  * Demo mode only: the demo system key of a commission (created on first use, kept under
  * PACHAIN_HOME/keys/integrity) with its public key registered for the commission.
+ * Created once even when several requests ask at once (two creations would leave one's private
+ * key beside the other's public key: every signature refused for good), and crash-safe: the
+ * public key is put in place first and the private key last, each by an atomic rename, so a
+ * private key on disk always has its public key registered; a crash in between creates both anew.
  */
 export async function demoIntegrityKey(home: string, registryDir: string, commissionId: number): Promise<{ privateJwk: JWK; kid: string }> {
   const dir = join(home, "keys", "integrity");
   const file = join(dir, `commission-${commissionId}.private.jwk.json`);
   if (!existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
-    const kid = `demo-commission-${commissionId}`;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...(await exportJWK(privateKey)), alg: "ES256", kid }), { mode: 0o600 });
-    mkdirSync(registryDir, { recursive: true });
-    writeFileSync(commissionJwksFile(registryDir, commissionId), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), alg: "ES256", kid, use: "sig" }] }, null, 2));
+    let created = creating.get(file);
+    if (!created) {
+      created = createDemoIntegrityKey(file, registryDir, commissionId).finally(() => creating.delete(file));
+      creating.set(file, created);
+    }
+    await created;
   }
   const privateJwk = JSON.parse(readFileSync(file, "utf8")) as JWK;
   return { privateJwk, kid: String(privateJwk.kid) };
+}
+
+async function createDemoIntegrityKey(file: string, registryDir: string, commissionId: number): Promise<void> {
+  if (existsSync(file)) return;
+  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+  const kid = `demo-commission-${commissionId}`;
+  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(registryDir, { recursive: true });
+  const jwks = commissionJwksFile(registryDir, commissionId);
+  writeFileSync(`${jwks}.tmp`, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), alg: "ES256", kid, use: "sig" }] }, null, 2));
+  renameSync(`${jwks}.tmp`, jwks);
+  writeFileSync(`${file}.tmp`, JSON.stringify({ ...(await exportJWK(privateKey)), alg: "ES256", kid }), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
