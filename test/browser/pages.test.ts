@@ -254,7 +254,8 @@ if (process.env.PACHAIN_BROWSER_TESTS === "1") {
       const row = page.locator(`#assessment-list tr[data-assessment="${recordedAssessment}"]`);
       // The list is read again once the record is on chain: under load that takes a while.
       await row.waitFor({ timeout: 120_000 });
-      expect(await row.innerText()).to.contain(sourceId).and.to.contain(`${cardholder[0]}. ${cardholder[3]}.`).and.to.contain("Invalidità civile 100%");
+      // Initials name first: the page sends no name, so the fiscal code's name and surname letters.
+      expect(await row.innerText()).to.contain(sourceId).and.to.contain(`${cardholder[3]}. ${cardholder[0]}.`).and.to.contain("Invalidità civile 100%");
       await page.fill("#list-search", sourceId);
       expect(await page.locator("#assessment-list tbody tr").count()).to.equal(1);
       await page.fill("#list-search", "");
