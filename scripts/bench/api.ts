@@ -50,28 +50,75 @@ function load(job: {
   });
 }
 
+/** A share of the API process's CPU time during a load, by what ran. */
+export interface ProfileShare { part: string; percent: number }
+
+interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; hitCount?: number }> }
+
+/** Node's own modules that serve HTTP: one part, as express's packages are one each. */
+const HTTP_CORE = /^node:(_http|http|net|stream|internal\/(streams|http|net|stream_base|timers))/;
+
+/** What ran, from a profile node's frame: a package, a folder of src/, Node's HTTP, V8, idle. */
+function partOf(frame: { functionName: string; url: string }): string {
+  const { functionName, url } = frame;
+  if (functionName === "(idle)") return "idle (waiting for requests or the node)";
+  if (functionName === "(garbage collector)") return "garbage collection";
+  if (functionName === "(program)" || functionName === "(root)") return "V8 and native code outside JavaScript";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+  if (pkg) return `package ${pkg[1]}`;
+  const src = /\/src\/([^/]+)\//.exec(url);
+  if (src) return `PA Chain src/${src[1]}`;
+  if (HTTP_CORE.test(url)) return "Node.js HTTP server and sockets";
+  if (url.startsWith("node:")) return "Node.js core, other";
+  if (url === "") return "V8 built-ins (JSON, strings, regular expressions, …)";
+  return "other JavaScript";
+}
+
+/** The profile's samples grouped by part, as percentages of all samples (idle included), largest first. */
+export function summariseProfile(profile: CpuProfile): ProfileShare[] {
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const n = node.hitCount ?? 0;
+    if (n === 0) continue;
+    const part = partOf(node.callFrame);
+    hits.set(part, (hits.get(part) ?? 0) + n);
+    total += n;
+  }
+  return [...hits].map(([part, n]) => ({ part, percent: Math.round((n / Math.max(1, total)) * 1000) / 10 })).sort((a, b) => b.percent - a.percent);
+}
+
 /**
- * With PACHAIN_BENCH_PROFILE=DIR, a CPU profile of this process (the API's side) while `work` runs,
- * written to DIR/NAME.cpuprofile (open it in Chrome's DevTools): what a warm lookup costs, by function.
+ * A CPU profile of this process (the API's side) while `work` runs: what a warm lookup costs, by
+ * part. With PACHAIN_BENCH_PROFILE=DIR it is also written to DIR/NAME.cpuprofile (open it in
+ * Chrome's DevTools).
  */
-async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const dir = process.env.PACHAIN_BENCH_PROFILE;
-  if (!dir) return work();
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<{ result: T; shares: ProfileShare[] }> {
   const session = new Session();
   session.connect();
   const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
   await post("Profiler.enable");
   await post("Profiler.start");
+  let result: T;
+  let shares: ProfileShare[] = [];
   try {
-    return await work();
+    result = await work();
   } finally {
-    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    const { profile } = (await post("Profiler.stop")) as { profile: CpuProfile };
     session.disconnect();
-    process.stderr.write(`CPU profile: ${join(dir, `${name}.cpuprofile`)}\n`);
+    const dir = process.env.PACHAIN_BENCH_PROFILE;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      process.stderr.write(`CPU profile: ${join(dir, `${name}.cpuprofile`)}\n`);
+    }
+    shares = summariseProfile(profile);
   }
+  return { result, shares };
 }
+
+/** Seconds of the profiled warm load (a run of its own, so the profiler's cost is not in the measured figure). */
+const PROFILE_SECONDS = 5;
 
 /** Distinct days for the cold lookups: more than any run sends, so none repeats. */
 const COLD_DAYS = 20_000;
@@ -80,6 +127,7 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
   entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number };
   entitlementCold: LoadResult;
   entitlementZod: LoadResult;
+  warmProfile: ProfileShare[];
 }> {
   const config = loadConfig({
     PACHAIN_HOME: bench.home, PACHAIN_RPC_URL: bench.chain.url, PACHAIN_API_DEMO: "true", LOG_LEVEL: "silent",
@@ -110,10 +158,10 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
     } finally {
       useCompiledAnswerChecks(true);
     }
-    const entitlement = await profiled("warm-entitlements", () => load({
-      url: `${api.url}${path}`, method: "GET", headers: { authorization: `Bearer ${token}` },
-      connections: options.connections, durationSeconds: options.durationSeconds,
-    }, "read API GET /v1/me/entitlements, warm (one person and date again)"));
+    const warmJob = { url: `${api.url}${path}`, method: "GET" as const, headers: { authorization: `Bearer ${token}` }, connections: options.connections };
+    const entitlement = await load({ ...warmJob, durationSeconds: options.durationSeconds }, "read API GET /v1/me/entitlements, warm (one person and date again)");
+    const { shares: warmProfile } = await profiled("warm-entitlements", () =>
+      load({ ...warmJob, durationSeconds: Math.min(PROFILE_SECONDS, options.durationSeconds) }, "the same warm load under the CPU profiler (where the API's time goes)"));
 
     const start = Date.UTC(2000, 0, 1);
     const entitlementCold = await load({
@@ -139,7 +187,7 @@ export async function benchApi(bench: BenchChain, options: { fiscalCode: string;
     }, "baseline: the same lookup as eth_calls straight to the node");
     return {
       entitlement: { ...entitlement, ethCallRequestsPerSecond: ethCall.requestsPerSecond, ethCallP99Ms: ethCall.p99Ms, callsPerLookup: batch.length },
-      entitlementCold, entitlementZod,
+      entitlementCold, entitlementZod, warmProfile,
     };
   } finally {
     await api.close();

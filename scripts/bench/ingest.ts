@@ -5,13 +5,14 @@ import { Transaction, Wallet, type JsonRpcProvider, type TransactionReceipt } fr
 import { loadCatalog } from "../../src/domain/catalog.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createIntake } from "../../src/oracle/intake.ts";
-import { openOracleStore, type RelayerName } from "../../src/oracle/store.ts";
+import { openOracleStore, type OutboxItem, type RelayerName } from "../../src/oracle/store.ts";
 import { createPseudonymVault } from "../../src/oracle/vault.ts";
 import { createOracleRuntime, RELAYER_OF_SOURCE, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { resolveSecret } from "../../src/secrets.ts";
 import type { SourceName } from "../../src/simulators/events.ts";
+import { traceGas, weighted, type GasBreakdown } from "./gas-trace.ts";
 import { progress } from "./progress.ts";
-import type { BenchChain, BenchSources } from "./system.ts";
+import { contractNames, type BenchChain, type BenchSources } from "./system.ts";
 
 const POLL_MS = 50;
 const RECEIPT_GROUP = 10;
@@ -137,7 +138,7 @@ export async function naiveIngest(bench: BenchChain, sources: BenchSources, feed
  * The real path: the oracle (in this process) reads the three feeds from cursor 0 and relays every
  * record; the clock runs from its start until every fact is settled from its receipt.
  */
-export async function oracleIngest(bench: BenchChain, sources: BenchSources, factCount: number): Promise<{ result: RateResult; runtime: OracleRuntime }> {
+export async function oracleIngest(bench: BenchChain, sources: BenchSources, factCount: number): Promise<{ result: RateResult; runtime: OracleRuntime; gasTrace: RecordGasTrace | undefined }> {
   const runtime = createOracleRuntime({ config: sources.config, deployment: bench.deployment, logger: createLogger(process.env.BENCH_ORACLE_LOG ?? "silent") });
   const bar = progress("ingest through the oracle", factCount);
   const started = performance.now();
@@ -156,5 +157,30 @@ export async function oracleIngest(bench: BenchChain, sources: BenchSources, fac
   const { gas, transactions } = await sumGas(bench.provider, items.map((i) => i.txHash!));
   const result = { records: items.length, seconds, recordsPerSecond: items.length / seconds, transactions, gasPerRecord: gas / items.length };
   bar.done(`${result.recordsPerSecond.toFixed(0)} records/s in ${transactions} transactions`);
-  return { result, runtime };
+  return { result, runtime, gasTrace: await traceRecords(bench, items) };
+}
+
+/** Per relayer (one source's certifiers), the gas of its fullest batch per record, and their mix weighted by each relayer's share of the records. */
+export interface RecordGasTrace {
+  byRelayer: Partial<Record<RelayerName, GasBreakdown>>;
+  mix: GasBreakdown;
+}
+
+async function traceRecords(bench: BenchChain, items: readonly OutboxItem[]): Promise<RecordGasTrace | undefined> {
+  const byRelayer: Partial<Record<RelayerName, GasBreakdown>> = {};
+  const parts: Array<{ breakdown: GasBreakdown; weight: number }> = [];
+  const relayers = [...new Set(items.map((i) => i.relayer))];
+  for (const relayer of relayers) {
+    const mine = items.filter((i) => i.relayer === relayer);
+    const perTx = new Map<string, number>();
+    for (const i of mine) perTx.set(i.txHash!, (perTx.get(i.txHash!) ?? 0) + 1);
+    const [fullest] = [...perTx].sort((a, b) => b[1] - a[1]);
+    process.stderr.write(`trace one ${relayer} record batch (${fullest[1]} records) …\n`);
+    const breakdown = await traceGas(bench.provider, fullest[0], fullest[1], contractNames(bench));
+    if (!breakdown) return undefined;
+    byRelayer[relayer] = breakdown;
+    parts.push({ breakdown, weight: mine.length });
+  }
+  const mix = weighted(parts);
+  return mix && { byRelayer, mix };
 }

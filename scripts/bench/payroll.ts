@@ -38,7 +38,7 @@ export function payrollPeriods(today: Date): { first: number; steady: number } {
 }
 
 /** Orders one payroll run for `period` and waits until the oracle's relayer has settled every order. */
-export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, period: number, label: string): Promise<{ run: PayrollRun; orders: PaymentOrder[] }> {
+export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, period: number, label: string): Promise<{ run: PayrollRun; orders: PaymentOrder[]; busiest: { txHash: string; payments: number } | undefined }> {
   const started = performance.now();
   const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period);
   const bar = progress(label, orders);
@@ -52,19 +52,23 @@ export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, peri
   const report = payrollReport(runtime.store, period, run);
   const items = runtime.store.payrollItems(period, run);
   const { gas, transactions } = await sumGas(bench.provider, items.map((i) => i.txHash!));
+  const paymentsByTx = new Map<string, number>();
   const paid = items.flatMap((i) => {
     const outcome = JSON.parse(i.outcome ?? "{}") as { recorded?: boolean; amountCents?: number };
     if (!outcome.recorded) return [];
+    paymentsByTx.set(i.txHash!, (paymentsByTx.get(i.txHash!) ?? 0) + 1);
     const p = JSON.parse(i.payload) as PaymentPayload;
     return [{ subject: p.subject, benefitId: benefitId(p.benefit), period: p.period, amountCents: outcome.amountCents! }];
   });
+  // The transaction that carried the most payments: the one the gas trace breaks down.
+  const [busiest] = [...paymentsByTx].sort((a, b) => b[1] - a[1]).map(([txHash, payments]) => ({ txHash, payments }));
   const result: PayrollRun = {
     period, orders, paid: report.paid, seconds, paymentsPerSecond: report.paid / seconds, transactions,
     // Every transaction's gas (the 21k base, calldata, refused orders) is carried by the payments made.
     gasPerPayment: gas / Math.max(1, report.paid),
   };
   bar.done(`${result.paymentsPerSecond.toFixed(0)} payments/s, ${Math.round(result.gasPerPayment)} gas each`);
-  return { run: result, orders: paid };
+  return { run: result, orders: paid, busiest };
 }
 
 /** What one payment does in the EVM, from a trace of a batch (nothing mined). */

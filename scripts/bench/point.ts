@@ -4,10 +4,11 @@
 import { Wallet } from "ethers";
 import { benefitId } from "../../src/domain/catalog.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
-import { naiveIngest, oracleIngest, readFeeds, type RateResult } from "./ingest.ts";
+import { traceGas, type GasBreakdown } from "./gas-trace.ts";
+import { naiveIngest, oracleIngest, readFeeds, type RateResult, type RecordGasTrace } from "./ingest.ts";
 import { naivePayroll, paymentBatchCall, tracePayments, type PaymentTrace, payrollPeriods, runPayroll, type PayrollRun } from "./payroll.ts";
 import { step } from "./progress.ts";
-import { startBenchChain, startSources, type BenchChain, type BenchSources, type Engine } from "./system.ts";
+import { contractNames, startBenchChain, startSources, type BenchChain, type BenchSources, type Engine } from "./system.ts";
 import { clockFromEnv } from "../../src/clock.ts";
 
 const TRACE_ORDERS = 20;
@@ -18,10 +19,14 @@ export interface PointResult {
   facts: number;
   applications: number;
   ingest: RateResult;
+  /** Where a record's gas goes: one batch of each relayer traced. */
+  ingestGasTrace?: RecordGasTrace;
   naiveIngest: RateResult;
   decideSeconds: number;
   payrollFirst: PayrollRun & Partial<PaymentTrace>;
   payrollSteady: PayrollRun & Partial<PaymentTrace>;
+  /** Where a steady month's payment's gas goes: the payroll transaction with the most payments, traced. */
+  payrollGasTrace?: GasBreakdown;
   naivePayroll: PayrollRun & Partial<PaymentTrace>;
 }
 
@@ -69,14 +74,17 @@ export async function runPoint(options: { size: number; seed: number; naiveInges
     const traceSteady = paymentBatchCall(runtime, sample, periods.steady);
     const tracedSteady = await tracePayments(bench, inps, traceSteady.to, traceSteady.data, sample.length);
     const steady = await runPayroll(runtime, bench, periods.steady, "payroll, next month (steady)");
+    if (steady.busiest) process.stderr.write(`trace one steady payroll transaction (${steady.busiest.payments} payments) …\n`);
+    const payrollGasTrace = steady.busiest && await traceGas(bench.provider, steady.busiest.txHash, steady.busiest.payments, contractNames(bench));
     const naivePayrollResult = await naivePayroll(bench, steady.orders.slice(0, options.naivePaymentLimit));
 
     return {
       result: {
         subjects: size, facts, applications,
-        ingest: ingest.result, naiveIngest: naive, decideSeconds,
+        ingest: ingest.result, ingestGasTrace: ingest.gasTrace, naiveIngest: naive, decideSeconds,
         payrollFirst: { ...first.run, ...tracedFirst },
         payrollSteady: { ...steady.run, ...tracedSteady },
+        payrollGasTrace,
         naivePayroll: naivePayrollResult,
       },
       bench, sources, runtime, stop,

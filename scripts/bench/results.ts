@@ -3,7 +3,9 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import { BATCH_LIMITS } from "../../src/oracle/relayer.ts";
 import { BLOCK_GAS_LIMIT, DEFAULT_BLOCK_PERIOD_SECONDS } from "../../src/production/besu.ts";
-import type { LoadResult } from "./api.ts";
+import type { LoadResult, ProfileShare } from "./api.ts";
+import type { GasBreakdown } from "./gas-trace.ts";
+import type { RecordGasTrace } from "./ingest.ts";
 import type { BackfillResult } from "./indexer.ts";
 import type { PointResult } from "./point.ts";
 
@@ -17,7 +19,7 @@ export const TX_GAS_CAP = 16_777_216;
 
 export interface Target { name: string; target: string; measured: string; met: boolean }
 
-/** The largest point's ingestion and payroll on one execution engine (scripts/bench/system.ts, Engine). */
+/** The first point's ingestion and payroll on one execution engine (scripts/bench/system.ts, Engine). */
 export interface EngineRun {
   engine: "hardhat" | "anvil";
   subjects: number; facts: number;
@@ -39,6 +41,8 @@ export interface BenchResults {
     /** EVM instructions per payment (traced): why wall-clock time does not follow gas on one node. */
     evmStepsPerPayment?: number | null; naiveEvmStepsPerPayment?: number | null;
     nodeMgasPerSecond: number;
+    /** A steady month's payroll transaction traced: where a payment's gas goes (scripts/bench/gas-trace.ts). */
+    gasTrace?: GasBreakdown | null;
   };
   scale: Array<{ subjects: number; facts: number; payments: number; gasPerPayment: number; firstGasPerPayment: number; naiveGasPerPayment: number; paymentsPerSecond: number; naivePaymentsPerSecond: number; ingestRecordsPerSecond: number }>;
   extrapolation: {
@@ -46,16 +50,22 @@ export interface BenchResults {
     besu: { blockGas: number; blockSeconds: number; paymentsPerTransaction: number; blocks: number; minutes: number };
     embeddedNodeMinutes: number;
   };
-  ingest: { records: number; transactions: number; recordsPerSecond: number; naiveRecordsPerSecond: number; naiveRecords: number; gasPerRecord: number; naiveGasPerRecord: number; speedup: number };
+  ingest: {
+    records: number; transactions: number; recordsPerSecond: number; naiveRecordsPerSecond: number; naiveRecords: number; gasPerRecord: number; naiveGasPerRecord: number; speedup: number;
+    /** One batch of each relayer traced: where a record's gas goes. */
+    gasTrace?: RecordGasTrace | null;
+  };
   api: {
     entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number };
     /** Every lookup a miss of the API's memo (a new date each time). */
     entitlementCold: LoadResult;
     /** The warm lookup with every answer checked by zod instead of the compiled check (its baseline). */
     entitlementZod?: LoadResult;
+    /** Where the API process's busy time goes during a warm load (a CPU profile of its own run), largest first. */
+    warmProfile?: ProfileShare[] | null;
   };
   indexer: { eventsPerSecond: number; events: number; blocks: number; seconds: number; sqlite: BackfillResult; postgres: BackfillResult | null; postgresNote: string };
-  /** The largest point on each execution engine, the first being the one of every other figure. */
+  /** The scale curve's first point on each execution engine, the first being the one of every other figure. */
   engines?: EngineRun[];
   targets: Target[];
 }
@@ -99,6 +109,7 @@ export function buildResults(input: {
     evmStepsPerPayment: steady.evmStepsPerPayment === undefined ? null : round(steady.evmStepsPerPayment),
     naiveEvmStepsPerPayment: naive.evmStepsPerPayment === undefined ? null : round(naive.evmStepsPerPayment),
     nodeMgasPerSecond: round((steady.gasPerPayment * steady.paymentsPerSecond) / 1e6, 1),
+    gasTrace: last.payrollGasTrace ?? null,
   };
   // The relayer's batch: its gas limit (150k + 110k per order) stays under the per-transaction cap.
   const paymentsPerTransaction = Math.min(BATCH_LIMITS.payment, Math.floor((TX_GAS_CAP - 150_000) / 110_000));
@@ -127,6 +138,7 @@ export function buildResults(input: {
       recordsPerSecond: round(ingest.recordsPerSecond), naiveRecordsPerSecond: round(last.naiveIngest.recordsPerSecond), naiveRecords: last.naiveIngest.records,
       gasPerRecord: round(ingest.gasPerRecord), naiveGasPerRecord: round(last.naiveIngest.gasPerRecord),
       speedup: round(ingest.recordsPerSecond / last.naiveIngest.recordsPerSecond, 2),
+      gasTrace: last.ingestGasTrace ?? null,
     },
     api,
     indexer: {

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { JsonRpcProvider } from "ethers";
-import type { PAChainContracts } from "../../src/chain/contracts.ts";
+import { CONTRACT_NAMES, type PAChainContracts } from "../../src/chain/contracts.ts";
 import type { Deployment } from "../../src/chain/deploy.ts";
 import { chainStartDate } from "../../src/clock.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
@@ -79,6 +79,12 @@ export interface BenchChain {
   contracts: PAChainContracts;
   provider: JsonRpcProvider;
   stop(): Promise<void>;
+}
+
+/** Lower-case address → contract name of a bench chain's deployment, for the gas traces. */
+export function contractNames(bench: BenchChain): Map<string, string> {
+  const addresses = bench.deployment.addresses;
+  return new Map((Object.keys(addresses) as Array<keyof typeof addresses>).map((key) => [addresses[key].toLowerCase(), CONTRACT_NAMES[key]]));
 }
 
 /** A fresh node with PA Chain deployed and the demo consortium registered. */

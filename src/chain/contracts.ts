@@ -26,7 +26,7 @@ export interface PAChainContracts {
   ledger: BenefitLedger;
 }
 
-const CONTRACT_NAMES: Record<keyof DeploymentAddresses, string> = {
+export const CONTRACT_NAMES: Record<keyof DeploymentAddresses, string> = {
   manager: "PAAccessManager",
   organisations: "OrganisationRegistry",
   facts: "FactRegistry",
