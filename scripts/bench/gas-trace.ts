@@ -38,11 +38,15 @@ export const KINDS = {
   precompile: "other precompiles",
   call: "calls between contracts (overhead)",
   hash: "hashing (KECCAK256)",
-  compute: "computation, memory, calldata reads",
+  memory: "memory and ABI copying (MLOAD, MSTORE, *COPY, CALLDATALOAD)",
+  jumps: "control flow (JUMP, JUMPI, JUMPDEST)",
+  compute: "arithmetic, comparisons, stack",
   intrinsic: "transaction: base, calldata, refunds",
 } as const;
 
 const CALLS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
+const MEMORY = new Set(["MLOAD", "MSTORE", "MSTORE8", "MCOPY", "CALLDATALOAD", "CALLDATACOPY", "RETURNDATACOPY", "CODECOPY", "RETURN", "REVERT"]);
+const JUMPS = new Set(["JUMP", "JUMPI", "JUMPDEST"]);
 const CREATES = new Set(["CREATE", "CREATE2"]);
 
 /** Precompiles run no bytecode, so a call to one shows no deeper instructions: 0x01 (ecrecover) to 0x11, and 0x100 (P256VERIFY). */
@@ -63,6 +67,8 @@ function kindOf(log: StructLog, cost: number, target: bigint | undefined): strin
       if (log.op.startsWith("LOG")) return KINDS.event;
       if (CALLS.has(log.op) && target !== undefined && isPrecompile(target)) return target === 1n ? KINDS.ecrecover : KINDS.precompile;
       if (CALLS.has(log.op) || CREATES.has(log.op)) return KINDS.call;
+      if (MEMORY.has(log.op)) return KINDS.memory;
+      if (JUMPS.has(log.op)) return KINDS.jumps;
       return KINDS.compute;
   }
 }

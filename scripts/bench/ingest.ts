@@ -14,7 +14,8 @@ import { traceGas, weighted, type GasBreakdown } from "./gas-trace.ts";
 import { progress } from "./progress.ts";
 import { contractNames, type BenchChain, type BenchSources } from "./system.ts";
 
-const POLL_MS = 50;
+/** The ingestion's progress poll: it counts the whole outbox by status, so not too often in the oracle's own process (runs last minutes). */
+const POLL_MS = 250;
 const RECEIPT_GROUP = 10;
 const NAIVE_GAS_LIMIT = 1_000_000n;
 
@@ -63,17 +64,21 @@ export async function receiptOf(provider: JsonRpcProvider, hash: string): Promis
   }
 }
 
-export async function sumGas(provider: JsonRpcProvider, hashes: Iterable<string>): Promise<{ gas: number; transactions: number }> {
+export async function sumGas(provider: JsonRpcProvider, hashes: Iterable<string>): Promise<{ gas: number; transactions: number; gasByTx: Map<string, number> }> {
   const unique = [...new Set(hashes)];
   let gas = 0;
+  const gasByTx = new Map<string, number>();
   // Small groups: a JSON-RPC batch of a hundred receipts with their logs is megabytes the node
   // must build at once (it dropped the connection at 30k people).
   for (let i = 0; i < unique.length; i += RECEIPT_GROUP) {
     const hashes = unique.slice(i, i + RECEIPT_GROUP);
     const receipts = await Promise.all(hashes.map((h) => receiptOf(provider, h)));
-    for (const r of receipts) gas += Number(r.gasUsed);
+    for (const r of receipts) {
+      gas += Number(r.gasUsed);
+      gasByTx.set(r.hash, Number(r.gasUsed));
+    }
   }
-  return { gas, transactions: unique.length };
+  return { gas, transactions: unique.length, gasByTx };
 }
 
 /**
@@ -154,19 +159,24 @@ export async function oracleIngest(bench: BenchChain, sources: BenchSources, fac
   const dead = runtime.store.items({ status: "dead", kind: "fact" }, 5);
   if (dead.length > 0) throw new Error(`ingestion left dead letters, e.g. ${dead[0].recordKey}: ${dead[0].errorDetail}`);
   const items = runtime.store.items({ kind: "fact", status: "done" }, Number.MAX_SAFE_INTEGER);
-  const { gas, transactions } = await sumGas(bench.provider, items.map((i) => i.txHash!));
+  const { gas, transactions, gasByTx } = await sumGas(bench.provider, items.map((i) => i.txHash!));
   const result = { records: items.length, seconds, recordsPerSecond: items.length / seconds, transactions, gasPerRecord: gas / items.length };
   bar.done(`${result.recordsPerSecond.toFixed(0)} records/s in ${transactions} transactions`);
-  return { result, runtime, gasTrace: await traceRecords(bench, items) };
+  return { result, runtime, gasTrace: await traceRecords(bench, items, gasByTx) };
 }
 
-/** Per relayer (one source's certifiers), the gas of its fullest batch per record, and their mix weighted by each relayer's share of the records. */
+/**
+ * Per relayer (one source's certifiers), one typical batch traced — among its batches at least half
+ * as full as its fullest, the one whose gas per record is nearest the relayer's mean (early batches
+ * create more subjects' slots than later ones) — and their mix weighted by each relayer's share of
+ * the records, so the mix adds up to about the measured gas per record.
+ */
 export interface RecordGasTrace {
   byRelayer: Partial<Record<RelayerName, GasBreakdown>>;
   mix: GasBreakdown;
 }
 
-async function traceRecords(bench: BenchChain, items: readonly OutboxItem[]): Promise<RecordGasTrace | undefined> {
+async function traceRecords(bench: BenchChain, items: readonly OutboxItem[], gasByTx: ReadonlyMap<string, number>): Promise<RecordGasTrace | undefined> {
   const byRelayer: Partial<Record<RelayerName, GasBreakdown>> = {};
   const parts: Array<{ breakdown: GasBreakdown; weight: number }> = [];
   const relayers = [...new Set(items.map((i) => i.relayer))];
@@ -174,9 +184,12 @@ async function traceRecords(bench: BenchChain, items: readonly OutboxItem[]): Pr
     const mine = items.filter((i) => i.relayer === relayer);
     const perTx = new Map<string, number>();
     for (const i of mine) perTx.set(i.txHash!, (perTx.get(i.txHash!) ?? 0) + 1);
-    const [fullest] = [...perTx].sort((a, b) => b[1] - a[1]);
-    process.stderr.write(`trace one ${relayer} record batch (${fullest[1]} records) …\n`);
-    const breakdown = await traceGas(bench.provider, fullest[0], fullest[1], contractNames(bench));
+    const mean = [...perTx.keys()].reduce((n, tx) => n + (gasByTx.get(tx) ?? 0), 0) / mine.length;
+    const fullest = Math.max(...perTx.values());
+    const [typical] = [...perTx].filter(([, n]) => n * 2 >= fullest)
+      .sort((a, b) => Math.abs((gasByTx.get(a[0]) ?? 0) / a[1] - mean) - Math.abs((gasByTx.get(b[0]) ?? 0) / b[1] - mean));
+    process.stderr.write(`trace one ${relayer} record batch (${typical[1]} records) …\n`);
+    const breakdown = await traceGas(bench.provider, typical[0], typical[1], contractNames(bench));
     if (!breakdown) return undefined;
     byRelayer[relayer] = breakdown;
     parts.push({ breakdown, weight: mine.length });
