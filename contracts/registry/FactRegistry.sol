@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {AuthorityUtils} from "@openzeppelin/contracts/access/manager/AuthorityUtils.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
@@ -30,17 +31,40 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     mapping(bytes32 subjectId => Counters) private _counters;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredAssessment)) private _assessments;
     mapping(bytes32 subjectId => mapping(uint256 index => bytes32 assessmentId)) private _assessmentIds;
+    /// @dev An assessment's subject, under its on-chain id: its only key-indexed slot, whose being
+    /// non-zero is the "recorded" bit (a subject is never 0); its index is found in the subject's
+    /// `_assessmentIds` (a revocation and `assessmentById` scan a person's few assessments).
     mapping(bytes32 assessmentId => bytes32 subjectId) private _assessmentSubject;
-    mapping(bytes32 assessmentId => uint256 indexPlusOne) private _assessmentIndex;
     mapping(bytes32 subjectId => mapping(uint256 year => uint256 amountPlusOne)) private _incomes;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredStay)) private _stays;
     mapping(bytes32 subjectId => mapping(uint32 admission => uint256 indexPlusOne)) private _stayIndex;
+
+    // The record functions, one bit each: those whose AccessManager check passed for the caller of
+    // the running `recordBatch` (`_batchAllowed`) skip it for the rest of the batch.
+    uint256 private constant CIVIL_BIT = 1 << 0;
+    uint256 private constant DEATH_BIT = 1 << 1;
+    uint256 private constant ASSESSMENT_BIT = 1 << 2;
+    uint256 private constant REVOCATION_BIT = 1 << 3;
+    uint256 private constant INCOME_BIT = 1 << 4;
+    uint256 private constant HOSPITAL_STAY_BIT = 1 << 5;
+
+    /// @dev Transient (EIP-1153): the record functions the running batch's caller may call, each
+    /// checked with the AccessManager at its first item; and how many batches this transaction ran
+    /// (each batch's certifier cache is keyed by its number, `_batchId`).
+    uint256 private transient _batchAllowed;
+    uint256 private transient _batchCount;
 
     /// @dev What bounds the scans of a subject's history. One slot.
     struct Counters {
         uint16 assessmentCount;
         uint16 stayCount;
         uint16 firstIncomeYear; // 0 = no income attested
+    }
+
+    /// @dev `restricted`, unless this function's check already passed in the running batch.
+    modifier restrictedRecord(uint256 bit) {
+        if (_batchAllowed & bit == 0) _checkCanCall(_msgSender(), _msgData());
+        _;
     }
 
     constructor(address authority, IOrganisationRegistry organisationRegistry)
@@ -52,11 +76,26 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
 
     /// @inheritdoc IFactRegistry
     function recordBatch(bytes[] calldata calls) external restricted whenNotPaused returns (uint256 recorded) {
+        // recordBatch is no record function, so batches never nest: this is the only one running.
+        _batchId = ++_batchCount;
+        uint256 allowed;
         for (uint256 i = 0; i < calls.length; ++i) {
             bytes4 selector = calls[i].length >= 4 ? bytes4(calls[i][:4]) : bytes4(0);
-            if (!_isRecordFunction(selector)) revert FactRegistryNotARecordCall(i, selector);
-            // A delegatecall to ourselves keeps msg.sender, so each item passes the AccessManager
-            // check of its own function with the relayer's own role, exactly as if sent alone.
+            uint256 bit = _recordFunctionBit(selector);
+            if (bit == 0) revert FactRegistryNotARecordCall(i, selector);
+            // Each item passes the AccessManager check of its own function with the relayer's own
+            // role, exactly as if sent alone: asked here at the function's first item, and skipped
+            // by the later ones (`restrictedRecord`) once it passed without delay. Nothing in a
+            // batch can change the AccessManager's answer: items only call this contract and view
+            // the OrganisationRegistry. A function with an execution delay is checked per item.
+            if (allowed & bit == 0) {
+                (bool immediate,) = AuthorityUtils.canCallWithDelay(authority(), msg.sender, address(this), selector);
+                if (immediate) {
+                    allowed |= bit;
+                    _batchAllowed = allowed;
+                }
+            }
+            // A delegatecall to ourselves keeps msg.sender.
             // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory reason) = address(this).delegatecall(calls[i]);
             if (ok) {
@@ -65,10 +104,12 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
                 emit RecordRefused(i, selector, reason);
             }
         }
+        _batchAllowed = 0;
+        _batchId = 0;
     }
 
     /// @inheritdoc IFactRegistry
-    function recordCivil(CivilRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+    function recordCivil(CivilRecord calldata record, bytes calldata signature) external restrictedRecord(CIVIL_BIT) whenNotPaused {
         _requireDate(record.recordId, record.birthDate);
         if (record.residence < 1000 || record.residence > 111999) {
             revert FactRegistryInvalidResidence(record.recordId, record.residence);
@@ -84,7 +125,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     }
 
     /// @inheritdoc IFactRegistry
-    function recordDeath(DeathRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+    function recordDeath(DeathRecord calldata record, bytes calldata signature) external restrictedRecord(DEATH_BIT) whenNotPaused {
         _requireDate(record.recordId, record.deathDate);
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, deathDigest(record), signature, record.signedAt);
@@ -96,14 +137,15 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     /// @inheritdoc IFactRegistry
     function recordAssessment(AssessmentRecord calldata record, bytes[] calldata signatures)
         external
-        restricted
+        restrictedRecord(ASSESSMENT_BIT)
         whenNotPaused
     {
         bytes32 id = record.assessmentId;
         // Bound to the commission: the commission id is signed, and every signer must belong to it.
-        if (_assessmentIndex[assessmentKey(record.commissionId, id)] != 0) revert FactRegistryAlreadyRecorded(id);
+        if (_assessmentSubject[assessmentKey(record.commissionId, id)] != 0) revert FactRegistryAlreadyRecorded(id);
         if (
             record.category == Category.NONE || record.percentage > 100 || record.flags & ~Flags.ALL != 0
+                || record.subject == 0
         ) revert FactRegistryInvalidAssessment(id, record.category, record.percentage, record.flags);
         _requireDate(id, record.effectiveDate);
         if (record.reviewDate != 0 && (!DateLib.isValidDate(record.reviewDate) || record.reviewDate < record.effectiveDate)) {
@@ -116,13 +158,12 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     /// @inheritdoc IFactRegistry
     function recordRevocation(RevocationRecord calldata record, bytes calldata signature)
         external
-        restricted
+        restrictedRecord(REVOCATION_BIT)
         whenNotPaused
     {
-        uint256 indexPlusOne = _assessmentIndex[record.assessmentId];
-        if (indexPlusOne == 0) revert FactRegistryUnknownAssessment(record.assessmentId);
         bytes32 subjectId = _assessmentSubject[record.assessmentId];
-        StoredAssessment storage assessment = _assessments[subjectId][indexPlusOne - 1];
+        if (subjectId == 0) revert FactRegistryUnknownAssessment(record.assessmentId);
+        StoredAssessment storage assessment = _assessments[subjectId][_assessmentIndex(subjectId, record.assessmentId)];
         (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org) =
             _certifier(record.recordId, revocationDigest(record), signature, record.signedAt);
         // Before "already revoked": a replay of this very revocation is "already recorded", which a
@@ -141,7 +182,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     }
 
     /// @inheritdoc IFactRegistry
-    function recordIncome(IncomeRecord calldata record, bytes calldata signature) external restricted whenNotPaused {
+    function recordIncome(IncomeRecord calldata record, bytes calldata signature) external restrictedRecord(INCOME_BIT) whenNotPaused {
         if (record.year < DateLib.MIN_YEAR || record.year > DateLib.MAX_YEAR) {
             revert FactRegistryInvalidYear(record.recordId, record.year);
         }
@@ -155,7 +196,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     /// @inheritdoc IFactRegistry
     function recordHospitalStay(HospitalStayRecord calldata record, bytes calldata signature)
         external
-        restricted
+        restrictedRecord(HOSPITAL_STAY_BIT)
         whenNotPaused
     {
         _requireDate(record.recordId, record.admission);
@@ -183,7 +224,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
 
     /// @inheritdoc IFactRegistry
     function isRecorded(bytes32 typeHash, uint32 certifierId, bytes32 recordId) external view returns (bool) {
-        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentIndex[assessmentKey(certifierId, recordId)] != 0;
+        if (typeHash == ASSESSMENT_TYPEHASH) return _assessmentSubject[assessmentKey(certifierId, recordId)] != 0;
         return _recorded[_recordKey(typeHash, certifierId, recordId)];
     }
 
@@ -212,10 +253,9 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
         view
         returns (bool exists, bytes32 subjectId, StoredAssessment memory assessment)
     {
-        uint256 indexPlusOne = _assessmentIndex[assessmentId];
-        if (indexPlusOne == 0) return (false, bytes32(0), assessment);
         subjectId = _assessmentSubject[assessmentId];
-        return (true, subjectId, _assessments[subjectId][indexPlusOne - 1]);
+        if (subjectId == 0) return (false, bytes32(0), assessment);
+        return (true, subjectId, _assessments[subjectId][_assessmentIndex(subjectId, assessmentId)]);
     }
 
     /// @inheritdoc IFactRegistry
@@ -302,7 +342,6 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
         bytes32 key = assessmentKey(record.commissionId, record.assessmentId);
         _assessmentIds[record.subject][index] = key;
         _assessmentSubject[key] = record.subject;
-        _assessmentIndex[key] = uint256(index) + 1;
         // Recorded last, it is the new head unless the head is effective later.
         PayrollWord word = _payroll[record.subject];
         uint256 category = uint256(record.category);
@@ -379,10 +418,20 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
 
     // ---------------------------------------------------------------- checks
 
-    function _isRecordFunction(bytes4 selector) private pure returns (bool) {
-        return selector == this.recordCivil.selector || selector == this.recordDeath.selector
-            || selector == this.recordAssessment.selector || selector == this.recordRevocation.selector
-            || selector == this.recordIncome.selector || selector == this.recordHospitalStay.selector;
+    /// @dev The record function's bit, 0 for any other selector.
+    function _recordFunctionBit(bytes4 selector) private pure returns (uint256) {
+        if (selector == this.recordCivil.selector) return CIVIL_BIT;
+        if (selector == this.recordIncome.selector) return INCOME_BIT;
+        if (selector == this.recordAssessment.selector) return ASSESSMENT_BIT;
+        if (selector == this.recordDeath.selector) return DEATH_BIT;
+        if (selector == this.recordHospitalStay.selector) return HOSPITAL_STAY_BIT;
+        if (selector == this.recordRevocation.selector) return REVOCATION_BIT;
+        return 0;
+    }
+
+    /// @dev The index of a recorded assessment among its subject's.
+    function _assessmentIndex(bytes32 subjectId, bytes32 assessmentId) private view returns (uint256 i) {
+        while (_assessmentIds[subjectId][i] != assessmentId) ++i;
     }
 
     /// @dev Claims the idempotency key of a record once its certifier `orgId` is known (from the

@@ -32,6 +32,11 @@ abstract contract FactSignatures is IFactRegistry, EIP712 {
 
     IOrganisationRegistry public immutable organisations;
 
+    /// @dev Inside `recordBatch`, the batch's number in this transaction (0 outside a batch): what
+    /// the OrganisationRegistry answered about a signer is cached under it (EIP-1153 transient
+    /// storage) for the rest of the batch, which makes no call that could change the answer.
+    uint256 internal transient _batchId;
+
     constructor(IOrganisationRegistry organisationRegistry) EIP712("PA Chain Facts", "1") {
         organisations = organisationRegistry;
     }
@@ -70,7 +75,6 @@ abstract contract FactSignatures is IFactRegistry, EIP712 {
     /// organisation registry whether it signed for an active organisation at `signedAt`.
     function _certifier(bytes32 recordId, bytes32 digest, bytes calldata signature, uint64 signedAt)
         internal
-        view
         returns (address signer, uint32 orgId, IOrganisationRegistry.Organisation memory org)
     {
         if (signedAt > block.timestamp + MAX_CLOCK_SKEW_SECONDS) {
@@ -78,15 +82,53 @@ abstract contract FactSignatures is IFactRegistry, EIP712 {
         }
         (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
         if (err != ECDSA.RecoverError.NoError) revert FactRegistryInvalidSignature(recordId);
-        (orgId, org) = organisations.authorisedSigner(recovered, signedAt);
         signer = recovered;
+        if (_batchId == 0) {
+            (orgId, org) = organisations.authorisedSigner(recovered, signedAt);
+        } else {
+            (orgId, org) = _authorisedSignerInBatch(recovered, signedAt);
+        }
+    }
+
+    /// @dev `organisations.authorisedSigner`, asked once per signer and batch: the first answer
+    /// (organisation, and the key's retirement time) is kept in transient storage, and each later
+    /// record of the batch checks its own `signedAt` against that retirement time, with the
+    /// registry's own error. Unknown keys and inactive organisations revert on the first ask.
+    function _authorisedSignerInBatch(address signer, uint64 signedAt)
+        private
+        returns (uint32 orgId, IOrganisationRegistry.Organisation memory org)
+    {
+        bytes32 slot = keccak256(abi.encode(signer, _batchId));
+        uint256 cached;
+        assembly ("memory-safe") {
+            cached := tload(slot)
+        }
+        if (cached != 0) {
+            uint64 retiredAt = uint64(cached >> 104);
+            if (retiredAt != 0 && signedAt >= retiredAt) {
+                revert IOrganisationRegistry.OrganisationRegistrySignerRetired(signer, retiredAt, signedAt);
+            }
+            orgId = uint32(cached);
+            org.kind = OrgKind(uint8(cached >> 32));
+            org.active = true;
+            org.code = uint32(cached >> 40);
+            org.parentId = uint32(cached >> 72);
+            return (orgId, org);
+        }
+        (orgId, org) = organisations.authorisedSigner(signer, signedAt);
+        uint64 retired = organisations.signerKey(signer).retiredAt;
+        // orgId is never 0 here (an unknown key reverted), so a cached entry is never 0.
+        cached = uint256(orgId) | (uint256(uint8(org.kind)) << 32) | (uint256(org.code) << 40)
+            | (uint256(org.parentId) << 72) | (uint256(retired) << 104);
+        assembly ("memory-safe") {
+            tstore(slot, cached)
+        }
     }
 
     /// @dev The members of `record.commissionId` who signed the assessment: at least two, each once
     /// (ascending addresses), each an authorised key of that commission.
     function _commissionSigners(AssessmentRecord calldata record, bytes[] calldata signatures)
         internal
-        view
         returns (address[] memory signers)
     {
         bytes32 digest = assessmentDigest(record);

@@ -466,6 +466,28 @@ contract FactRegistryTest is PAChainFixture {
         _expectInvalidAssessment(r);
     }
 
+    /// @dev No person's id is 0: an assessment's stored subject being non-zero is its "recorded" bit.
+    function test_recordAssessment_refusesSubjectZero() public {
+        IFactRegistry.AssessmentRecord memory r = _assessment(bytes32(0), Category.CIVIL_INVALIDITY, 80, 0, 20240101);
+        _expectInvalidAssessment(r);
+    }
+
+    /// @dev An assessment is found by its id among its subject's others (revoked, read by id).
+    function test_recordRevocation_findsTheAssessmentAmongItsSubjectsOthers() public {
+        _recordAssessment(MARIO, Category.CIVIL_INVALIDITY, 67, 0, 20200101);
+        bytes32 second = _recordAssessment(MARIO, Category.CIVIL_INVALIDITY, 80, 0, 20220101);
+        _recordAssessment(MARIO, Category.BLINDNESS, 100, 0, 20230101);
+        _recordRevocation(second, MEMBER_A_KEY);
+        (bool exists, bytes32 subj, IFactRegistry.StoredAssessment memory a) = facts.assessmentById(second);
+        assertTrue(exists, "found");
+        assertEq(subj, MARIO, "its subject");
+        assertEq(a.percentage, 80, "the second");
+        assertTrue(a.revoked, "revoked");
+        (, IFactRegistry.StoredAssessment memory first) = facts.assessmentAt(MARIO, 0);
+        assertFalse(first.revoked, "the first untouched");
+        assertEq(facts.snapshot(MARIO, TODAY).assessments[1].percentage, 67, "the first is valid again");
+    }
+
     function _expectInvalidAssessment(IFactRegistry.AssessmentRecord memory r) private {
         bytes[] memory sigs = _signAssessment(r, _keys(MEMBER_A_KEY, MEMBER_B_KEY));
         vm.expectRevert(
@@ -996,6 +1018,90 @@ contract FactRegistryTest is PAChainFixture {
         vm.prank(STRANGER);
         facts.recordBatch(calls);
         assertEq(facts.subject(LUCIA).birthDate, 0, "nothing recorded");
+    }
+
+    /// @dev A batch asks the OrganisationRegistry once per signer and keeps the answer (issue 20):
+    /// each later record still checks its own signing time against the key's retirement.
+    function test_recordBatch_checksEachRecordsSigningTimeAgainstTheRetirementOfACachedKey() public {
+        IFactRegistry.CivilRecord memory before = _civil(MARIO, MARIO_BIRTH, ROMA); // signed at TODAY_TS
+        bytes memory beforeSig = _signCivil(ROMA_KEY, before);
+        vm.warp(TODAY_TS + 1);
+        orgs.retireSigner(vm.addr(ROMA_KEY));
+        IFactRegistry.CivilRecord memory afterRetirement = _civil(LUCIA, 19900320, ROMA); // at TODAY_TS + 1
+        bytes[] memory calls = new bytes[](2);
+        calls[0] = abi.encodeCall(facts.recordCivil, (before, beforeSig));
+        calls[1] = abi.encodeCall(facts.recordCivil, (afterRetirement, _signCivil(ROMA_KEY, afterRetirement)));
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            1,
+            facts.recordCivil.selector,
+            abi.encodeWithSelector(
+                IOrganisationRegistry.OrganisationRegistrySignerRetired.selector,
+                vm.addr(ROMA_KEY),
+                uint64(TODAY_TS + 1),
+                uint64(TODAY_TS + 1)
+            )
+        );
+        assertEq(facts.recordBatch(calls), 1, "the record signed before the retirement only");
+        assertEq(facts.subject(MARIO).birthDate, MARIO_BIRTH, "recorded");
+        assertEq(facts.subject(LUCIA).birthDate, 0, "refused");
+    }
+
+    /// @dev What a batch caches (the caller's passed AccessManager checks, the certifiers' answers)
+    /// does not outlive it, even in the same transaction (a Solidity test is one transaction).
+    function test_recordBatch_leavesNoCachedCheckBehindInTheSameTransaction() public {
+        IFactRegistry.CivilRecord memory civil = _civil(MARIO, MARIO_BIRTH, ROMA);
+        IFactRegistry.IncomeRecord memory income = _income(MARIO, 2025, 1);
+        bytes[] memory calls = new bytes[](2);
+        calls[0] = abi.encodeCall(facts.recordCivil, (civil, _signCivil(ROMA_KEY, civil)));
+        calls[1] = abi.encodeCall(facts.recordIncome, (income, _signIncome(INPS_KEY, income)));
+        assertEq(facts.recordBatch(calls), 2, "both recorded by the account with every role");
+
+        // The income check passed in that batch; a caller without the role is still refused.
+        IFactRegistry.IncomeRecord memory other = _income(MARIO, 2024, 1);
+        bytes memory otherSig = _signIncome(INPS_KEY, other);
+        _expectUnauthorized(CIVIL_RELAYER_ONLY);
+        vm.prank(CIVIL_RELAYER_ONLY);
+        facts.recordIncome(other, otherSig);
+        calls = new bytes[](1);
+        calls[0] = abi.encodeCall(facts.recordIncome, (other, otherSig));
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            0,
+            facts.recordIncome.selector,
+            abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, CIVIL_RELAYER_ONLY)
+        );
+        vm.prank(CIVIL_RELAYER_ONLY);
+        assertEq(facts.recordBatch(calls), 0, "refused in a later batch");
+
+        // The Roma key was authorised in the first batch; retired since, a later batch asks again.
+        vm.warp(TODAY_TS + 1);
+        orgs.retireSigner(vm.addr(ROMA_KEY));
+        IFactRegistry.CivilRecord memory lucia = _civil(LUCIA, 19900320, ROMA);
+        calls[0] = abi.encodeCall(facts.recordCivil, (lucia, _signCivil(ROMA_KEY, lucia)));
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            0,
+            facts.recordCivil.selector,
+            abi.encodeWithSelector(
+                IOrganisationRegistry.OrganisationRegistrySignerRetired.selector,
+                vm.addr(ROMA_KEY),
+                uint64(TODAY_TS + 1),
+                uint64(TODAY_TS + 1)
+            )
+        );
+        assertEq(facts.recordBatch(calls), 0, "refused: the key is retired");
+
+        // An organisation deactivated between two batches of one transaction.
+        orgs.setOrganisationActive(inpsId, false);
+        calls[0] = abi.encodeCall(facts.recordIncome, (other, otherSig));
+        vm.expectEmit(true, true, true, true, address(facts));
+        emit IFactRegistry.RecordRefused(
+            0,
+            facts.recordIncome.selector,
+            abi.encodeWithSelector(IOrganisationRegistry.OrganisationRegistryInactiveOrganisation.selector, inpsId)
+        );
+        assertEq(facts.recordBatch(calls), 0, "refused: INPS is inactive");
     }
 
     function test_recordBatch_refusesAnItemThatIsNotARecordCall() public {
