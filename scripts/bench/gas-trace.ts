@@ -118,15 +118,33 @@ export function attribute(logs: readonly StructLog[], to: string, names: Readonl
   return { byKind, byContract, executed };
 }
 
+/**
+ * Longest wait for one trace. The node re-executes the transaction on the state before it; a
+ * 100,000-person chain's trace of an ingestion batch outlived the node's 300 s request timeout
+ * (the connection was closed), so the benchmark traces recent transactions and gives up in time.
+ */
+const TRACE_TIMEOUT_MS = 120_000;
+
 /** Traces a mined transaction and breaks its gas down per unit of work. */
 export async function traceGas(provider: JsonRpcProvider, hash: string, units: number, names: ReadonlyMap<string, string>): Promise<GasBreakdown | undefined> {
   let trace: { structLogs: StructLog[] };
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    trace = await provider.send("debug_traceTransaction", [hash, { disableMemory: true, disableStorage: true }]);
-  } catch {
-    // A node that cannot trace: the report says the breakdown is missing rather than guessing it.
+    trace = await Promise.race([
+      provider.send("debug_traceTransaction", [hash, { disableMemory: true, disableStorage: true }]),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TRACE_TIMEOUT_MS / 1000} s`)), TRACE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    // A node that cannot trace (or not in time): the report says the breakdown is missing rather than guessing it.
+    process.stderr.write(`trace of ${hash} failed: ${(error as Error).message}\n`);
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
+  process.stderr.write(`traced ${hash} (${trace.structLogs.length.toLocaleString("en")} instructions) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   const [tx, receipt] = await Promise.all([provider.getTransaction(hash), provider.getTransactionReceipt(hash)]);
   if (!tx || !receipt || !tx.to) return undefined;
   const { byKind, byContract, executed } = attribute(trace.structLogs, tx.to, names);

@@ -17,6 +17,8 @@ import { contractNames, type BenchChain, type BenchSources } from "./system.ts";
 /** The ingestion's progress poll: it counts the whole outbox by status, so not too often in the oracle's own process (runs last minutes). */
 const POLL_MS = 250;
 const RECEIPT_GROUP = 10;
+/** The typical batch traced is chosen among each relayer's last this many. */
+const RECENT_BATCHES = 50;
 const NAIVE_GAS_LIMIT = 1_000_000n;
 
 export type FeedEvent = Record<string, unknown> & { kind: string };
@@ -186,7 +188,11 @@ async function traceRecords(bench: BenchChain, items: readonly OutboxItem[], gas
     for (const i of mine) perTx.set(i.txHash!, (perTx.get(i.txHash!) ?? 0) + 1);
     const mean = [...perTx.keys()].reduce((n, tx) => n + (gasByTx.get(tx) ?? 0), 0) / mine.length;
     const fullest = Math.max(...perTx.values());
-    const [typical] = [...perTx].filter(([, n]) => n * 2 >= fullest)
+    // Among the relayer's last batches (items settle in order): a trace of an old block costs the
+    // node more the further it is from the head.
+    const recent = [...perTx].slice(-RECENT_BATCHES);
+    const full = recent.filter(([, n]) => n * 2 >= fullest);
+    const [typical] = (full.length > 0 ? full : recent)
       .sort((a, b) => Math.abs((gasByTx.get(a[0]) ?? 0) / a[1] - mean) - Math.abs((gasByTx.get(b[0]) ?? 0) / b[1] - mean));
     process.stderr.write(`trace one ${relayer} record batch (${typical[1]} records) …\n`);
     const breakdown = await traceGas(bench.provider, typical[0], typical[1], contractNames(bench));

@@ -110,7 +110,7 @@ function explain20(what: string, r: BenchResults): string {
   if (what.startsWith("gas per checked payment, steady")) {
     if (!trace) return "the node could not trace the payroll transaction, so this run has no breakdown (docs/performance.md has the last traced one).";
     const newSlot = trace.perUnit.find((k) => k.kind === KINDS.newSlot)?.gas ?? 0;
-    return `traced (the steady month's payroll transaction with the most payments, ${fmt(trace.units)} of them, ${fmt(trace.stepsPerUnit)} EVM instructions each; the measured figure also averages the shorter batches at the end of each benefit's run, which carry the per-transaction costs over fewer payments), a payment's ${gasFmt(trace.gasUsed / trace.units)} gas go to: ${topKinds(trace, 8)}. By contract: ${trace.perUnitByContract.map((c) => `${c.contract} ${gasFmt(c.gas)}`).join(", ")}. `
+    return `traced (${fmt(trace.subjects ?? p.subjects)} people: the steady month's payroll transaction with the most payments, ${fmt(trace.units)} of them, ${fmt(trace.stepsPerUnit)} EVM instructions each; the measured figure also averages the shorter batches at the end of each benefit's run, which carry the per-transaction costs over fewer payments), a payment's ${gasFmt(trace.gasUsed / trace.units)} gas go to: ${topKinds(trace, 8)}. By contract: ${trace.perUnitByContract.map((c) => `${c.contract} ${gasFmt(c.gas)}`).join(", ")}. `
       + `Every rule is checked per payment, so the cold read of the person's facts (2,100 gas), the rules and the event stay; what separates this figure from 6,000 is the table "Where the gas goes" below and the plan in docs/performance.md (the person's number inside the facts word, one event per run, the facts and payments in one contract)${newSlot > 0 ? `; ${gasFmt(newSlot)} gas per payment is the month's new bitmap words, shared by the payments of each word` : ""}.`;
   }
   if (what.startsWith("gas per checked payment, first")) {
@@ -120,7 +120,7 @@ function explain20(what: string, r: BenchResults): string {
     if (!records) return "the node could not trace the ingestion batches, so this run has no breakdown.";
     const newSlots = (records.mix.perUnit.find((k) => k.kind === KINDS.newSlot)?.gas ?? 0) / 22_100;
     const bySource = Object.entries(records.byRelayer).map(([relayer, b]) => `${relayer} ${gasFmt(b!.gasUsed / b!.units)}`).join(", ");
-    return `traced (each relayer's fullest batch; per record, weighted by each relayer's share of the records): ${topKinds(records.mix, 8)} — about ${fmt(newSlots, 1)} new storage slots per record (22,100 gas each). Per record by relayer: ${bySource}. `
+    return `traced (${fmt(records.subjects ?? p.subjects)} people: one typical batch of each relayer; per record, weighted by each relayer's share of the records): ${topKinds(records.mix, 8)} — about ${fmt(newSlots, 1)} new storage slots per record (22,100 gas each). Per record by relayer: ${bySource}. `
       + `The floor the issue quotes (~28,300: one signature recovered, one issuer check, one new slot) is what is left when a record writes one new slot and the certifier check is paid once per batch; the kinds above say how far each part is from it (docs/performance.md).`;
   }
   if (what.startsWith("checked payments/s")) {
@@ -160,7 +160,8 @@ function whereItGoes(r: BenchResults): string[] {
   const pay = r.payroll.gasTrace;
   const rec = r.ingest.gasTrace;
   if (!pay && !rec) return [];
-  const lines = ["## Where the gas goes (traced in this run)", "", "Every instruction of the traced transactions, its own cost attributed to a kind (a call's overhead without what the callee spent) — scripts/bench/gas-trace.ts. Per payment: the steady month's payroll transaction with the most payments. Per record: each relayer's fullest ingestion batch, and their mix weighted by each relayer's share of the records.", ""];
+  const at = (t: { subjects?: number } | null | undefined) => (t?.subjects ? ` (${fmt(t.subjects)} people)` : "");
+  const lines = ["## Where the gas goes (traced in this run)", "", `Every instruction of the traced transactions, its own cost attributed to a kind (a call's overhead without what the callee spent) — scripts/bench/gas-trace.ts. Per payment${at(pay)}: the steady month's payroll transaction with the most payments. Per record${at(rec)}: one typical ingestion batch of each relayer (among its last batches, the one nearest its mean gas per record), and their mix weighted by each relayer's share of the records.`, ""];
   const byRelayer: Record<string, GasBreakdown | undefined> = rec ? rec.byRelayer : {};
   const relayers = Object.keys(byRelayer);
   const kinds = Object.values(KINDS);

@@ -42,7 +42,7 @@ export interface BenchResults {
     evmStepsPerPayment?: number | null; naiveEvmStepsPerPayment?: number | null;
     nodeMgasPerSecond: number;
     /** A steady month's payroll transaction traced: where a payment's gas goes (scripts/bench/gas-trace.ts). */
-    gasTrace?: GasBreakdown | null;
+    gasTrace?: (GasBreakdown & { subjects?: number }) | null;
   };
   scale: Array<{ subjects: number; facts: number; payments: number; gasPerPayment: number; firstGasPerPayment: number; naiveGasPerPayment: number; paymentsPerSecond: number; naivePaymentsPerSecond: number; ingestRecordsPerSecond: number }>;
   extrapolation: {
@@ -53,7 +53,7 @@ export interface BenchResults {
   ingest: {
     records: number; transactions: number; recordsPerSecond: number; naiveRecordsPerSecond: number; naiveRecords: number; gasPerRecord: number; naiveGasPerRecord: number; speedup: number;
     /** One batch of each relayer traced: where a record's gas goes. */
-    gasTrace?: RecordGasTrace | null;
+    gasTrace?: (RecordGasTrace & { subjects?: number }) | null;
   };
   api: {
     entitlement: LoadResult & { ethCallRequestsPerSecond: number; ethCallP99Ms: number; callsPerLookup: number; connections: number; durationSeconds: number };
@@ -109,7 +109,7 @@ export function buildResults(input: {
     evmStepsPerPayment: steady.evmStepsPerPayment === undefined ? null : round(steady.evmStepsPerPayment),
     naiveEvmStepsPerPayment: naive.evmStepsPerPayment === undefined ? null : round(naive.evmStepsPerPayment),
     nodeMgasPerSecond: round((steady.gasPerPayment * steady.paymentsPerSecond) / 1e6, 1),
-    gasTrace: last.payrollGasTrace ?? null,
+    gasTrace: lastTraced(points, (p) => p.payrollGasTrace),
   };
   // The relayer's batch: its gas limit (150k + 110k per order) stays under the per-transaction cap.
   const paymentsPerTransaction = Math.min(BATCH_LIMITS.payment, Math.floor((TX_GAS_CAP - 150_000) / 110_000));
@@ -138,7 +138,7 @@ export function buildResults(input: {
       recordsPerSecond: round(ingest.recordsPerSecond), naiveRecordsPerSecond: round(last.naiveIngest.recordsPerSecond), naiveRecords: last.naiveIngest.records,
       gasPerRecord: round(ingest.gasPerRecord), naiveGasPerRecord: round(last.naiveIngest.gasPerRecord),
       speedup: round(ingest.recordsPerSecond / last.naiveIngest.recordsPerSecond, 2),
-      gasTrace: last.ingestGasTrace ?? null,
+      gasTrace: lastTraced(points, (p) => p.ingestGasTrace),
     },
     api,
     indexer: {
@@ -155,6 +155,15 @@ export function buildResults(input: {
   };
   results.targets = targets(results);
   return results;
+}
+
+/** The trace of the largest point that has one (a node may fail to trace a large chain in time), with its registry size. */
+function lastTraced<T extends object>(points: readonly PointResult[], pick: (p: PointResult) => T | undefined): (T & { subjects: number }) | null {
+  for (const p of [...points].reverse()) {
+    const trace = pick(p);
+    if (trace) return { ...trace, subjects: p.subjects };
+  }
+  return null;
 }
 
 export function targets(r: BenchResults): Target[] {
