@@ -78,7 +78,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
         PaymentRunContext memory run = _runContext(benefitId, period);
-        (reason,,) = _assessPayment(run, _factsOf(run, subject));
+        (reason,,,) = _assessPayment(run, _factsOf(run, subject));
         payable_ = reason == Reason.ELIGIBLE;
         if (payable_) amountCents = run.amountCents;
     }
@@ -215,7 +215,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         uint64 amountCents; // euro cents, the amount of each payment of the period
         BenefitTerms terms;
         uint256 needs; // SnapshotNeeds of the terms' rules
-        bytes32 benefitPeriod; // the first key of the run's bitmap slots
+        uint256 paidSlot; // the storage slot of `_paid[keccak256(benefitId, period)]`, the run's bitmap
     }
 
     function _runContext(bytes32 benefitId, uint32 period) private view returns (PaymentRunContext memory run) {
@@ -227,7 +227,12 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         run.needs = EntitlementRules.snapshotNeeds(run.terms);
         run.amountCents =
             EntitlementRules.paymentAmount(run.terms.monthlyAmountCents, run.terms.paymentsPerYear, period);
-        run.benefitPeriod = _benefitPeriod(benefitId, period);
+        mapping(uint256 word => uint256 bits) storage paid = _paid[_benefitPeriod(benefitId, period)];
+        uint256 paidSlot;
+        assembly ("memory-safe") {
+            paidSlot := paid.slot
+        }
+        run.paidSlot = paidSlot;
         // pay() of RULES.md checks these two before the facts, in this order.
         if (!run.terms.monetary) run.runReason = Reason.NOT_MONETARY;
         else if (run.firstDay > DateLib.fromTimestamp(block.timestamp)) run.runReason = Reason.PERIOD_IN_FUTURE;
@@ -252,13 +257,17 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     /// the subject's FactWord `f`. The period total is left to the caller.
     function _pay(PaymentRunContext memory run, bytes32 subject, uint256 f) private returns (Reason reason) {
         uint256 bits;
-        uint256 number;
-        (reason, bits, number) = _assessPayment(run, f);
+        uint256 slot;
+        uint256 bit;
+        (reason, bits, slot, bit) = _assessPayment(run, f);
         if (reason != Reason.ELIGIBLE) {
             emit PaymentRefused(subject, run.benefitId, run.period, reason);
             return reason;
         }
-        _paid[run.benefitPeriod][number >> 8] = bits | (1 << (number & 0xff));
+        // `_paid[benefitPeriod][number >> 8] |= bit`, at the slot `_assessPayment` read.
+        assembly ("memory-safe") {
+            sstore(slot, or(bits, bit))
+        }
         emit PaymentRecorded(subject, run.benefitId, run.period, run.amountCents);
     }
 
@@ -270,21 +279,30 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
-    /// period's first day (facts `f`), not yet paid, in that order. Also returns the subject's
-    /// number (from `f`) and the bitmap word that holds their bit. Eligible means a civil record,
-    /// so a payroll word, so a number: never 0 here.
+    /// period's first day (facts `f`), not yet paid, in that order. When eligible, also returns the
+    /// bitmap word that holds the subject's bit (number from `f`), its storage slot and the bit.
+    /// Eligible means a civil record, so a payroll word, so a number: never 0 here.
     function _assessPayment(PaymentRunContext memory run, uint256 f)
         private
         view
-        returns (Reason reason, uint256 bits, uint256 number)
+        returns (Reason reason, uint256 bits, uint256 slot, uint256 bit)
     {
         reason = run.runReason;
-        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0, 0);
         (reason,) = _reasonOn(f, run.terms, run.firstDay);
-        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
-        number = FactWord.number(f);
-        bits = _paid[run.benefitPeriod][number >> 8];
-        if (bits & (1 << (number & 0xff)) != 0) return (Reason.ALREADY_PAID, bits, number);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0, 0);
+        uint256 index = FactWord.number(f);
+        bit = 1 << (index & 0xff);
+        // The slot of `_paid[benefitPeriod][number >> 8]` from the run's mapping slot: one hash per
+        // payment instead of two per access (the first key is the run's).
+        uint256 paidSlot = run.paidSlot;
+        assembly ("memory-safe") {
+            mstore(0x00, shr(8, index))
+            mstore(0x20, paidSlot)
+            slot := keccak256(0x00, 0x40)
+            bits := sload(slot)
+        }
+        if (bits & bit != 0) return (Reason.ALREADY_PAID, bits, slot, bit);
     }
 
     /// @dev The subject's facts for one payment of the run; none are read when the run's own reason
