@@ -245,12 +245,36 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (uint256 count, uint256 cents)
     {
         uint256[] memory words;
-        if (run.runReason == Reason.ELIGIBLE) words = facts.factsAtBatch(subjects, run.firstDay, run.needs);
+        if (run.runReason == Reason.ELIGIBLE) words = _factsAtBatch(subjects, run.firstDay, run.needs);
         for (uint256 i = 0; i < subjects.length; ++i) {
             if (_pay(run, subjects[i], words.length == 0 ? 0 : words[i]) == Reason.ELIGIBLE) ++count;
         }
         cents = count * run.amountCents;
         _addToTotal(run, count);
+    }
+
+    /// @dev `facts.factsAtBatch`, its answer used where it landed: checked to be `abi.encode` of one
+    /// word per subject, then read in place, without the word-by-word copy of an ABI decoding.
+    function _factsAtBatch(bytes32[] memory subjects, uint32 date, uint256 needs)
+        private
+        view
+        returns (uint256[] memory words)
+    {
+        (bool ok, bytes memory answer) =
+            address(facts).staticcall(abi.encodeCall(IFactRegistry.factsAtBatch, (subjects, date, needs)));
+        uint256 n = subjects.length;
+        assembly ("memory-safe") {
+            // A revert of the registry is passed on as it is.
+            if iszero(ok) { revert(add(answer, 0x20), mload(answer)) }
+            // The array's offset (0x20), its length (n), its n words; anything else is refused.
+            if iszero(
+                and(
+                    eq(mload(answer), add(0x40, mul(n, 0x20))),
+                    and(eq(mload(add(answer, 0x20)), 0x20), eq(mload(add(answer, 0x40)), n))
+                )
+            ) { revert(0, 0) }
+            words := add(answer, 0x40)
+        }
     }
 
     /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it, on
