@@ -272,10 +272,15 @@ interface IFactRegistry {
     /// @notice The parts of `snapshot` named by `needs` (SnapshotNeeds bits); the rest stays zero.
     function snapshotFor(bytes32 subjectId, uint32 date, uint256 needs) external view returns (FactSnapshot memory);
 
+    /// @notice The subject's number: a dense counter from 1, assigned at the subject's first record
+    /// (0 = no record). The BenefitLedger's paid bitmaps are keyed by it; a payroll paid in this
+    /// order fills one bitmap word after another.
+    function subjectNumber(bytes32 subjectId) external view returns (uint256);
+
     /// @notice What the entitlement rules read about a subject on `date` (YYYYMMDD), packed as a
     /// FactWord (contracts/libraries/FactWord.sol): `snapshotFor(subjectId, date, needs)` without
-    /// assessment ids and review dates, in one word. The payroll's read: one storage slot in the
-    /// usual case.
+    /// assessment ids and review dates, in one word, with the subject's number (`subjectNumber`).
+    /// The payroll's read: one storage slot in the usual case.
     function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256 facts);
 
     /// @notice `factsAt(subjectIds[i], date, needs)` for every subject of a payroll run, in one call:

@@ -14,25 +14,22 @@ import {BenefitTerms, FactSnapshot, Reason, SnapshotNeeds, WavePhase} from "../t
 /// @title BenefitLedger
 /// @notice Computes entitlements from the FactRegistry and the BenefitCatalog, records INPS
 /// decisions, and records monthly payments only when the rules back them.
-/// @dev Payments are bitmaps per (benefit, period) across people: each person has a dense number
-/// (`_people`, assigned at their first decision, or their first payment if undecided) and bit
-/// `number & 0xff` of word `number >> 8` of the (benefit, period)'s bitmap is their payment. A payroll
-/// in the order INPS decided its people (the order they were numbered) sets 256 payments' bits in one
-/// slot: after the first, a payment's write is warm, and a new slot (the first month) is shared by
-/// 256 payments instead of one per person. A payroll is paid in runs (consecutive payments of one
-/// benefit and period): a run loads the terms once, reads its subjects' facts as FactWords with one
-/// call (`FactRegistry.factsAtBatch`, one cold slot per subject in the usual case), runs the rules on
-/// the stack and adds to the period total once.
+/// @dev Payments are bitmaps per (benefit, period) across people: each person has a dense number in
+/// the FactRegistry (`subjectNumber`, assigned at their first record and kept in their payroll word,
+/// so the FactWord a payment reads carries it) and bit `number & 0xff` of word `number >> 8` of the
+/// (benefit, period)'s bitmap is their payment. A payroll in the order the people were numbered sets
+/// 256 payments' bits in one slot: after the first, a payment's write is warm, and a new slot (the
+/// first month) is shared by 256 payments instead of one per person. A payroll is paid in runs
+/// (consecutive payments of one benefit and period): a run loads the terms once, reads its subjects'
+/// facts as FactWords with one call (`FactRegistry.factsAtBatch`, one cold slot per subject in the
+/// usual case: the facts and the number), runs the rules on the stack and adds to the period total once.
 contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     IFactRegistry public immutable facts;
     IBenefitCatalog public immutable catalog;
 
-    // Bit (number & 0xff) of _paid[keccak256(benefitId, period)][number >> 8], number = _people[subject]:
-    // the first key is the same for a whole run.
+    // Bit (number & 0xff) of _paid[keccak256(benefitId, period)][number >> 8], number = the subject's
+    // number in the FactRegistry: the first key is the same for a whole run.
     mapping(bytes32 benefitPeriod => mapping(uint256 word => uint256 bits)) private _paid;
-    // A person's dense number, from 1 (0 = not numbered yet), and how many are numbered.
-    mapping(bytes32 subject => uint256 number) private _people;
-    uint256 private _peopleCount;
     mapping(bytes32 benefitId => mapping(uint32 period => PeriodTotal)) private _totals;
     mapping(bytes32 applicationId => bool) private _decided;
 
@@ -81,7 +78,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (bool payable_, Reason reason, uint64 amountCents)
     {
         PaymentRunContext memory run = _runContext(benefitId, period);
-        (reason,,) = _assessPayment(run, subject, _factsOf(run, subject));
+        (reason,,,) = _assessPayment(run, _factsOf(run, subject));
         payable_ = reason == Reason.ELIGIBLE;
         if (payable_) amountCents = run.amountCents;
     }
@@ -179,8 +176,8 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
 
     /// @inheritdoc IBenefitLedger
     function isPaid(bytes32 subject, bytes32 benefitId, uint32 period) external view returns (bool) {
-        uint256 number = _people[subject];
-        // Never numbered: never paid.
+        uint256 number = facts.subjectNumber(subject);
+        // No record at all: never paid.
         if (number == 0) return false;
         return _paid[_benefitPeriod(benefitId, period)][number >> 8] & (1 << (number & 0xff)) != 0;
     }
@@ -204,8 +201,6 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         _requireDate(date);
         e = _evaluate(subject, _terms(benefitId, date), date, SnapshotNeeds.ASSESSMENT_IDS);
         _decided[applicationId] = true;
-        // Numbered in the order INPS decides: the payroll, in the same order, fills each bitmap word in turn.
-        if (e.eligible) _numberOf(subject);
         emit ApplicationDecided(
             applicationId, subject, benefitId, date, e.eligible, e.reason, e.monthlyAmountCents, e.assessmentId
         );
@@ -220,7 +215,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         uint64 amountCents; // euro cents, the amount of each payment of the period
         BenefitTerms terms;
         uint256 needs; // SnapshotNeeds of the terms' rules
-        bytes32 benefitPeriod; // the first key of the run's bitmap slots
+        uint256 paidSlot; // the storage slot of `_paid[keccak256(benefitId, period)]`, the run's bitmap
     }
 
     function _runContext(bytes32 benefitId, uint32 period) private view returns (PaymentRunContext memory run) {
@@ -232,7 +227,12 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         run.needs = EntitlementRules.snapshotNeeds(run.terms);
         run.amountCents =
             EntitlementRules.paymentAmount(run.terms.monthlyAmountCents, run.terms.paymentsPerYear, period);
-        run.benefitPeriod = _benefitPeriod(benefitId, period);
+        mapping(uint256 word => uint256 bits) storage paid = _paid[_benefitPeriod(benefitId, period)];
+        uint256 paidSlot;
+        assembly ("memory-safe") {
+            paidSlot := paid.slot
+        }
+        run.paidSlot = paidSlot;
         // pay() of RULES.md checks these two before the facts, in this order.
         if (!run.terms.monetary) run.runReason = Reason.NOT_MONETARY;
         else if (run.firstDay > DateLib.fromTimestamp(block.timestamp)) run.runReason = Reason.PERIOD_IN_FUTURE;
@@ -245,7 +245,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         returns (uint256 count, uint256 cents)
     {
         uint256[] memory words;
-        if (run.runReason == Reason.ELIGIBLE) words = facts.factsAtBatch(subjects, run.firstDay, run.needs);
+        if (run.runReason == Reason.ELIGIBLE) words = _factsAtBatch(subjects, run.firstDay, run.needs);
         for (uint256 i = 0; i < subjects.length; ++i) {
             if (_pay(run, subjects[i], words.length == 0 ? 0 : words[i]) == Reason.ELIGIBLE) ++count;
         }
@@ -253,23 +253,45 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         _addToTotal(run, count);
     }
 
+    /// @dev `facts.factsAtBatch`, its answer used where it landed: checked to be `abi.encode` of one
+    /// word per subject, then read in place, without the word-by-word copy of an ABI decoding.
+    function _factsAtBatch(bytes32[] memory subjects, uint32 date, uint256 needs)
+        private
+        view
+        returns (uint256[] memory words)
+    {
+        (bool ok, bytes memory answer) =
+            address(facts).staticcall(abi.encodeCall(IFactRegistry.factsAtBatch, (subjects, date, needs)));
+        uint256 n = subjects.length;
+        assembly ("memory-safe") {
+            // A revert of the registry is passed on as it is.
+            if iszero(ok) { revert(add(answer, 0x20), mload(answer)) }
+            // The array's offset (0x20), its length (n), its n words; anything else is refused.
+            if iszero(
+                and(
+                    eq(mload(answer), add(0x40, mul(n, 0x20))),
+                    and(eq(mload(add(answer, 0x20)), 0x20), eq(mload(add(answer, 0x40)), n))
+                )
+            ) { revert(0, 0) }
+            words := add(answer, 0x40)
+        }
+    }
+
     /// @dev The one place a payment is recorded: after `_assessPayment` says the rules back it, on
     /// the subject's FactWord `f`. The period total is left to the caller.
     function _pay(PaymentRunContext memory run, bytes32 subject, uint256 f) private returns (Reason reason) {
         uint256 bits;
-        uint256 number;
-        (reason, bits, number) = _assessPayment(run, subject, f);
+        uint256 slot;
+        uint256 bit;
+        (reason, bits, slot, bit) = _assessPayment(run, f);
         if (reason != Reason.ELIGIBLE) {
             emit PaymentRefused(subject, run.benefitId, run.period, reason);
             return reason;
         }
-        // A person paid without a decision is numbered now; the word they land in is shared with
-        // 255 others, so it is read again rather than taken as empty.
-        if (number == 0) {
-            number = _numberOf(subject);
-            bits = _paid[run.benefitPeriod][number >> 8];
+        // `_paid[benefitPeriod][number >> 8] |= bit`, at the slot `_assessPayment` read.
+        assembly ("memory-safe") {
+            sstore(slot, or(bits, bit))
         }
-        _paid[run.benefitPeriod][number >> 8] = bits | (1 << (number & 0xff));
         emit PaymentRecorded(subject, run.benefitId, run.period, run.amountCents);
     }
 
@@ -281,30 +303,30 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
     }
 
     /// @dev pay() of RULES.md without recording: monetary, not in the future, eligible on the
-    /// period's first day (facts `f`), not yet paid, in that order. Also returns the subject's
-    /// number (0 = not numbered yet, so never paid) and the bitmap word that holds their bit.
-    function _assessPayment(PaymentRunContext memory run, bytes32 subject, uint256 f)
+    /// period's first day (facts `f`), not yet paid, in that order. When eligible, also returns the
+    /// bitmap word that holds the subject's bit (number from `f`), its storage slot and the bit.
+    /// Eligible means a civil record, so a payroll word, so a number: never 0 here.
+    function _assessPayment(PaymentRunContext memory run, uint256 f)
         private
         view
-        returns (Reason reason, uint256 bits, uint256 number)
+        returns (Reason reason, uint256 bits, uint256 slot, uint256 bit)
     {
         reason = run.runReason;
-        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0, 0);
         (reason,) = _reasonOn(f, run.terms, run.firstDay);
-        if (reason != Reason.ELIGIBLE) return (reason, 0, 0);
-        number = _people[subject];
-        if (number == 0) return (reason, 0, 0);
-        bits = _paid[run.benefitPeriod][number >> 8];
-        if (bits & (1 << (number & 0xff)) != 0) return (Reason.ALREADY_PAID, bits, number);
-    }
-
-    /// @dev The subject's number, assigned (the next one) if they have none.
-    function _numberOf(bytes32 subject) private returns (uint256 number) {
-        number = _people[subject];
-        if (number == 0) {
-            number = ++_peopleCount;
-            _people[subject] = number;
+        if (reason != Reason.ELIGIBLE) return (reason, 0, 0, 0);
+        uint256 index = FactWord.number(f);
+        bit = 1 << (index & 0xff);
+        // The slot of `_paid[benefitPeriod][number >> 8]` from the run's mapping slot: one hash per
+        // payment instead of two per access (the first key is the run's).
+        uint256 paidSlot = run.paidSlot;
+        assembly ("memory-safe") {
+            mstore(0x00, shr(8, index))
+            mstore(0x20, paidSlot)
+            slot := keccak256(0x00, 0x40)
+            bits := sload(slot)
         }
+        if (bits & bit != 0) return (Reason.ALREADY_PAID, bits, slot, bit);
     }
 
     /// @dev The subject's facts for one payment of the run; none are read when the run's own reason

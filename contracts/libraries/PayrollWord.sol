@@ -11,10 +11,15 @@ pragma solidity ^0.8.28;
 ///   [35, 53)    death date, 0 = alive
 ///   53          has stays: at least one hospital stay recorded
 ///   [54, 63)    latest attested income year - 1899 (9 bits), 0 = none
-///   [63, 127)   that year's income, euro cents (64 bits)
-///   [127 + 30 * (c - 1), +30)  the head of category c = 1..4: the unrevoked assessment with the
+///   [63, 103)   that year's income, euro cents (40 bits, about 11 billion euros); `MAX_INCOME`
+///               means "this much or more": the FactRegistry then reads the exact amount from the
+///               income history, as for an earlier year
+///   [103 + 30 * (c - 1), +30)  the head of category c = 1..4: the unrevoked assessment with the
 ///               latest effective date (ties: recorded last). Effective date [0, 18), percentage
 ///               [18, 25), flags [25, 30); 0 = no unrevoked assessment of the category.
+///   [223, 256)  the subject's number (33 bits): a dense counter from 1, assigned when the word is
+///               first written (0 = no record at all). The BenefitLedger's paid bitmaps are keyed
+///               by it, so a payment reads it with the facts in the same cold slot.
 type PayrollWord is uint256;
 
 using PayrollWordLibrary for PayrollWord global;
@@ -30,8 +35,13 @@ library PayrollWordLibrary {
     uint256 private constant INCOME_YEAR_MASK = (1 << 9) - 1;
     uint256 private constant INCOME_YEAR_BASE = 1899;
     uint256 private constant INCOME_SHIFT = 63;
-    uint256 private constant INCOME_MASK = (1 << 64) - 1;
-    uint256 private constant HEADS_SHIFT = 127;
+    uint256 private constant INCOME_MASK = (1 << 40) - 1;
+    uint256 private constant HEADS_SHIFT = 103;
+    uint256 private constant NUMBER_SHIFT = 223;
+    /// @notice The largest subject number the word holds.
+    uint256 internal constant MAX_NUMBER = (1 << 33) - 1;
+    /// @notice The largest income the word holds, euro cents: an income this large or larger is kept as this.
+    uint64 internal constant MAX_INCOME = uint64(INCOME_MASK);
     uint256 private constant HEAD_BITS = 30;
     uint256 private constant HEAD_MASK = (1 << 30) - 1;
     uint256 private constant PERCENTAGE_SHIFT = 18;
@@ -96,12 +106,26 @@ library PayrollWordLibrary {
         return uint64((PayrollWord.unwrap(w) >> INCOME_SHIFT) & INCOME_MASK);
     }
 
-    /// @notice `w` with `year` (1900-2410) as the latest attested income year and its income.
+    /// @notice `w` with `year` (1900-2410) as the latest attested income year and its income
+    /// (`MAX_INCOME` for that much or more).
     function withIncome(PayrollWord w, uint256 year, uint64 cents) internal pure returns (PayrollWord) {
+        if (cents > MAX_INCOME) cents = MAX_INCOME;
         uint256 word = PayrollWord.unwrap(w) & ~((INCOME_YEAR_MASK << INCOME_YEAR_SHIFT) | (INCOME_MASK << INCOME_SHIFT));
         return PayrollWord.wrap(
             word | (((year - INCOME_YEAR_BASE) & INCOME_YEAR_MASK) << INCOME_YEAR_SHIFT) | (uint256(cents) << INCOME_SHIFT)
         );
+    }
+
+    // ------------------------------------------------------------ the subject's number
+
+    /// @notice The subject's dense number, from 1; 0 = the word was never written.
+    function number(PayrollWord w) internal pure returns (uint256) {
+        return PayrollWord.unwrap(w) >> NUMBER_SHIFT;
+    }
+
+    /// @notice `w` with the subject's number (1 to `MAX_NUMBER`).
+    function withNumber(PayrollWord w, uint256 n) internal pure returns (PayrollWord) {
+        return PayrollWord.wrap((PayrollWord.unwrap(w) & ((1 << NUMBER_SHIFT) - 1)) | ((n & MAX_NUMBER) << NUMBER_SHIFT));
     }
 
     // ------------------------------------------------------------ assessment heads
@@ -140,7 +164,7 @@ library PayrollWordLibrary {
     }
 
     function _headShift(uint256 category) private pure returns (uint256) {
-        // Categories are 1-4 (validated where they enter the chain): the shift is at most 217.
+        // Categories are 1-4 (validated where they enter the chain): the shift is at most 193.
         unchecked {
             return HEADS_SHIFT + HEAD_BITS * (category - 1);
         }

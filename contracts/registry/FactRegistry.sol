@@ -8,7 +8,7 @@ import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {DateLib} from "../libraries/DateLib.sol";
 import {FactWord} from "../libraries/FactWord.sol";
-import {PayrollWord} from "../libraries/PayrollWord.sol";
+import {PayrollWord, PayrollWordLibrary} from "../libraries/PayrollWord.sol";
 import {Category, FactSnapshot, Flags, OrgKind, SnapshotNeeds, ValidAssessment} from "../types/PATypes.sol";
 import {FactSignatures} from "./FactSignatures.sol";
 
@@ -38,6 +38,9 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     mapping(bytes32 subjectId => mapping(uint256 year => uint256 amountPlusOne)) private _incomes;
     mapping(bytes32 subjectId => mapping(uint256 index => StoredStay)) private _stays;
     mapping(bytes32 subjectId => mapping(uint32 admission => uint256 indexPlusOne)) private _stayIndex;
+    /// @dev How many subjects are numbered: a subject's number (in its payroll word) is assigned
+    /// when the word is first written.
+    uint256 private _subjectCount;
 
     // The record functions, one bit each: those whose AccessManager check passed for the caller of
     // the running `recordBatch` (`_batchAllowed`) skip it for the rest of the batch.
@@ -281,6 +284,11 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     }
 
     /// @inheritdoc IFactRegistry
+    function subjectNumber(bytes32 subjectId) external view returns (uint256) {
+        return _payroll[subjectId].number();
+    }
+
+    /// @inheritdoc IFactRegistry
     function factsAt(bytes32 subjectId, uint32 date, uint256 needs) external view returns (uint256) {
         return _factsAt(subjectId, date, needs, DateLib.compactFloor(date));
     }
@@ -303,7 +311,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     function _recordCivil(CivilRecord calldata record, uint32 orgId, address signer) private {
         PayrollWord word = _payroll[record.subject];
         uint32 oldResidence = word.residence();
-        _payroll[record.subject] = word.withCivil(DateLib.toCompact(record.birthDate), record.residence);
+        _payroll[record.subject] = _numbered(word).withCivil(DateLib.toCompact(record.birthDate), record.residence);
         emit CivilRecordRecorded(
             record.recordId,
             record.subject,
@@ -319,7 +327,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     function _recordDeath(DeathRecord calldata record, uint32 orgId, address signer) private {
         PayrollWord word = _payroll[record.subject];
         uint32 oldDeathDate = DateLib.fromCompact(word.death());
-        _payroll[record.subject] = word.withDeath(DateLib.toCompact(record.deathDate));
+        _payroll[record.subject] = _numbered(word).withDeath(DateLib.toCompact(record.deathDate));
         emit DeathRecorded(
             record.recordId, record.subject, orgId, oldDeathDate, record.deathDate, signer, record.signedAt
         );
@@ -348,7 +356,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
         uint256 effective = DateLib.toCompact(record.effectiveDate);
         // No head has effective date 0, below every real date.
         if (effective >= word.headEffective(category)) {
-            _payroll[record.subject] = word.withHead(category, effective, record.percentage, record.flags);
+            _payroll[record.subject] = _numbered(word).withHead(category, effective, record.percentage, record.flags);
         }
         emit AssessmentRecorded(
             key,
@@ -375,7 +383,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
         PayrollWord word = _payroll[record.subject];
         // The latest year's income lives in the payroll word too (a replacement of it included).
         if (record.year >= word.lastIncomeYear()) {
-            _payroll[record.subject] = word.withIncome(record.year, record.amountCents);
+            _payroll[record.subject] = _numbered(word).withIncome(record.year, record.amountCents);
         }
         emit IncomeRecorded(
             record.recordId,
@@ -397,7 +405,7 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
             uint16 index = counters.stayCount;
             if (index == type(uint16).max) revert FactRegistrySubjectFull(record.subject);
             counters.stayCount = index + 1;
-            _payroll[record.subject] = _payroll[record.subject].withStays();
+            _payroll[record.subject] = _numbered(_payroll[record.subject]).withStays();
             indexPlusOne = uint256(index) + 1;
             _stayIndex[record.subject][record.admission] = indexPlusOne;
         } else {
@@ -532,8 +540,9 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
     {
         PayrollWord word = _payroll[subjectId];
         uint256 birth = word.birth();
-        facts = FactWord.civil(
-            birth != 0, DateLib.fromCompact(birth), word.residence(), DateLib.fromCompact(word.death())
+        facts = FactWord.withNumber(
+            FactWord.civil(birth != 0, DateLib.fromCompact(birth), word.residence(), DateLib.fromCompact(word.death())),
+            word.number()
         );
         uint256 toScan;
         // c is 1-4: the shifts below stay under 256 and nothing can overflow.
@@ -554,8 +563,10 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
         uint256 lastIncomeYear = word.lastIncomeYear();
         // Never attested: nothing to read.
         if (needs & SnapshotNeeds.INCOME != 0 && lastIncomeYear != 0) {
-            if (DateLib.yearOf(date) >= lastIncomeYear) {
-                facts = FactWord.withIncome(facts, word.income());
+            uint64 income = word.income();
+            // MAX_INCOME stands for that much or more: the exact amount is in the history.
+            if (DateLib.yearOf(date) >= lastIncomeYear && income != PayrollWordLibrary.MAX_INCOME) {
+                facts = FactWord.withIncome(facts, income);
             } else {
                 needsIncome = true;
             }
@@ -606,6 +617,13 @@ contract FactRegistry is FactSignatures, AccessManaged, Pausable {
             if (effective >= word.headEffective(c)) word = word.withHead(c, effective, a.percentage, a.flags);
         }
         _payroll[subjectId] = word;
+    }
+
+    /// @dev `word` with a number: the next one if it has none (a subject's first record).
+    function _numbered(PayrollWord word) private returns (PayrollWord) {
+        if (word.number() != 0) return word;
+        // 2^33 - 1 subjects before the counter could outgrow the word's field.
+        return word.withNumber(++_subjectCount);
     }
 
     function _subject(bytes32 subjectId) private view returns (Subject memory s) {

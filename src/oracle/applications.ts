@@ -75,9 +75,10 @@ export function createApplications(db: DatabaseSync, transaction: <T>(work: () =
     grantedEntitlements(benefits) {
       if (benefits.length === 0) return [];
       const placeholders = benefits.map(() => "?").join(",");
-      // Each benefit's people in the order of their first granted entitlement (of any benefit), which
-      // is the order BenefitLedger numbered them (at their first eligible decision): a payroll batch
-      // then fills one paid-bitmap word after another (docs/performance.md).
+      // Each benefit's people in the order of their first granted entitlement (of any benefit). The
+      // ledger's paid bitmaps follow the FactRegistry's numbers (assigned at a person's first
+      // record); people are granted in about the order their records arrived, so a payroll batch
+      // still fills one paid-bitmap word after another (docs/performance.md). Only gas depends on it.
       return (db.prepare(
         `SELECT e.subject, e.benefit FROM entitlements e
            JOIN (SELECT subject, MIN(rowid) AS first FROM entitlements GROUP BY subject) f ON f.subject = e.subject

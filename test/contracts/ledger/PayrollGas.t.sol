@@ -118,35 +118,37 @@ abstract contract PayrollGasBase is PAChainFixture {
 }
 
 contract PayrollGasFirstMonthTest is PayrollGasBase {
-    /// @dev People paid without a decision (not the INPS flow): each payment numbers its person, a
-    /// new `_people` slot (22,100 gas of the figure). Issue 20's first-month target is the decided
-    /// case below.
+    /// @dev People paid without a decision (not the INPS flow): since issue 20 a person's number is
+    /// the FactRegistry's, assigned at their first record, so this costs what the decided case does
+    /// (34,681 / 33,356 when the ledger numbered people at their first payment).
     function test_recordPayments_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measure(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 34_690, "first month gas per payment");
+        assertLe(gasPerPayment, 11_580, "first month gas per payment");
     }
 
     function test_recordPaymentRuns_firstMonthGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(LAST_MONTH);
         console.log("payroll gas per payment, first month, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 33_420, "first month gas per payment");
+        assertLe(gasPerPayment, 10_310, "first month gas per payment");
     }
 }
 
 /// @notice The first month of entitlements that INPS decided first, as the payroll pays them: each
-/// person was numbered at their decision, so the month's bitmap words are shared by 256 people.
+/// person's number (the FactRegistry's, from their first record) is in the payroll word the payment
+/// reads, and the month's bitmap words are shared by 256 people.
 contract PayrollGasFirstMonthDecidedTest is PayrollGasBase {
     function setUp() public override {
         super.setUp();
         _decideAll();
     }
 
-    /// @dev 12,733 (32,086 with the bitmap per person): issue 20's ≤ 20,000 met.
+    /// @dev 10,304 (12,733 with the number in the ledger, 32,086 with the bitmap per person): issue
+    /// 20's ≤ 20,000 met.
     function test_recordPaymentRuns_firstMonthAfterDecisionsGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(LAST_MONTH);
         console.log("payroll gas per payment, first month after decisions, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 12_740, "first month gas per payment");
+        assertLe(gasPerPayment, 10_310, "first month gas per payment");
     }
 }
 
@@ -157,19 +159,20 @@ contract PayrollGasSteadyStateTest is PayrollGasBase {
         assertEq(recordedCount, SUBJECTS, "last month's payroll");
     }
 
-    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (14,003 reached;
+    /// @dev Issue 8's target: a month after the first, at most 22,000 gas per payment (11,574 reached;
     /// issue 20's ≤ 6,000 is not: docs/performance.md says where the rest goes).
     function test_recordPayments_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measure(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPayments:", gasPerPayment);
-        assertLe(gasPerPayment, 14_010, "steady-state gas per payment");
+        assertLe(gasPerPayment, 11_580, "steady-state gas per payment");
     }
 
-    /// @dev The packed entry point a month after the first (12,733 reached, 14,986 with the bitmap per
-    /// person; issue 8's stretch 13,750 met, issue 20's ≤ 6,000 not).
+    /// @dev The packed entry point a month after the first (10,304 reached: 12,733 with the person's
+    /// number in the ledger, 14,986 with the bitmap per person; issue 8's stretch 13,750 met, issue
+    /// 20's ≤ 6,000 not).
     function test_recordPaymentRuns_steadyStateGasPerPayment() public {
         uint256 gasPerPayment = _measureRuns(THIS_MONTH);
         console.log("payroll gas per payment, steady state, recordPaymentRuns:", gasPerPayment);
-        assertLe(gasPerPayment, 12_740, "steady-state gas per payment");
+        assertLe(gasPerPayment, 10_310, "steady-state gas per payment");
     }
 }

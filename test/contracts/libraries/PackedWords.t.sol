@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 pragma solidity ^0.8.28;
 
-import {PayrollWord} from "../../../contracts/libraries/PayrollWord.sol";
+import {PayrollWord, PayrollWordLibrary} from "../../../contracts/libraries/PayrollWord.sol";
 import {Requirements} from "../../../contracts/libraries/Requirements.sol";
 import {Category} from "../../../contracts/types/PATypes.sol";
 import {Assertions} from "../utils/Assertions.sol";
@@ -21,6 +21,7 @@ contract PackedWordsTest is Assertions {
         uint256[5] effective;
         uint8[5] percentage;
         uint8[5] flags;
+        uint256 number;
     }
 
     function _fields(PayrollWord w) private pure returns (Fields memory f) {
@@ -33,6 +34,7 @@ contract PackedWordsTest is Assertions {
         for (uint256 c = 1; c < 5; ++c) {
             (f.effective[c], f.percentage[c], f.flags[c]) = w.head(c);
         }
+        f.number = w.number();
     }
 
     function _assertSame(Fields memory a, Fields memory b, string memory what) private pure {
@@ -47,6 +49,7 @@ contract PackedWordsTest is Assertions {
             assertEq(a.percentage[c], b.percentage[c], string.concat(what, ": head percentage"));
             assertEq(a.flags[c], b.flags[c], string.concat(what, ": head flags"));
         }
+        assertEq(a.number, b.number, string.concat(what, ": number"));
     }
 
     function testFuzz_payrollWord_everySetterRoundTripsAndLeavesTheRest(
@@ -59,7 +62,8 @@ contract PackedWordsTest is Assertions {
         uint256 category,
         uint256 effective,
         uint8 percentage,
-        uint8 flags
+        uint8 flags,
+        uint256 number
     ) public pure {
         PayrollWord w = PayrollWord.wrap(raw);
         birth = bound(birth, 0, DATE_MASK);
@@ -70,6 +74,7 @@ contract PackedWordsTest is Assertions {
         effective = bound(effective, 1, DATE_MASK);
         percentage = uint8(bound(percentage, 0, 100));
         flags = uint8(bound(flags, 0, 31));
+        number = bound(number, 1, PayrollWordLibrary.MAX_NUMBER);
 
         Fields memory before = _fields(w);
         PayrollWord civil = w.withCivil(birth, residence);
@@ -89,7 +94,9 @@ contract PackedWordsTest is Assertions {
 
         PayrollWord earned = w.withIncome(year, income);
         expected = _fields(w);
-        (expected.incomeYear, expected.income) = (year, income);
+        // An income above the field's range is kept as MAX_INCOME ("that much or more").
+        (expected.incomeYear, expected.income) =
+            (year, income > PayrollWordLibrary.MAX_INCOME ? PayrollWordLibrary.MAX_INCOME : income);
         _assertSame(_fields(earned), expected, "withIncome");
 
         PayrollWord headed = w.withHead(category, effective, percentage, flags);
@@ -103,15 +110,22 @@ contract PackedWordsTest is Assertions {
         expected = _fields(w);
         (expected.effective[category], expected.percentage[category], expected.flags[category]) = (0, 0, 0);
         _assertSame(_fields(cleared), expected, "a head with effective date 0 is no head");
+
+        PayrollWord numbered = w.withNumber(number);
+        expected = _fields(w);
+        expected.number = number;
+        _assertSame(_fields(numbered), expected, "withNumber");
     }
 
     function test_payrollWord_keepsTheLayoutTheChainHasAlwaysStored() public pure {
         // The layout is storage: a refactoring must not move a field (docs/contracts.md).
+        // Issue 20 moved the heads down and put the subject's number on top (income 64 -> 40 bits).
         PayrollWord w = PayrollWord.wrap(0).withCivil(0x2abcd, 58091).withDeath(0x3ffff).withStays()
-            .withIncome(2025, 1_000_000).withHead(1, 0x30001, 100, 1).withHead(4, 0x20002, 46, 16);
+            .withIncome(2025, 1_000_000).withHead(1, 0x30001, 100, 1).withHead(4, 0x20002, 46, 16)
+            .withNumber(0x1_2345_6789);
         uint256 expected = 0x2abcd | (58091 << 18) | (uint256(0x3ffff) << 35) | (1 << 53) | (uint256(2025 - 1899) << 54)
-            | (uint256(1_000_000) << 63) | ((0x30001 | (100 << 18) | (1 << 25)) << 127)
-            | ((uint256(0x20002) | (46 << 18) | (16 << 25)) << (127 + 90));
+            | (uint256(1_000_000) << 63) | ((0x30001 | (100 << 18) | (1 << 25)) << 103)
+            | ((uint256(0x20002) | (46 << 18) | (16 << 25)) << (103 + 90)) | (uint256(0x1_2345_6789) << 223);
         assertEq(PayrollWord.unwrap(w), expected, "layout");
     }
 

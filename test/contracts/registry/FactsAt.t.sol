@@ -53,7 +53,8 @@ contract FactsAtTest is PAChainFixture {
         uint256 incomes = (r >> 64) % 5;
         for (uint256 i = 0; i < incomes; ++i) {
             uint256 y = uint256(keccak256(abi.encode(r, "income", i)));
-            _recordIncome(subj, uint16(2019 + y % 8), uint64((y >> 8) % 3_000_000));
+            // Now and then an income beyond the payroll word's 40 bits, which the history answers.
+            _recordIncome(subj, uint16(2019 + y % 8), (y >> 200) % 4 == 0 ? uint64(y >> 8) : uint64((y >> 8) % 3_000_000));
         }
         uint256 stays = (r >> 72) % 4 == 0 ? 1 + (r >> 76) % 2 : 0;
         for (uint256 i = 0; i < stays; ++i) {
@@ -73,7 +74,9 @@ contract FactsAtTest is PAChainFixture {
             uint256 needs = uint256(keccak256(abi.encode(needsSeed, q))) & (SnapshotNeeds.ALL & ~SnapshotNeeds.ASSESSMENT_IDS);
             FactSnapshot memory snap = facts.snapshotFor(LUCIA, date, needs);
             uint256 word = facts.factsAt(LUCIA, date, needs);
-            assertEq(word, FactWord.fromSnapshot(snap), "factsAt = snapshot");
+            // The snapshot's word plus the subject's number, which only factsAt carries.
+            assertEq(word, FactWord.withNumber(FactWord.fromSnapshot(snap), facts.subjectNumber(LUCIA)), "factsAt = snapshot");
+            assertEq(FactWord.number(word), facts.subjectNumber(LUCIA), "factsAt carries the number");
             bytes32[] memory subjects = new bytes32[](3);
             (subjects[0], subjects[1], subjects[2]) = (MARIO, LUCIA, LUCIA);
             uint256[] memory words = facts.factsAtBatch(subjects, date, needs);
@@ -110,6 +113,28 @@ contract FactsAtTest is PAChainFixture {
         } else {
             assertEq(s.firstIncomeYear, 0, "no income at all");
         }
+    }
+
+    /// @dev Subjects are numbered 1, 2, … in the order of their first record, whatever its kind;
+    /// later records keep the number, and a subject with no record has none.
+    function test_subjectNumber_isAssignedAtTheFirstRecordAndKept() public {
+        assertEq(facts.subjectNumber(MARIO), 0, "no record, no number");
+        _recordIncome(LUCIA, 2025, 1_000_000);
+        _recordCivil(MARIO, MARIO_BIRTH, ROMA);
+        _recordAssessment(MARIO, Category.CIVIL_INVALIDITY, 100, 0, 20230101);
+        _recordCivil(LUCIA, 19800229, MILANO);
+        assertEq(facts.subjectNumber(LUCIA), 1, "first recorded, by an income");
+        assertEq(facts.subjectNumber(MARIO), 2, "second recorded");
+        assertEq(FactWord.number(facts.factsAt(MARIO, TODAY, SnapshotNeeds.ALL)), 2, "in the FactWord");
+    }
+
+    /// @dev An income beyond the payroll word's 40 bits reaches the rules exactly, from the history.
+    function test_factsAt_anIncomeBeyondTheWordIsReadExactly() public {
+        _recordCivil(MARIO, MARIO_BIRTH, ROMA);
+        _recordIncome(MARIO, 2025, type(uint64).max);
+        _recordIncome(MARIO, 2026, uint64(1) << 40);
+        assertEq(FactWord.incomeCents(facts.factsAt(MARIO, 20260601, SnapshotNeeds.INCOME)), uint64(1) << 40, "this year");
+        assertEq(FactWord.incomeCents(facts.factsAt(MARIO, 20250601, SnapshotNeeds.INCOME)), type(uint64).max, "last year");
     }
 
     /// @dev The payroll word keeps each category's head through a revocation of it: the next head is
