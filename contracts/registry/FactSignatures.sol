@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {IFactRegistry} from "../interfaces/IFactRegistry.sol";
 import {IOrganisationRegistry} from "../interfaces/IOrganisationRegistry.sol";
 import {OrgKind} from "../types/PATypes.sol";
@@ -12,6 +13,8 @@ import {OrgKind} from "../types/PATypes.sol";
 /// record for which organisation (recovered, then asked of the OrganisationRegistry). What a
 /// certifier may certify, and what a record changes, is the FactRegistry's.
 abstract contract FactSignatures is IFactRegistry, EIP712 {
+    using TransientSlot for TransientSlot.Uint256Slot;
+
     bytes32 public constant CIVIL_TYPEHASH =
         keccak256("CivilRecord(bytes32 recordId,bytes32 subject,uint32 birthDate,uint32 residence,uint64 signedAt)");
     bytes32 public constant DEATH_TYPEHASH =
@@ -98,11 +101,8 @@ abstract contract FactSignatures is IFactRegistry, EIP712 {
         private
         returns (uint32 orgId, IOrganisationRegistry.Organisation memory org)
     {
-        bytes32 slot = keccak256(abi.encode(signer, _batchId));
-        uint256 cached;
-        assembly ("memory-safe") {
-            cached := tload(slot)
-        }
+        TransientSlot.Uint256Slot slot = TransientSlot.asUint256(keccak256(abi.encode(signer, _batchId)));
+        uint256 cached = slot.tload();
         if (cached != 0) {
             uint64 retiredAt = uint64(cached >> 104);
             if (retiredAt != 0 && signedAt >= retiredAt) {
@@ -120,9 +120,7 @@ abstract contract FactSignatures is IFactRegistry, EIP712 {
         // orgId is never 0 here (an unknown key reverted), so a cached entry is never 0.
         cached = uint256(orgId) | (uint256(uint8(org.kind)) << 32) | (uint256(org.code) << 40)
             | (uint256(org.parentId) << 72) | (uint256(retired) << 104);
-        assembly ("memory-safe") {
-            tstore(slot, cached)
-        }
+        slot.tstore(cached);
     }
 
     /// @dev The members of `record.commissionId` who signed the assessment: at least two, each once
