@@ -12,6 +12,7 @@ import {vm} from "../utils/Vm.sol";
 /// certifier, about new people (a civil record first, then an income, then assessments signed by
 /// two commission members), plus hospital stays, deaths and revocations about people already known.
 /// The ceilings are the figures reached, rounded up: a change that costs the ingestion gas fails here.
+/// (A person's first record also numbers them for the payroll bitmaps: +~880 gas for a civil record.)
 /// @dev What a record needs before it (the person's civil record, the assessment a revocation names)
 /// is recorded in `setUp`, its own transaction: in the test every slot is cold, as in a relayer's
 /// transaction. The figure is a transaction's gas: 21,000 + calldata (EIP-2028) + the call's
@@ -109,7 +110,7 @@ contract RecordGasCivilTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, civil (new person):", gas);
-        assertLe(gas, 62_740, "civil gas per record");
+        assertLe(gas, 63_620, "civil gas per record");
     }
 }
 
@@ -127,7 +128,7 @@ contract RecordGasIncomeTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, income (first of the person):", gas);
-        assertLe(gas, 89_340, "income gas per record");
+        assertLe(gas, 89_430, "income gas per record");
     }
 }
 
@@ -150,7 +151,7 @@ contract RecordGasAssessmentTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, assessment, 2 signatures:", gas);
-        assertLe(gas, 109_430, "assessment gas per record");
+        assertLe(gas, 109_480, "assessment gas per record");
     }
 
     /// @dev The same signed by three members.
@@ -161,7 +162,7 @@ contract RecordGasAssessmentTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, assessment, 3 signatures:", gas);
-        assertLe(gas, 117_120, "assessment gas per record");
+        assertLe(gas, 117_170, "assessment gas per record");
     }
 }
 
@@ -182,7 +183,7 @@ contract RecordGasLaterRecordsTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, second assessment of a person:", gas);
-        assertLe(gas, 109_240, "second assessment gas per record");
+        assertLe(gas, 109_290, "second assessment gas per record");
     }
 
     function test_income_afterAssessment_gasPerRecord() public {
@@ -192,7 +193,7 @@ contract RecordGasLaterRecordsTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, income (person with an assessment):", gas);
-        assertLe(gas, 72_240, "income gas per record");
+        assertLe(gas, 72_330, "income gas per record");
     }
 
     function test_hospitalStay_gasPerRecord() public {
@@ -202,7 +203,7 @@ contract RecordGasLaterRecordsTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, hospital stay:", gas);
-        assertLe(gas, 96_010, "hospital stay gas per record");
+        assertLe(gas, 96_110, "hospital stay gas per record");
     }
 
     function test_death_gasPerRecord() public {
@@ -212,7 +213,7 @@ contract RecordGasLaterRecordsTest is RecordGasBase {
         }
         uint256 gas = _measure(calls);
         console.log("record gas, death:", gas);
-        assertLe(gas, 44_730, "death gas per record");
+        assertLe(gas, 44_780, "death gas per record");
     }
 
     function test_revocation_gasPerRecord() public {
@@ -271,6 +272,6 @@ contract RecordGasMixTest is RecordGasBase {
             records += weight[k];
         }
         console.log("record gas, the benchmark's mix, weighted average:", total / records);
-        assertLe(total / records, 80_260, "mix-weighted gas per record");
+        assertLe(total / records, 80_580, "mix-weighted gas per record");
     }
 }
