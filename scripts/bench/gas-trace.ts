@@ -127,38 +127,46 @@ const TRACE_TIMEOUT_MS = 120_000;
 
 /** Traces a mined transaction and breaks its gas down per unit of work. */
 export async function traceGas(provider: JsonRpcProvider, hash: string, units: number, names: ReadonlyMap<string, string>): Promise<GasBreakdown | undefined> {
-  let trace: { structLogs: StructLog[] };
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    trace = await Promise.race([
-      provider.send("debug_traceTransaction", [hash, { disableMemory: true, disableStorage: true }]),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${TRACE_TIMEOUT_MS / 1000} s`)), TRACE_TIMEOUT_MS);
-      }),
-    ]);
+    // The transaction and its receipt first: asked after a long trace, a connection the node
+    // closed while tracing (keep-alive) answered "socket hang up" and failed a 30,000-person run.
+    const [tx, receipt] = await Promise.all([provider.getTransaction(hash), provider.getTransactionReceipt(hash)]);
+    if (!tx || !receipt || !tx.to) return undefined;
+    const started = performance.now();
+    const trace = await withTimeout(
+      provider.send("debug_traceTransaction", [hash, { disableMemory: true, disableStorage: true }]) as Promise<{ structLogs: StructLog[] }>,
+      TRACE_TIMEOUT_MS,
+    );
+    process.stderr.write(`traced ${hash} (${trace.structLogs.length.toLocaleString("en")} instructions) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    const { byKind, byContract, executed } = attribute(trace.structLogs, tx.to, names);
+    const gasUsed = Number(receipt.gasUsed);
+    // Intrinsic gas (21,000 and the calldata) less the refunds: what the receipt charged beyond execution.
+    byKind.set(KINDS.intrinsic, gasUsed - executed);
+    byContract.set("transaction", gasUsed - executed);
+    const per = (m: Map<string, number>) => [...m].map(([k, v]) => ({ k, gas: v / units })).sort((a, b) => b.gas - a.gas);
+    return {
+      units, gasUsed,
+      perUnit: per(byKind).map(({ k, gas }) => ({ kind: k, gas })),
+      perUnitByContract: per(byContract).map(({ k, gas }) => ({ contract: k, gas })),
+      stepsPerUnit: trace.structLogs.length / units,
+    };
   } catch (error) {
-    // A node that cannot trace (or not in time): the report says the breakdown is missing rather than guessing it.
+    // A node that cannot trace (or not in time): the report says the breakdown is missing rather
+    // than guessing it, and the benchmark goes on.
     process.stderr.write(`trace of ${hash} failed: ${(error as Error).message}\n`);
     return undefined;
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+    })]);
   } finally {
     clearTimeout(timer);
   }
-  process.stderr.write(`traced ${hash} (${trace.structLogs.length.toLocaleString("en")} instructions) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  const [tx, receipt] = await Promise.all([provider.getTransaction(hash), provider.getTransactionReceipt(hash)]);
-  if (!tx || !receipt || !tx.to) return undefined;
-  const { byKind, byContract, executed } = attribute(trace.structLogs, tx.to, names);
-  const gasUsed = Number(receipt.gasUsed);
-  // Intrinsic gas (21,000 and the calldata) less the refunds: what the receipt charged beyond execution.
-  byKind.set(KINDS.intrinsic, gasUsed - executed);
-  byContract.set("transaction", gasUsed - executed);
-  const per = (m: Map<string, number>) => [...m].map(([k, v]) => ({ k, gas: v / units })).sort((a, b) => b.gas - a.gas);
-  return {
-    units, gasUsed,
-    perUnit: per(byKind).map(({ k, gas }) => ({ kind: k, gas })),
-    perUnitByContract: per(byContract).map(({ k, gas }) => ({ contract: k, gas })),
-    stepsPerUnit: trace.structLogs.length / units,
-  };
 }
 
 /** Breakdowns of several transactions as one, weighted by the units each stands for (e.g. each source's share of the records). */
