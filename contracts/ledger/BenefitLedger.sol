@@ -229,6 +229,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
             EntitlementRules.paymentAmount(run.terms.monthlyAmountCents, run.terms.paymentsPerYear, period);
         mapping(uint256 word => uint256 bits) storage paid = _paid[_benefitPeriod(benefitId, period)];
         uint256 paidSlot;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             paidSlot := paid.slot
         }
@@ -263,6 +264,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         (bool ok, bytes memory answer) =
             address(facts).staticcall(abi.encodeCall(IFactRegistry.factsAtBatch, (subjects, date, needs)));
         uint256 n = subjects.length;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // A revert of the registry is passed on as it is.
             if iszero(ok) { revert(add(answer, 0x20), mload(answer)) }
@@ -289,6 +291,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
             return reason;
         }
         // `_paid[benefitPeriod][number >> 8] |= bit`, at the slot `_assessPayment` read.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(slot, or(bits, bit))
         }
@@ -320,6 +323,7 @@ contract BenefitLedger is IBenefitLedger, AccessManaged, Pausable {
         // The slot of `_paid[benefitPeriod][number >> 8]` from the run's mapping slot: one hash per
         // payment instead of two per access (the first key is the run's).
         uint256 paidSlot = run.paidSlot;
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, shr(8, index))
             mstore(0x20, paidSlot)
