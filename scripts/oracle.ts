@@ -22,7 +22,7 @@ import { signCommissionAssessment } from "../src/chain/commission-assessment.ts"
 import { startGatewayServer } from "../src/oracle/gateway-server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { readCatalog } from "../src/chain/catalog-reader.ts";
-import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
+import { payrollReport, readPayrollOrder, startPayrollRun } from "../src/oracle/payroll.ts";
 import { HEARTBEAT } from "../src/oracle/service.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
 import { resolveSecret } from "../src/secrets.ts";
@@ -110,7 +110,8 @@ program.command("payroll").description("order a month's payroll and follow it to
   .action(async (options: { period: string }) => {
     const period = parsePeriod(options.period, "--period");
     const rt = runtime(false);
-    const { run, orders } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
+    const catalog = await readCatalog(rt.contracts.catalog);
+    const { run, orders } = startPayrollRun(rt.store, catalog, period, await readPayrollOrder(rt.store, catalog, rt.contracts.facts));
     process.stderr.write(`payroll ${options.period} run ${run}: ${orders} payment orders\n`);
     const relaying = !serviceRunning(rt);
     if (relaying) rt.oracle.start();

@@ -20,7 +20,7 @@ import { startProcess, stopProcess } from "../src/node/processes.ts";
 import { startApi } from "../src/api/server.ts";
 import { startMetricsServer } from "../src/oracle/metrics-server.ts";
 import { readCatalog } from "../src/chain/catalog-reader.ts";
-import { payrollReport, startPayrollRun } from "../src/oracle/payroll.ts";
+import { payrollReport, readPayrollOrder, startPayrollRun } from "../src/oracle/payroll.ts";
 import { replayInOrder } from "../src/oracle/replay.ts";
 import { createOracleRuntime, type OracleRuntime } from "../src/oracle/wiring.ts";
 import { demoProfile } from "../src/simulators/io.ts";
@@ -138,7 +138,8 @@ try {
   let report = undefined;
   if (rt.store.payrollItems(period, 1).length === 0) {
     say(`PA Chain: running the payroll of ${String(period).slice(0, 4)}-${String(period).slice(4)}…`);
-    const { run } = startPayrollRun(rt.store, await readCatalog(rt.contracts.catalog), period);
+    const catalog = await readCatalog(rt.contracts.catalog);
+    const { run } = startPayrollRun(rt.store, catalog, period, await readPayrollOrder(rt.store, catalog, rt.contracts.facts));
     await withProgress("payroll", rt, rt.oracle.idle(3_600_000));
     report = payrollReport(rt.store, period, run);
   } else {

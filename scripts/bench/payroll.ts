@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ContractFactory, Interface, Wallet } from "ethers";
 import { benefitId } from "../../src/domain/catalog.ts";
-import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
+import { payrollReport, readPayrollOrder, startPayrollRun } from "../../src/oracle/payroll.ts";
 import type { PaymentPayload } from "../../src/oracle/relayer.ts";
 import type { OracleRuntime } from "../../src/oracle/wiring.ts";
 import { receiptOf, sumGas } from "./ingest.ts";
@@ -40,7 +40,7 @@ export function payrollPeriods(today: Date): { first: number; steady: number } {
 /** Orders one payroll run for `period` and waits until the oracle's relayer has settled every order. */
 export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, period: number, label: string): Promise<{ run: PayrollRun; orders: PaymentOrder[]; busiest: { txHash: string; payments: number } | undefined }> {
   const started = performance.now();
-  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period);
+  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period, await readPayrollOrder(runtime.store, runtime.catalog, runtime.contracts.facts));
   const bar = progress(label, orders);
   // Polled by the count of unsettled payments (an index lookup): the whole run's report reads and
   // parses every item, and polled every 25 ms in the oracle's own process it took the relayer's

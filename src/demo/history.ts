@@ -11,7 +11,7 @@ import { JsonRpcProvider } from "ethers";
 import { nowSeconds, type Clock } from "../clock.ts";
 import { readCatalog } from "../chain/catalog-reader.ts";
 import type { Logger } from "../logger.ts";
-import { payrollReport, startPayrollRun, type PayrollReport } from "../oracle/payroll.ts";
+import { payrollReport, readPayrollOrder, startPayrollRun, type PayrollReport } from "../oracle/payroll.ts";
 import type { OracleRuntime } from "../oracle/wiring.ts";
 
 const DAY_S = 86_400;
@@ -102,7 +102,7 @@ export async function buildHistory(options: {
       // The month's payroll on its first day (or, for the current month, at the last step if not run yet).
       const period = Math.floor(day / 100);
       if (rt.store.payrollItems(period, 1).length > 0) continue;
-      const { run } = startPayrollRun(rt.store, catalog, period);
+      const { run } = startPayrollRun(rt.store, catalog, period, await readPayrollOrder(rt.store, catalog, rt.contracts.facts));
       // Arrears: whoever was granted during the month before is paid that month too, in a supplementary run.
       const granted = rt.store.grantedEntitlements(monetary);
       const late = granted.filter((e) => !paidBefore.has(`${e.subject}:${e.benefit}`));

@@ -6,7 +6,7 @@ import { pseudonymise } from "../../src/domain/pseudonym.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { IntakeResult } from "../../src/oracle/intake.ts";
 import { startMetricsServer } from "../../src/oracle/metrics-server.ts";
-import { payrollReport, startPayrollRun } from "../../src/oracle/payroll.ts";
+import { payrollReport, readPayrollOrder, startPayrollRun } from "../../src/oracle/payroll.ts";
 import type { NewItem } from "../../src/oracle/store.ts";
 import { createOracleRuntime, type OracleRuntime } from "../../src/oracle/wiring.ts";
 import { resolveSecret } from "../../src/secrets.ts";
@@ -93,7 +93,18 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
   });
 
   it("pays exactly the entitled subjects for a period, and a second run pays nothing more", async function () {
-    const first = startPayrollRun(rt.store, rt.catalog, PERIOD_OF_TODAY);
+    // The first run in the ledger's bitmap order (the registry's numbers), the second in grant order.
+    const order = await readPayrollOrder(rt.store, rt.catalog, system.contracts.facts);
+    expect(order.size).to.be.greaterThan(0);
+    for (const [subject, n] of order) expect(n, subject).to.equal(Number(await system.contracts.facts.subjectNumber(subject))).and.to.be.greaterThan(0);
+    const first = startPayrollRun(rt.store, rt.catalog, PERIOD_OF_TODAY, order);
+    const ordered = rt.store.payrollItems(PERIOD_OF_TODAY, first.run).map((i) => JSON.parse(i.payload) as { subject: string; benefit: string });
+    // One benefit after another, each in registry-number order.
+    const benefits = ordered.map((o) => o.benefit).filter((b, i, all) => i === 0 || b !== all[i - 1]);
+    expect(benefits).to.deep.equal([...new Set(benefits)]);
+    for (let i = 1; i < ordered.length; i++) {
+      if (ordered[i].benefit === ordered[i - 1].benefit) expect(order.get(ordered[i].subject)).to.be.greaterThan(order.get(ordered[i - 1].subject)!);
+    }
     const report = await waitFor(() => {
       const r = payrollReport(rt.store, PERIOD_OF_TODAY, first.run);
       return r.settled === r.orders ? r : undefined;
