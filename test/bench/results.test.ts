@@ -87,6 +87,13 @@ describe("benchmark results", function () {
     const md = markdown(both, "scale.svg");
     expect(md).to.contain("| hardhat | 300 (12.0) |").and.contain("| anvil | 1,200 (3.0) |");
     expect(md).to.contain("At least 75 % of hardhat's ingestion time and 75 % of its payroll time is the node");
+    const slower = markdown(buildResults({
+      mode: "quick", points: [point(1200, 34_000)], api, machineBefore: machine(),
+      indexer: { sqlite: backfill, postgres: { ...backfill, eventsPerSecond: 21_000 }, postgresNote: "local" },
+      engines: [engine("hardhat", 1), engine("anvil", 0.5)],
+    }), "scale.svg");
+    expect(slower).to.contain("anvil was not faster than hardhat at both (24.0 s against 12.0 s of ingestion, 0.8 s against 0.4 s of payroll)");
+    expect(slower).not.to.contain("At least");
     expect(md).to.contain("| indexer backfill into SQLite, events/s | 14,194 | 24,000 | ≥ 30,000 | **no** |");
     expect(md).to.contain("| indexer backfill into PostgreSQL, events/s | 6,404 | 21,000 | ≥ 20,000 | yes |");
   });
