@@ -105,8 +105,8 @@ function explain20(what: string, r: BenchResults): string {
   const trace = p.gasTrace;
   const records = r.ingest.gasTrace;
   const engines = r.engines ?? [];
-  const anvil = engines.find((e) => e.engine === "anvil");
-  const base = engines[0];
+  // The first engine ran the scale curve; the second, if any, reran its first point.
+  const [base, other] = engines;
   if (what.startsWith("gas per checked payment, steady")) {
     if (!trace) return "the node could not trace the payroll transaction, so this run has no breakdown (docs/performance.md has the last traced one).";
     const newSlot = trace.perUnit.find((k) => k.kind === KINDS.newSlot)?.gas ?? 0;
@@ -128,12 +128,12 @@ function explain20(what: string, r: BenchResults): string {
   }
   if (what.startsWith("checked payments/s")) {
     return `the node executed ${fmt(p.nodeMgasPerSecond, 1)} Mgas/s of payroll (${fmt(p.evmStepsPerPayment ?? null)} EVM instructions per payment, traced); 3,000 payments/s at ${fmt(p.gasPerPayment)} gas needs ${fmt((3000 * p.gasPerPayment) / 1e6, 1)} Mgas/s.`
-      + (anvil && base ? ` The same payroll on anvil (${fmt(anvil.subjects)} people) ran at ${fmt(anvil.paymentsPerSecond)} payments/s against ${fmt(base.paymentsPerSecond)} on ${base.engine}: ${nodeShare(base.payrollSeconds, anvil.payrollSeconds, base.engine, "the oracle's own part (outbox, relayer, JSON-RPC)")}` : "")
+      + (other ? ` The same payroll on ${other.engine} (${fmt(other.subjects)} people) ran at ${fmt(other.paymentsPerSecond)} payments/s against ${fmt(base.paymentsPerSecond)} on ${base.engine}: ${nodeShare(base.engine, base.payrollSeconds, other.engine, other.payrollSeconds, "the oracle's own part (outbox, relayer, JSON-RPC)")}` : "")
       + ` Load average ${r.machine.loadAverage1m} on ${r.machine.cores} cores when the run started.`;
   }
   if (what.startsWith("signed records/s")) {
     return `${fmt(r.ingest.gasPerRecord)} gas per record at ${fmt(r.ingest.recordsPerSecond)} records/s is ${fmt((r.ingest.gasPerRecord * r.ingest.recordsPerSecond) / 1e6, 1)} Mgas/s from the node; 1,000 records/s needs ${fmt(r.ingest.gasPerRecord / 1000, 1)} Mgas/s at this gas.`
-      + (anvil && base ? ` On anvil the same ingestion ran at ${fmt(anvil.ingestRecordsPerSecond)} records/s against ${fmt(base.ingestRecordsPerSecond)} on ${base.engine} (${fmt(anvil.subjects)} people): ${nodeShare(base.ingestSeconds, anvil.ingestSeconds, base.engine, "the oracle's intake, outbox and relayers and the simulators' feeds")}` : "")
+      + (other ? ` On ${other.engine} the same ingestion ran at ${fmt(other.ingestRecordsPerSecond)} records/s against ${fmt(base.ingestRecordsPerSecond)} on ${base.engine} (${fmt(other.subjects)} people): ${nodeShare(base.engine, base.ingestSeconds, other.engine, other.ingestSeconds, "the oracle's intake, outbox and relayers and the simulators' feeds")}` : "")
       + ` Each record's EVM work: ${records ? `${fmt(records.mix.stepsPerUnit)} instructions, traced` : "not traced"}.`;
   }
   if (what.startsWith("read API entitlements warm")) {
@@ -153,9 +153,9 @@ function explain20(what: string, r: BenchResults): string {
 }
 
 /** What a faster engine says of the node's share of a step's wall-clock time. */
-function nodeShare(baseSeconds: number, otherSeconds: number, engine: string, rest: string): string {
-  if (otherSeconds >= baseSeconds) return `anvil was not faster in this run (${fmt(otherSeconds, 1)} s against ${fmt(baseSeconds, 1)} s on the shared machine), so the run does not separate the node's share.`;
-  return `at least ${fmt((1 - otherSeconds / baseSeconds) * 100)} % of ${engine}'s time is the node's execution (what anvil does faster on the same work); what anvil still takes (${fmt(otherSeconds, 1)} s) bounds ${rest} plus anvil's own execution.`;
+function nodeShare(engine: string, baseSeconds: number, otherEngine: string, otherSeconds: number, rest: string): string {
+  if (otherSeconds >= baseSeconds) return `${otherEngine} was not faster in this run (${fmt(otherSeconds, 1)} s against ${fmt(baseSeconds, 1)} s), so the run does not separate the node's share.`;
+  return `at least ${fmt((1 - otherSeconds / baseSeconds) * 100)} % of ${engine}'s time is the node's execution (what ${otherEngine} does faster on the same work); what ${otherEngine} still takes (${fmt(otherSeconds, 1)} s) bounds ${rest} plus ${otherEngine}'s own execution.`;
 }
 
 /** Gas by kind per payment and per record, from this run's traces. */
