@@ -37,10 +37,13 @@ export function payrollPeriods(today: Date): { first: number; steady: number } {
   return { first: period(steady - 1), steady: period(steady) };
 }
 
-/** Orders one payroll run for `period` and waits until the oracle's relayer has settled every order. */
-export async function runPayroll(runtime: OracleRuntime, bench: BenchChain, period: number, label: string): Promise<{ run: PayrollRun; orders: PaymentOrder[]; busiest: { txHash: string; payments: number } | undefined }> {
+/** Orders one payroll run for `period` (in registry-number order) and waits until the oracle's relayer has settled every order. */
+export async function runPayroll(
+  runtime: OracleRuntime, bench: BenchChain, period: number, label: string, registryNumbers: Map<string, number>,
+): Promise<{ run: PayrollRun; orders: PaymentOrder[]; busiest: { txHash: string; payments: number } | undefined }> {
   const started = performance.now();
-  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period, await readPayrollOrder(runtime.store, runtime.catalog, runtime.contracts.facts));
+  // Reading the payees' registry numbers is part of the payroll's time; a later month reads only new payees.
+  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period, await readPayrollOrder(runtime.store, runtime.catalog, runtime.contracts.facts, registryNumbers));
   const bar = progress(label, orders);
   // Polled by the count of unsettled payments (an index lookup): the whole run's report reads and
   // parses every item, and polled every 25 ms in the oracle's own process it took the relayer's

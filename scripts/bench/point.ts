@@ -70,10 +70,11 @@ export async function runPoint(options: { size: number; seed: number; naiveInges
       .map((e) => ({ subject: e.subject, benefitId: benefitId(e.benefit), period: periods.first, amountCents: 0 }));
     const traceFirst = paymentBatchCall(runtime, sample, periods.first);
     const tracedFirst = await tracePayments(bench, inps, traceFirst.to, traceFirst.data, sample.length);
-    const first = await runPayroll(runtime, bench, periods.first, "payroll, first month (new slots)");
+    const registryNumbers = new Map<string, number>();
+    const first = await runPayroll(runtime, bench, periods.first, "payroll, first month (new slots)", registryNumbers);
     const traceSteady = paymentBatchCall(runtime, sample, periods.steady);
     const tracedSteady = await tracePayments(bench, inps, traceSteady.to, traceSteady.data, sample.length);
-    const steady = await runPayroll(runtime, bench, periods.steady, "payroll, next month (steady)");
+    const steady = await runPayroll(runtime, bench, periods.steady, "payroll, next month (steady)", registryNumbers);
     if (steady.busiest) process.stderr.write(`trace one steady payroll transaction (${steady.busiest.payments} payments) …\n`);
     const payrollGasTrace = steady.busiest && await traceGas(bench.provider, steady.busiest.txHash, steady.busiest.payments, contractNames(bench));
     const naivePayrollResult = await naivePayroll(bench, steady.orders.slice(0, options.naivePaymentLimit));

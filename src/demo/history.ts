@@ -85,6 +85,8 @@ export async function buildHistory(options: {
   const firstPeriod = Math.floor(from / 100);
   const payrolls: PayrollReport[] = [];
   const paidBefore = new Set<string>();
+  // Each payee's registry number, read once for all the months (readPayrollOrder).
+  const registryNumbers = new Map<string, number>();
   const started = Date.now();
   try {
     const steps = historySteps(from, nowSeconds(clock), options.stepDays);
@@ -102,7 +104,7 @@ export async function buildHistory(options: {
       // The month's payroll on its first day (or, for the current month, at the last step if not run yet).
       const period = Math.floor(day / 100);
       if (rt.store.payrollItems(period, 1).length > 0) continue;
-      const { run } = startPayrollRun(rt.store, catalog, period, await readPayrollOrder(rt.store, catalog, rt.contracts.facts));
+      const { run } = startPayrollRun(rt.store, catalog, period, await readPayrollOrder(rt.store, catalog, rt.contracts.facts, registryNumbers));
       // Arrears: whoever was granted during the month before is paid that month too, in a supplementary run.
       const granted = rt.store.grantedEntitlements(monetary);
       const late = granted.filter((e) => !paidBefore.has(`${e.subject}:${e.benefit}`));

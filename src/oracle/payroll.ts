@@ -30,20 +30,28 @@ const ORDER_CHUNK = 500;
  * fills one word after another, one in grant order scatters each transaction over many words, each
  * created by the first transaction that reaches it and read cold by every later one (at 100,000
  * people 15,047 gas per payment instead of ~10,300: docs/performance.md, The committed run).
+ *
+ * `known` keeps the numbers read by earlier runs of the same process: a number is given once, at a
+ * person's first record, and never changes on that chain, so a month's payroll reads only the people
+ * granted since the last one (reading every payee's number took 1.7 of the 4.4 s of a 10,000-person
+ * payroll). A subject without a number yet (0: nothing recorded) is not kept, and is read again.
  */
 export async function readPayrollOrder(
   store: OracleStore,
   catalog: Catalog,
   facts: { subjectNumber(subject: string): Promise<bigint> },
+  known: Map<string, number> = new Map(),
 ): Promise<PayrollOrder> {
   const subjects = [...new Set(store.grantedEntitlements(monetaryCodes(catalog)).map((e) => e.subject))];
-  const numbers = new Map<string, number>();
-  for (let i = 0; i < subjects.length; i += ORDER_CHUNK) {
-    const chunk = subjects.slice(i, i + ORDER_CHUNK);
+  const unread = subjects.filter((subject) => !known.has(subject));
+  for (let i = 0; i < unread.length; i += ORDER_CHUNK) {
+    const chunk = unread.slice(i, i + ORDER_CHUNK);
     const answers = await Promise.all(chunk.map((subject) => facts.subjectNumber(subject)));
-    chunk.forEach((subject, j) => numbers.set(subject, Number(answers[j])));
+    chunk.forEach((subject, j) => {
+      if (answers[j] > 0n) known.set(subject, Number(answers[j]));
+    });
   }
-  return numbers;
+  return new Map(subjects.map((subject) => [subject, known.get(subject) ?? 0]));
 }
 
 function monetaryCodes(catalog: Catalog): string[] {

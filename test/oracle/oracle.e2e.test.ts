@@ -94,9 +94,16 @@ describe("oracle end to end, over a real JSON-RPC node", function () {
 
   it("pays exactly the entitled subjects for a period, and a second run pays nothing more", async function () {
     // The first run in the ledger's bitmap order (the registry's numbers), the second in grant order.
-    const order = await readPayrollOrder(rt.store, rt.catalog, system.contracts.facts);
+    // The numbers read once are kept for the next run: a number never changes once given.
+    const known = new Map<string, number>();
+    let reads = 0;
+    const facts = { subjectNumber: (subject: string) => (reads++, system.contracts.facts.subjectNumber(subject)) };
+    const order = await readPayrollOrder(rt.store, rt.catalog, facts, known);
     expect(order.size).to.be.greaterThan(0);
+    expect(reads).to.equal(order.size);
     for (const [subject, n] of order) expect(n, subject).to.equal(Number(await system.contracts.facts.subjectNumber(subject))).and.to.be.greaterThan(0);
+    expect([...(await readPayrollOrder(rt.store, rt.catalog, facts, known))]).to.deep.equal([...order]);
+    expect(reads, "a second run reads no number already known").to.equal(order.size);
     const first = startPayrollRun(rt.store, rt.catalog, PERIOD_OF_TODAY, order);
     const ordered = rt.store.payrollItems(PERIOD_OF_TODAY, first.run).map((i) => JSON.parse(i.payload) as { subject: string; benefit: string });
     // One benefit after another, each in registry-number order.
