@@ -25,6 +25,8 @@ export interface PayrollRun {
   paymentsPerSecond: number;
   transactions: number;
   gasPerPayment: number;
+  /** Of `seconds`, reading the payees' registry numbers for the run's order (readPayrollOrder). */
+  orderSeconds?: number;
 }
 
 export interface PaymentOrder { subject: string; benefitId: string; period: number; amountCents: number }
@@ -43,7 +45,9 @@ export async function runPayroll(
 ): Promise<{ run: PayrollRun; orders: PaymentOrder[]; busiest: { txHash: string; payments: number } | undefined }> {
   const started = performance.now();
   // Reading the payees' registry numbers is part of the payroll's time; a later month reads only new payees.
-  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period, await readPayrollOrder(runtime.store, runtime.catalog, runtime.contracts.facts, registryNumbers));
+  const order = await readPayrollOrder(runtime.store, runtime.catalog, runtime.contracts.facts, registryNumbers);
+  const orderSeconds = (performance.now() - started) / 1000;
+  const { run, orders } = startPayrollRun(runtime.store, runtime.catalog, period, order);
   const bar = progress(label, orders);
   // Polled by the count of unsettled payments (an index lookup): the whole run's report reads and
   // parses every item, and polled every 25 ms in the oracle's own process it took the relayer's
@@ -69,7 +73,7 @@ export async function runPayroll(
   // The transaction that carried the most payments: the one the gas trace breaks down.
   const [busiest] = [...paymentsByTx].sort((a, b) => b[1] - a[1]).map(([txHash, payments]) => ({ txHash, payments }));
   const result: PayrollRun = {
-    period, orders, paid: report.paid, seconds, paymentsPerSecond: report.paid / seconds, transactions,
+    period, orders, paid: report.paid, seconds, orderSeconds, paymentsPerSecond: report.paid / seconds, transactions,
     // Every transaction's gas (the 21k base, calldata, refused orders) is carried by the payments made.
     gasPerPayment: gas / Math.max(1, report.paid),
   };

@@ -128,6 +128,9 @@ function explain20(what: string, r: BenchResults): string {
   }
   if (what.startsWith("checked payments/s")) {
     return `the node executed ${fmt(p.nodeMgasPerSecond, 1)} Mgas/s of payroll (${fmt(p.evmStepsPerPayment ?? null)} EVM instructions per payment, traced); 3,000 payments/s at ${fmt(p.gasPerPayment)} gas needs ${fmt((3000 * p.gasPerPayment) / 1e6, 1)} Mgas/s.`
+      + (p.seconds !== undefined && p.orderSeconds != null
+        ? ` Of the steady month's ${fmt(p.seconds, 1)} s, ${fmt(p.orderSeconds, 1)} s read the payees' registry numbers for the run's order (the first month, which reads every payee's: ${fmt(p.firstOrderSeconds ?? null, 1)} s; a later month reads only new payees).`
+        : "")
       + (other ? ` The same payroll on ${other.engine} (${fmt(other.subjects)} people) ran at ${fmt(other.paymentsPerSecond)} payments/s against ${fmt(base.paymentsPerSecond)} on ${base.engine}: ${nodeShare(base.engine, base.payrollSeconds, other.engine, other.payrollSeconds, "the oracle's own part (outbox, relayer, JSON-RPC)")}` : "")
       + ` Load average ${r.machine.loadAverage1m} on ${r.machine.cores} cores when the run started.`;
   }

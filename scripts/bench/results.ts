@@ -41,6 +41,8 @@ export interface BenchResults {
     /** EVM instructions per payment (traced): why wall-clock time does not follow gas on one node. */
     evmStepsPerPayment?: number | null; naiveEvmStepsPerPayment?: number | null;
     nodeMgasPerSecond: number;
+    /** The steady and first month's payroll time, and how much of it read the payees' registry numbers (absent in older results). */
+    seconds?: number; orderSeconds?: number | null; firstOrderSeconds?: number | null;
     /** A steady month's payroll transaction traced: where a payment's gas goes (scripts/bench/gas-trace.ts). */
     gasTrace?: (GasBreakdown & { subjects?: number }) | null;
   };
@@ -109,6 +111,9 @@ export function buildResults(input: {
     evmStepsPerPayment: steady.evmStepsPerPayment === undefined ? null : round(steady.evmStepsPerPayment),
     naiveEvmStepsPerPayment: naive.evmStepsPerPayment === undefined ? null : round(naive.evmStepsPerPayment),
     nodeMgasPerSecond: round((steady.gasPerPayment * steady.paymentsPerSecond) / 1e6, 1),
+    seconds: round(steady.seconds, 1),
+    orderSeconds: steady.orderSeconds === undefined ? null : round(steady.orderSeconds, 1),
+    firstOrderSeconds: last.payrollFirst.orderSeconds === undefined ? null : round(last.payrollFirst.orderSeconds, 1),
     gasTrace: lastTraced(points, (p) => p.payrollGasTrace),
   };
   // The relayer's batch: its gas limit (150k + 110k per order) stays under the per-transaction cap.
